@@ -1,0 +1,112 @@
+/** The role a stack plays in a fleet. */
+export enum StackRole {
+  SHARED = 'shared',
+  UNIT = 'unit',
+  VALIDATE = 'validate',
+  TRAFFIC = 'traffic',
+}
+
+/** One unit as the rollout plan shows it. */
+export interface PlanUnit {
+  readonly name: string;
+  readonly slot: string;
+  readonly kubernetesVersion: string;
+  readonly fingerprint: string;
+  readonly pinned: boolean;
+  readonly lifecycle: string;
+  /** Share of traffic, 0-100. */
+  readonly weight: number;
+  /** The router's own weight, e.g. "origin weight 900" or "origin disabled". */
+  readonly routerWeight: string;
+  /** Names of the checks that gate this unit's traffic. */
+  readonly checks: string[];
+}
+
+/** One stack as the rollout plan shows it. */
+export interface PlanStack {
+  readonly name: string;
+  readonly role: StackRole;
+  readonly unit?: string;
+  readonly dependsOn: string[];
+  /** What deploying this stack does in this step. */
+  readonly action: string;
+}
+
+/** A fleet's rollout step, everything a reviewer needs. */
+export interface FleetPlan {
+  readonly fleet: string;
+  /** e.g. "AKS", "EKS". */
+  readonly cloud: string;
+  /** "cluster" (whole-cluster units) or "node-pool". */
+  readonly unitKind: string;
+  readonly router: string;
+  readonly step: string;
+  readonly drainSeconds: number;
+  readonly units: PlanUnit[];
+  readonly stacks: PlanStack[];
+  readonly warnings: string[];
+}
+
+/** Stacks in an order `cdktf deploy '*'` may run them (dependencies first; ties by name). */
+export function deployOrder(stacks: PlanStack[]): PlanStack[] {
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const done = new Set<string>();
+  const out: PlanStack[] = [];
+  const rank = (s: PlanStack) => ['shared', 'unit', 'validate', 'traffic'].indexOf(s.role);
+  while (out.length < stacks.length) {
+    const ready = stacks
+      .filter((s) => !done.has(s.name) && s.dependsOn.every((d) => done.has(d) || !byName.has(d)))
+      .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+    if (ready.length === 0) throw new Error(`dependency cycle among ${stacks.filter((s) => !done.has(s.name)).map((s) => s.name).join(', ')}`);
+    done.add(ready[0].name);
+    out.push(ready[0]);
+  }
+  return out;
+}
+
+/** The plan as JSON (stable key order, ready to diff or to post). */
+export function planToJson(plans: FleetPlan[], base?: FleetPlan[]): string {
+  return JSON.stringify({ version: 1, fleets: plans.map((p) => ({ ...p, weightsBefore: weightsOf(base?.find((b) => b.fleet === p.fleet)), deployOrder: deployOrder(p.stacks).map((s) => s.name) })) }, null, 2) + '\n';
+}
+
+function weightsOf(plan: FleetPlan | undefined): { [unit: string]: number } | undefined {
+  if (!plan) return undefined;
+  const out: { [unit: string]: number } = {};
+  for (const u of plan.units) out[u.name] = u.weight;
+  return out;
+}
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * The plan as Markdown, fit to post as a pull-request comment: per fleet, the units with their
+ * weights (before → after when a base plan is given), then the deploy's actions in order with the
+ * checks that gate each.
+ */
+export function planToMarkdown(plans: FleetPlan[], base?: FleetPlan[]): string {
+  const out: string[] = ['# Rollout plan', ''];
+  for (const p of plans) {
+    const before = weightsOf(base?.find((b) => b.fleet === p.fleet));
+    out.push(`## Fleet \`${p.fleet}\` — ${p.cloud} ${p.unitKind} units behind ${p.router}`, '');
+    out.push(`Step \`${p.step}\` · drain timer ${p.drainSeconds} s before any unit is destroyed`, '');
+    out.push(table(
+      ['unit', 'version', 'fingerprint', 'lifecycle', 'weight', 'router', 'gated by'],
+      p.units.map((u) => {
+        const w = before === undefined ? `${u.weight}` : `${before[u.name] ?? '—'} → ${u.weight}`;
+        return [`\`${u.name}\``, u.kubernetesVersion, `\`${u.fingerprint}\`${u.pinned ? '' : ' (not pinned)'}`, u.lifecycle, w, u.routerWeight, u.checks.length ? u.checks.join(', ') : '—'];
+      }),
+    ), '');
+    out.push('What `cdktf deploy \'*\'` does, in order (a failed step stops everything after it):', '');
+    deployOrder(p.stacks).forEach((s, i) => {
+      out.push(`${i + 1}. \`${s.name}\` — ${s.action}${s.dependsOn.length ? ` _(after ${s.dependsOn.map((d) => `\`${d}\``).join(', ')})_` : ''}`);
+    });
+    out.push('');
+    if (p.warnings.length) {
+      out.push('Warnings:', '', ...p.warnings.map((w) => `- ${w}`), '');
+    }
+  }
+  return out.join('\n');
+}

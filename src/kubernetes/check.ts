@@ -1,0 +1,42 @@
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { Construct } from 'constructs';
+
+/**
+ * Everything a validation check knows about the unit it checks, in one rollout step.
+ */
+export interface CheckContext {
+  /** Fleet name. */
+  readonly fleet: string;
+  /** Unit name. */
+  readonly unitName: string;
+  /** Rollout step fingerprint: checks name their resources with it so each step runs them again. */
+  readonly step: string;
+  /** Kubernetes version the unit's nodes must run (`1.31` matches any 1.31 patch). */
+  readonly kubernetesVersion: string;
+  /** The kubernetes provider that reaches the unit. */
+  readonly provider: KubernetesProvider;
+  /** Host name of the unit's own origin. */
+  readonly originHost: string;
+  /** Namespace the checks run their workloads in (created by the validation stack). */
+  readonly namespace: string;
+  /** Labels for every check resource (fleet, unit, step). */
+  readonly labels: { [key: string]: string };
+  /** The unit has at least this many nodes when healthy. */
+  readonly minimumNodes: number;
+  /** Node labels that select the unit's nodes. @default - all nodes of the cluster */
+  readonly nodeSelector?: { [key: string]: string };
+}
+
+/**
+ * A pluggable validation check. `bind` adds resources or data sources to the validation stack
+ * that fail the deploy (postcondition, Job that does not complete, ...) when the unit is not
+ * healthy. A failed check stops `cdktf deploy '*'` before the traffic stack, so blue keeps serving.
+ */
+export interface IValidationCheck {
+  /** A short, unique name (lowercase letters, digits, "-"): part of construct ids and resource names. */
+  readonly checkName: string;
+  /** What the check proves, for the rollout plan report. */
+  readonly description: string;
+  /** Adds the check to the validation stack. */
+  bind(scope: Construct, context: CheckContext): void;
+}

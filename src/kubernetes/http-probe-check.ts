@@ -1,0 +1,61 @@
+import { DataHttp } from '@cdktf/provider-http/lib/data-http';
+import { HttpProvider } from '@cdktf/provider-http/lib/provider';
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { BlueGreenError, show } from '../core/errors';
+import { CheckContext, IValidationCheck } from './check';
+
+/** Options of an {@link HttpProbeCheck}. */
+export interface HttpProbeCheckProps {
+  /** Path probed on the unit's own origin. @default '/healthz' */
+  readonly path?: string;
+  /** Expected HTTP status. @default 200 */
+  readonly expectedStatus?: number;
+  /** Scheme. @default 'https' */
+  readonly scheme?: string;
+  /** Attempts before the check fails (the origin may still be warming up). @default 10 */
+  readonly attempts?: number;
+}
+
+/**
+ * Probes the unit's own origin (not the front door) from the machine that runs the deploy, with
+ * the `http` provider's data source and a postcondition on the status code. The data source is
+ * read whenever the validation stack is planned, which `cdktf deploy '*'` does only after the
+ * unit's stack is deployed; it retries while the origin warms up.
+ */
+export class HttpProbeCheck implements IValidationCheck {
+  public readonly checkName = 'http-probe';
+  public readonly description: string;
+  private readonly path: string;
+
+  constructor(private readonly props: HttpProbeCheckProps = {}) {
+    this.path = props.path ?? '/healthz';
+    if (!this.path.startsWith('/')) {
+      throw new BlueGreenError({ fleet: '(any)', field: 'HttpProbeCheck.path', value: show(this.path), rule: 'a probe path starts with "/"', fix: `path: ${show('/' + this.path)}` });
+    }
+    const status = props.expectedStatus ?? 200;
+    if (!Number.isInteger(status) || status < 100 || status > 599) {
+      throw new BlueGreenError({ fleet: '(any)', field: 'HttpProbeCheck.expectedStatus', value: show(status), rule: 'an HTTP status is 100-599', fix: 'expectedStatus: 200' });
+    }
+    this.description = `${props.scheme ?? 'https'} GET ${this.path} on the unit's origin answers ${status}`;
+  }
+
+  public bind(scope: Construct, context: CheckContext): void {
+    const stack = TerraformStack.of(scope);
+    if (!stack.node.tryFindChild('http-provider')) new HttpProvider(stack, 'http-provider');
+    const status = this.props.expectedStatus ?? 200;
+    const url = `${this.props.scheme ?? 'https'}://${context.originHost}${this.path}`;
+    new DataHttp(scope, `probe-${context.step}`, {
+      url,
+      method: 'GET',
+      requestTimeoutMs: 10000,
+      retry: { attempts: this.props.attempts ?? 10, minDelayMs: 3000, maxDelayMs: 15000 },
+      lifecycle: {
+        postcondition: [{
+          condition: `\${self.status_code == ${status}}`,
+          errorMessage: `[${context.fleet}/${context.unitName}] ${url} did not answer ${status}; the unit is not ready to receive traffic.`,
+        }],
+      },
+    });
+  }
+}

@@ -1,0 +1,148 @@
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { BlueGreenError, show } from '../core/errors';
+import { fingerprint } from '../core/fingerprint';
+import { FleetPlan, StackRole } from '../core/plan-report';
+import { PlannedUnit } from '../core/rollout-model';
+import { stepTags, TAG_MANAGED_BY } from '../core/tags';
+import { AksAccess } from '../azure/aks-access';
+import { AksClusterUnit, AksUnitNames } from '../azure/aks-cluster-unit';
+import { AksClusterSpec } from '../azure/aks-spec';
+import { checkAksSpec } from '../azure/aks-spec-rules';
+import { IAzureRouter } from '../azure/azure-router';
+import { FrontDoorRouter } from '../azure/front-door-router';
+import { HttpProbeCheck } from '../kubernetes/http-probe-check';
+import { IClusterAccess } from '../kubernetes/cluster-access';
+import { NodesReadyCheck } from '../kubernetes/nodes-ready-check';
+import { SmokeJobCheck } from '../kubernetes/smoke-job-check';
+import { FleetOptions } from './fleet-options';
+import { layoutFleet } from './private/fleet-layout';
+import { IRolloutFleet, registerFleet } from './rollout-plan';
+
+/** Properties of an {@link AksFleet}. */
+export interface AksFleetProps extends FleetOptions {
+  /** Azure subscription of the fleet (not a secret; providers need it explicitly). */
+  readonly subscriptionId: string;
+  /** What every unit is built from. */
+  readonly spec: AksClusterSpec;
+  /**
+   * Per-slot spec for units built from another spec than `spec` (keep an old unit's spec here when
+   * the fleet's spec moves on). @default - every unit uses `spec`
+   */
+  readonly unitSpecs?: { [slot: string]: AksClusterSpec };
+  /** The front door. @default new FrontDoorRouter() */
+  readonly router?: IAzureRouter;
+  /** How validation stacks reach a unit. @default new AksAccess() (kubelogin with the Azure CLI) */
+  readonly access?: IClusterAccess;
+  /** Resource group of the fleet (created by the shared stack). @default '<fleet>-rg' */
+  readonly resourceGroupName?: string;
+  /**
+   * Object id of the identity that runs the validation stacks, granted cluster-admin on each unit
+   * through Azure RBAC. @default - none (grant it yourself, e.g. through an admin group)
+   */
+  readonly validationPrincipalObjectId?: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A fleet of whole AKS clusters upgraded blue-green: one stack per unit, a validation stack per
+ * candidate or serving unit, a traffic stack at Azure Front Door or Traffic Manager, and a shared
+ * stack, wired so that one `cdktf deploy '*'` builds, validates, shifts, drains and destroys in order.
+ *
+ * The stacks are created at the root of the app, named `<fleet>-shared`, `<fleet>-unit-<unit>`,
+ * `<fleet>-validate-<unit>` and `<fleet>-traffic`.
+ */
+export class AksFleet extends Construct implements IRolloutFleet {
+  /** The fleet's long-lived stack (resource group, front door). */
+  public readonly sharedStack: TerraformStack;
+  /** The stack that holds the router entries, weights and the drain timer. */
+  public readonly trafficStack: TerraformStack;
+  /** Unit stacks by unit name (retired units' stacks are empty). */
+  public readonly unitStacks: { [unit: string]: TerraformStack };
+  /** Validation stacks by unit name. */
+  public readonly validationStacks: { [unit: string]: TerraformStack };
+  /** The rollout step's fingerprint. */
+  public readonly step: string;
+  /** The rollout plan of this step. */
+  public readonly plan: FleetPlan;
+
+  constructor(scope: Construct, id: string, props: AksFleetProps) {
+    super(scope, id);
+    const fleet = id;
+    if (typeof props.subscriptionId !== 'string' || !GUID.test(props.subscriptionId)) {
+      throw new BlueGreenError({ fleet, field: 'subscriptionId', value: show(props.subscriptionId), rule: 'a subscription id is a GUID', fix: "subscriptionId: '00000000-0000-0000-0000-000000000000'" });
+    }
+    const specOf = (u: { slot: string }): AksClusterSpec => props.unitSpecs?.[u.slot] ?? props.spec;
+    checkAksSpec(fleet, undefined, props.spec);
+    for (const [slot, spec] of Object.entries(props.unitSpecs ?? {})) {
+      if (!props.units.some((u) => u.slot === slot)) {
+        throw new BlueGreenError({ fleet, field: `unitSpecs.${slot}`, value: show(slot), rule: 'unitSpecs names the slot of a declared unit', fix: `remove unitSpecs.${slot}, or declare a unit in slot ${show(slot)}` });
+      }
+      checkAksSpec(fleet, slot, spec);
+      if (spec.location !== props.spec.location) {
+        throw new BlueGreenError({ fleet, unit: slot, field: 'spec.location', value: show(spec.location), rule: 'all units of a fleet live in the fleet\'s region', fix: `location: ${show(props.spec.location)}` });
+      }
+    }
+    const router = props.router ?? new FrontDoorRouter();
+    const rg = props.resourceGroupName ?? `${fleet}-rg`;
+    const location = props.spec.location;
+    const access = props.access ?? new AksAccess();
+    const tags = props.tags ?? {};
+
+    const layout = layoutFleet(this, fleet, {
+      cloud: 'AKS',
+      unitKind: 'cluster',
+      router,
+      units: props.units,
+      checks: props.checks ?? [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck()],
+      backend: props.backend,
+      drainSeconds: props.drainSeconds,
+      versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
+      tags,
+      specFingerprint: (u) => fingerprint({ cloud: 'aks', kubernetesVersion: u.kubernetesVersion, spec: specOf(u) }),
+      checkUnit: (u: PlannedUnit) => {
+        const name = AksUnitNames.clusterName(fleet, u.name);
+        if (name.length > 63) {
+          throw new BlueGreenError({ fleet, unit: u.slot, field: 'cluster name', value: show(name), rule: 'an AKS cluster name is at most 63 characters', fix: 'use a shorter fleet name' });
+        }
+      },
+      originHost: (u) => AksUnitNames.originHost(fleet, u.name, location),
+      configureProviders: (stack: TerraformStack, role: StackRole) => {
+        // Identical in every step, so a unit's stack JSON never changes while it lives.
+        new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: props.subscriptionId });
+        void role;
+      },
+      bindShared: (stack) => {
+        const sharedTags = { ...tags, 'bluegreen-fleet': fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' };
+        new ResourceGroup(stack, 'resource-group', { name: rg, location, tags: sharedTags, lifecycle: { preventDestroy: true } });
+        router.bindShared(stack, { fleet, step: 'shared', tags: sharedTags, resourceGroupName: rg, location });
+      },
+      bindUnit: (stack, u) => {
+        const spec = specOf(u);
+        new AksClusterUnit(stack, 'unit', {
+          fleet, unitName: u.name, kubernetesVersion: u.kubernetesVersion.toString(), resourceGroupName: rg, spec,
+          validationPrincipalObjectId: props.validationPrincipalObjectId, tags,
+        });
+      },
+      bindAccess: (stack, u) => {
+        const spec = specOf(u);
+        const provider = access.bind(stack, { clusterName: AksUnitNames.clusterName(fleet, u.name), location: rg });
+        const minimumNodes = [spec.systemPool, ...(spec.userPools ?? [])].reduce((n, p) => n + (p.minCount ?? 2), 0);
+        return { provider, minimumNodes };
+      },
+      bindTraffic: (scope, step, targets) => {
+        router.bindTraffic(scope, { fleet, step, tags: stepTags(fleet, step, tags), resourceGroupName: rg, location }, targets);
+      },
+    });
+    this.sharedStack = layout.shared;
+    this.trafficStack = layout.traffic;
+    this.unitStacks = layout.units;
+    this.validationStacks = layout.validations;
+    this.step = layout.step;
+    this.plan = layout.plan;
+    registerFleet(this);
+  }
+}

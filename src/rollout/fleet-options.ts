@@ -1,0 +1,29 @@
+import { UnitDeclaration } from '../core/rollout-model';
+import { IValidationCheck } from '../kubernetes/check';
+import { IBackendFactory } from './backends';
+
+/**
+ * Options every fleet shares, whatever the cloud or the unit kind.
+ */
+export interface FleetOptions {
+  /** The units of this rollout step. */
+  readonly units: UnitDeclaration[];
+  /**
+   * Seconds the traffic stack waits after traffic left a unit, before a retired unit's stack may
+   * be destroyed. At least 2 × the router's TTL. @default 2 × the router's TTL
+   */
+  readonly drainSeconds?: number;
+  /** Backend of every stack. @default LocalBackendFactory */
+  readonly backend?: IBackendFactory;
+  /**
+   * Checks run against every candidate and serving unit, named per step.
+   * @default [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck()]
+   */
+  readonly checks?: IValidationCheck[];
+  /** Oldest minor a new unit may use. @default '1.29' */
+  readonly minimumKubernetesVersion?: string;
+  /** Newest minor a new unit may use. @default '1.37' */
+  readonly maximumKubernetesVersion?: string;
+  /** Extra tags on every resource. @default - fleet, unit and step tags only */
+  readonly tags?: { [key: string]: string };
+}

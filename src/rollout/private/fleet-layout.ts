@@ -1,0 +1,204 @@
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { TimeProvider } from '@cdktf/provider-time/lib/provider';
+import { Sleep } from '@cdktf/provider-time/lib/sleep';
+import { Annotations, App, TerraformResource, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { BlueGreenError, show } from '../../core/errors';
+import { FleetPlan, PlanStack, StackRole } from '../../core/plan-report';
+import { checkWeights, planUnits, PlannedUnit, stepFingerprint, StepCheckOptions, UnitDeclaration, UnitLifecycle } from '../../core/rollout-model';
+import { TAG_FLEET, TAG_STEP, TAG_UNIT } from '../../core/tags';
+import { IValidationCheck } from '../../kubernetes/check';
+import { IRouter, RouterTarget } from '../../routing/router';
+import { IBackendFactory, LocalBackendFactory } from '../backends';
+
+/** How one validation stack reaches its unit. */
+export interface UnitAccess {
+  readonly provider: KubernetesProvider;
+  readonly minimumNodes: number;
+  readonly nodeSelector?: { [key: string]: string };
+}
+
+/** What a cloud-specific fleet plugs into the common layout. Internal. */
+export interface FleetHooks {
+  readonly cloud: string;
+  readonly unitKind: string;
+  readonly router: IRouter;
+  readonly units: UnitDeclaration[];
+  readonly checks: IValidationCheck[];
+  readonly backend?: IBackendFactory;
+  readonly drainSeconds?: number;
+  readonly versionOptions: StepCheckOptions;
+  readonly tags?: { [key: string]: string };
+  specFingerprint(u: UnitDeclaration): string;
+  /** Cloud-specific checks of one unit (spec, names); throws BlueGreenError. */
+  checkUnit(u: PlannedUnit): void;
+  /** Fleet-wide cloud checks after every unit passed. */
+  checkFleet?(units: PlannedUnit[]): void;
+  originHost(u: PlannedUnit): string;
+  originId?(u: PlannedUnit): string | undefined;
+  /** Providers of a stack (the same config in every step). */
+  configureProviders(stack: TerraformStack, role: StackRole): void;
+  bindShared(stack: TerraformStack): void;
+  bindUnit(stack: TerraformStack, u: PlannedUnit): void;
+  bindAccess(stack: TerraformStack, u: PlannedUnit): UnitAccess;
+  bindTraffic(scope: Construct, step: string, targets: RouterTarget[]): void;
+}
+
+/** Namespace the validation checks run in. */
+export const CHECK_NAMESPACE = 'bluegreen-checks';
+
+/** The laid-out stacks of a fleet. */
+export interface FleetLayout {
+  readonly shared: TerraformStack;
+  readonly traffic: TerraformStack;
+  readonly units: { [unit: string]: TerraformStack };
+  readonly validations: { [unit: string]: TerraformStack };
+  readonly planned: PlannedUnit[];
+  readonly step: string;
+  readonly plan: FleetPlan;
+}
+
+/**
+ * Lays out one fleet's stacks and dependencies (DESIGN.md, "Stack topology"):
+ * unit → shared; validate-u → unit-u; traffic → shared and validate-u for every unit with weight > 0;
+ * a retired unit's (empty) stack → traffic.
+ */
+export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks): FleetLayout {
+  const planned = planUnits(fleet, hooks.units, (u) => hooks.specFingerprint(u), hooks.versionOptions);
+  for (const u of planned) hooks.checkUnit(u);
+  hooks.checkFleet?.(planned);
+  const live = planned.filter((u) => u.lifecycle !== UnitLifecycle.RETIRED);
+  const targets: RouterTarget[] = live.map((u) => ({
+    unitName: u.name, slot: u.slot, lifecycle: u.lifecycle, weight: u.weight,
+    originHost: hooks.originHost(u), originId: hooks.originId?.(u),
+  }));
+  hooks.router.checkTargets(fleet, targets);
+  checkWeights(fleet, planned);
+
+  const ttl = hooks.router.ttlSeconds;
+  const drainSeconds = hooks.drainSeconds ?? 2 * ttl;
+  if (!Number.isInteger(drainSeconds) || drainSeconds < 2 * ttl) {
+    throw new BlueGreenError({
+      fleet, field: 'drainSeconds', value: show(drainSeconds),
+      rule: `the drain timer is a whole number of seconds, at least 2 × the ${hooks.router.routerName} TTL of ${ttl} s, so long-lived connections leave a unit before it is destroyed`,
+      fix: `drainSeconds: ${2 * ttl}`,
+    });
+  }
+  const names = new Set<string>();
+  for (const c of hooks.checks) {
+    if (names.has(c.checkName)) {
+      throw new BlueGreenError({ fleet, field: 'checks', value: show(c.checkName), rule: 'check names are unique in a fleet', fix: 'give the second check another name' });
+    }
+    names.add(c.checkName);
+  }
+
+  const step = stepFingerprint(fleet, planned);
+  const app = App.of(scope);
+  const backend = hooks.backend ?? new LocalBackendFactory();
+  const stackRows: PlanStack[] = [];
+  const newStack = (name: string, role: StackRole, unit: string | undefined, action: string): TerraformStack => {
+    if (app.node.tryFindChild(name)) {
+      throw new BlueGreenError({ fleet, unit, field: 'stack name', value: show(name), rule: 'every stack name in an app is unique (two fleets share a name?)', fix: 'give each fleet its own name' });
+    }
+    const stack = new TerraformStack(app, name);
+    backend.bind(stack, name);
+    hooks.configureProviders(stack, role);
+    stackRows.push({ name, role, unit, dependsOn: [], action });
+    return stack;
+  };
+  const depend = (from: TerraformStack, to: TerraformStack) => {
+    from.addDependency(to);
+    const row = stackRows.find((r) => r.name === from.node.id);
+    (row!.dependsOn as string[]).push(to.node.id);
+  };
+
+  const shared = newStack(`${fleet}-shared`, StackRole.SHARED, undefined, `keep the fleet's long-lived resources (resource group, ${hooks.router.routerName} profile)`);
+  hooks.bindShared(shared);
+
+  const unitStacks: { [unit: string]: TerraformStack } = {};
+  const validations: { [unit: string]: TerraformStack } = {};
+  for (const u of planned) {
+    const action = u.lifecycle === UnitLifecycle.RETIRED
+      ? `destroy ${u.name}: its stack is empty; runs after the traffic stack and its ${drainSeconds} s drain timer`
+      : u.lifecycle === UnitLifecycle.CANDIDATE
+        ? `build ${u.name} (${hooks.cloud} ${u.kubernetesVersion}, fingerprint ${u.fingerprint}) if it does not exist; prevent_destroy`
+        : `keep ${u.name} exactly as built (prevent_destroy); no change expected`;
+    const stack = newStack(`${fleet}-unit-${u.name}`, StackRole.UNIT, u.name, action);
+    unitStacks[u.name] = stack;
+    depend(stack, shared);
+    if (u.lifecycle !== UnitLifecycle.RETIRED) hooks.bindUnit(stack, u);
+  }
+
+  for (const u of live) {
+    if (!u.validated) continue;
+    const checking = u.lifecycle === UnitLifecycle.CANDIDATE || u.lifecycle === UnitLifecycle.SERVING;
+    const stack = newStack(`${fleet}-validate-${u.name}`, StackRole.VALIDATE, u.name, checking
+      ? `check ${u.name}: ${hooks.checks.map((c) => c.checkName).join(', ')} (named for step ${step}, so they run again)`
+      : `remove ${u.name}'s checks while it stands by (the unit itself is kept for rollback)`);
+    validations[u.name] = stack;
+    depend(stack, unitStacks[u.name]);
+    const access = hooks.bindAccess(stack, u);
+    if (!checking) continue;
+    const labels = {
+      'app.kubernetes.io/managed-by': 'cdktf-bluegreen',
+      [`bluegreen.cdktf.io/${TAG_FLEET.replace('bluegreen-', '')}`]: fleet,
+      [`bluegreen.cdktf.io/${TAG_UNIT.replace('bluegreen-', '')}`]: u.name,
+      [`bluegreen.cdktf.io/${TAG_STEP.replace('bluegreen-', '')}`]: step,
+    };
+    const ns = new NamespaceV1(stack, 'checks-namespace', {
+      provider: access.provider,
+      metadata: { name: CHECK_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'cdktf-bluegreen', 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    });
+    for (const check of hooks.checks) {
+      const checkScope = new Construct(stack, `check-${check.checkName}`);
+      check.bind(checkScope, {
+        fleet, unitName: u.name, step, kubernetesVersion: u.kubernetesVersion.toString(),
+        provider: access.provider, originHost: hooks.originHost(u), namespace: ns.metadata.name,
+        labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector,
+      });
+    }
+  }
+
+  const weighted = planned.filter((u) => u.weight > 0).map((u) => u.name);
+  const traffic = newStack(`${fleet}-traffic`, StackRole.TRAFFIC, undefined,
+    `set weights ${live.map((u) => `${u.slot}=${u.weight}`).join(', ')} at ${hooks.router.routerName}; then wait the ${drainSeconds} s drain timer if traffic left a unit`);
+  depend(traffic, shared);
+  for (const name of weighted) depend(traffic, validations[name]);
+  const router = new Construct(traffic, 'router');
+  hooks.bindTraffic(router, step, targets);
+  const drained = planned.filter((u) => u.lifecycle === UnitLifecycle.STANDBY || u.lifecycle === UnitLifecycle.RETIRED).map((u) => `${u.name}:${u.lifecycle}`).sort();
+  new TimeProvider(traffic, 'time');
+  new Sleep(traffic, 'drain-timer', {
+    createDuration: `${drainSeconds}s`,
+    // Re-created (so it waits again) whenever a unit loses its traffic or is retired.
+    triggers: { fleet, drained: drained.join(',') || 'none' },
+    dependsOn: router.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c)),
+  });
+  for (const u of planned) if (u.lifecycle === UnitLifecycle.RETIRED) depend(unitStacks[u.name], traffic);
+
+  const warnings: string[] = [];
+  for (const u of planned) {
+    if (!u.pinned && u.lifecycle !== UnitLifecycle.CANDIDATE) {
+      const msg = `unit ${u.slot} (${u.name}) has no pinned fingerprint: a change to its spec would replace it. Pin it with fingerprint: '${u.fingerprint}'.`;
+      warnings.push(msg);
+      Annotations.of(unitStacks[u.name]).addWarning(`[${fleet}] ${msg}`);
+    }
+  }
+
+  const plan: FleetPlan = {
+    fleet, cloud: hooks.cloud, unitKind: hooks.unitKind, router: hooks.router.routerName, step, drainSeconds,
+    units: planned.map((u) => {
+      const t = targets.find((x) => x.unitName === u.name);
+      return {
+        name: u.name, slot: u.slot, kubernetesVersion: u.kubernetesVersion.toString(), fingerprint: u.fingerprint, pinned: u.pinned,
+        lifecycle: u.lifecycle, weight: u.weight,
+        routerWeight: t ? hooks.router.describeWeight(t) : 'removed',
+        checks: validations[u.name] && (u.lifecycle === UnitLifecycle.CANDIDATE || u.lifecycle === UnitLifecycle.SERVING) ? hooks.checks.map((c) => c.checkName) : [],
+      };
+    }),
+    stacks: stackRows,
+    warnings,
+  };
+  return { shared, traffic, units: unitStacks, validations, planned, step, plan };
+}

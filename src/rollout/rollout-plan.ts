@@ -1,0 +1,62 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { FleetPlan, planToJson, planToMarkdown } from '../core/plan-report';
+
+/** A fleet whose rollout step can be reported. */
+export interface IRolloutFleet extends IConstruct {
+  /** The rollout plan of this step. */
+  readonly plan: FleetPlan;
+}
+
+const FLEETS = Symbol.for('cdktf-bluegreen.fleets');
+
+/** Records a fleet on its app, so the plan report finds it. Called by every fleet construct. */
+export function registerFleet(fleet: IRolloutFleet): void {
+  const app = App.of(fleet) as unknown as { [FLEETS]?: IRolloutFleet[] };
+  (app[FLEETS] ??= []).push(fleet);
+}
+
+/** Where {@link RolloutPlan.write} put the report. */
+export interface RolloutPlanFiles {
+  /** Path of the Markdown report. */
+  readonly markdown: string;
+  /** Path of the JSON report. */
+  readonly json: string;
+}
+
+/**
+ * The rollout plan report of every fleet in an app: what a reviewer reads in the pull request,
+ * since `cdktf diff` takes one stack at a time and cannot plan stacks whose upstream is not deployed.
+ */
+export class RolloutPlan {
+  /** The plans of every fleet in `app`, in declaration order. */
+  public static plansOf(app: App): FleetPlan[] {
+    const fleets = (app as unknown as { [FLEETS]?: IRolloutFleet[] })[FLEETS] ?? [];
+    return fleets.map((f) => f.plan);
+  }
+
+  /** The report as Markdown. */
+  public static markdown(app: App): string {
+    return planToMarkdown(RolloutPlan.plansOf(app));
+  }
+
+  /** The report as JSON. */
+  public static json(app: App): string {
+    return planToJson(RolloutPlan.plansOf(app));
+  }
+
+  /**
+   * Writes `rollout-plan.md` and `rollout-plan.json` into `outdir` (default: the app's output folder).
+   */
+  public static write(app: App, outdir?: string): RolloutPlanFiles {
+    const dir = outdir ?? app.outdir;
+    fs.mkdirSync(dir, { recursive: true });
+    const markdown = path.join(dir, 'rollout-plan.md');
+    const json = path.join(dir, 'rollout-plan.json');
+    fs.writeFileSync(markdown, RolloutPlan.markdown(app));
+    fs.writeFileSync(json, RolloutPlan.json(app));
+    return { markdown, json };
+  }
+}
