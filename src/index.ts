@@ -1,5 +1,6 @@
 // core
-export * from './core/errors';
+export { RefusalDetails } from './core/errors';
+export * from './core/refusal';
 export * from './core/kubernetes-version';
 export * from './core/rollout-model';
 export * from './core/plan-report';

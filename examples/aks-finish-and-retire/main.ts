@@ -1,0 +1,38 @@
+// Finishing an AKS upgrade: green (1.34) serves everything and blue (1.33) is retired. Blue's stack
+// synthesizes empty and waits for the traffic stack, whose drain timer runs before blue is destroyed.
+// In your own repo, import from 'cdktf-bluegreen'.
+import { App } from 'cdktf';
+import { AksFleet, FrontDoorRouter, HcpTerraformBackendFactory, Refusal, RolloutPlan, UnitLifecycle } from '../../src';
+
+export function build(app: App): void {
+  new AksFleet(app, 'payments-prod', {
+    subscriptionId: '00000000-0000-0000-0000-000000000000',
+    spec: {
+      location: 'westeurope',
+      adminGroupObjectIds: ['11111111-1111-1111-1111-111111111111'],
+      systemPool: { name: 'system', vmSize: 'Standard_D4ds_v5' },
+      userPools: [{ name: 'apps', vmSize: 'Standard_D8ds_v5', labels: { workload: 'apps' } }],
+    },
+    router: new FrontDoorRouter(),
+    // One HCP Terraform workspace per stack: payments-prod-shared, payments-prod-traffic, ...
+    backend: new HcpTerraformBackendFactory({ organization: 'example-org', workspacePrefix: 'bg-' }),
+    drainSeconds: 300,
+    units: [
+      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.RETIRED, fingerprint: 'tpfyso' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'lpojvf' },
+    ],
+  });
+}
+
+if (require.main === module) {
+  try {
+    const app = new App();
+    build(app);
+    app.synth();
+    console.log(`Rollout plan: ${RolloutPlan.write(app).markdown}`);
+  } catch (e) {
+    if (!Refusal.isRefusal(e)) throw e;
+    console.error(Refusal.messageOf(e));
+    process.exit(1);
+  }
+}

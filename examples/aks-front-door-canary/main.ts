@@ -1,0 +1,34 @@
+// An AKS fleet in the middle of a canary behind Azure Front Door: blue (1.33) serves 90 %, green
+// (1.34) was validated as a candidate and now serves 10 %. In your own repo, import from 'cdktf-bluegreen'.
+import { App } from 'cdktf';
+import { AksFleet, FrontDoorRouter, Refusal, RolloutPlan, UnitLifecycle } from '../../src';
+
+export function build(app: App): void {
+  new AksFleet(app, 'shop-prod-weu', {
+    subscriptionId: '00000000-0000-0000-0000-000000000000',
+    spec: {
+      location: 'westeurope',
+      adminGroupObjectIds: ['11111111-1111-1111-1111-111111111111'],
+      systemPool: { name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5 },
+      userPools: [{ name: 'apps', vmSize: 'Standard_D8ds_v5', minCount: 3, maxCount: 20, labels: { workload: 'apps' } }],
+    },
+    router: new FrontDoorRouter({ healthProbePath: '/healthz' }),
+    units: [
+      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: 'kjhpmf' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: 'v3dddf' },
+    ],
+  });
+}
+
+if (require.main === module) {
+  try {
+    const app = new App();
+    build(app);
+    app.synth();
+    console.log(`Rollout plan: ${RolloutPlan.write(app).markdown}`);
+  } catch (e) {
+    if (!Refusal.isRefusal(e)) throw e;
+    console.error(Refusal.messageOf(e));
+    process.exit(1);
+  }
+}
