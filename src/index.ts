@@ -1,5 +1,4 @@
 // core
-export { RefusalDetails } from './core/errors';
 export * from './core/refusal';
 export * from './core/kubernetes-version';
 export * from './core/rollout-model';

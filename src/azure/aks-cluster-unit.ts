@@ -152,7 +152,7 @@ export class AksClusterUnit extends Construct {
       defaultNodePool: {
         name: sys.name,
         vmSize: sys.vmSize,
-        orchestratorVersion: props.kubernetesVersion,
+        orchestratorVersion: sys.kubernetesVersion ?? props.kubernetesVersion,
         autoScalingEnabled: true,
         minCount: sys.minCount ?? 2,
         maxCount: sys.maxCount ?? 5,
@@ -194,7 +194,7 @@ export class AksClusterUnit extends Construct {
       mode: 'User',
       vmSize: pool.vmSize,
       osType: pool.osType ?? AksOsType.LINUX,
-      orchestratorVersion: version,
+      orchestratorVersion: pool.kubernetesVersion ?? version,
       autoScalingEnabled: true,
       minCount: pool.minCount ?? 2,
       maxCount: pool.maxCount ?? 5,

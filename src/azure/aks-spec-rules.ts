@@ -1,12 +1,14 @@
 import { BlueGreenError, show } from '../core/errors';
+import { KubernetesVersion } from '../core/kubernetes-version';
 import { fitName, fitsRule, NAME_RULES } from '../core/naming';
+import { kubeletSkewProblem } from '../core/version-skew';
 import { AksClusterSpec, AksNodePoolSpec, AksOsType } from './aks-spec';
 
 /**
  * Refuses an AKS spec that the provider would reject or that breaks the library's secure defaults.
  * Runs at synth, before any resource is built, so the message names the fleet, the unit and the field.
  */
-export function checkAksSpec(fleet: string, unit: string | undefined, spec: AksClusterSpec): void {
+export function checkAksSpec(fleet: string, unit: string | undefined, spec: AksClusterSpec, unitVersion?: KubernetesVersion): void {
   const refuse = (field: string, value: unknown, rule: string, fix: string): never => {
     throw new BlueGreenError({ fleet, unit, field, value: show(value), rule, fix });
   };
@@ -21,6 +23,14 @@ export function checkAksSpec(fleet: string, unit: string | undefined, spec: AksC
   const names = new Set<string>();
   for (const [field, pool] of pools) {
     checkPool(fleet, unit, field, pool);
+    if (pool.kubernetesVersion !== undefined) {
+      const v = KubernetesVersion.tryParse(pool.kubernetesVersion);
+      if (!v) refuse(`${field}.kubernetesVersion`, pool.kubernetesVersion, 'a Kubernetes version is 1.MINOR or 1.MINOR.PATCH', 'remove it to follow the unit\'s version');
+      const problem = unitVersion ? kubeletSkewProblem(unitVersion, v as KubernetesVersion) : undefined;
+      if (problem && unitVersion) {
+        refuse(`${field}.kubernetesVersion`, pool.kubernetesVersion, `${problem}; this unit's control plane runs ${unitVersion.toString()}`, `kubernetesVersion: ${show(unitVersion.minorVersion)} (or remove it to follow the unit's version)`);
+      }
+    }
     if (names.has(pool.name)) {
       refuse(`${field}.name`, pool.name, 'pool names are unique in a cluster', `name: ${show(fitName(NAME_RULES.aksLinuxPool, [pool.name.slice(0, 10), String(names.size + 1)]))}`);
     }

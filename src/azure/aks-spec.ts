@@ -33,6 +33,11 @@ export interface AksNodePoolSpec {
   readonly maxPods?: number;
   /** OS disk size in GB. @default 128 */
   readonly osDiskSizeGb?: number;
+  /**
+   * Kubernetes version of this pool's nodes, when it should lag the unit's control plane (never
+   * newer, at most 3 minors older). @default - the unit's version
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /** Weekly window in which AKS applies node OS security patches. */

@@ -1,20 +1,4 @@
-/**
- * What a refusal is about: every error the library raises at synth names these.
- */
-export interface RefusalDetails {
-  /** The fleet the bad input belongs to. */
-  readonly fleet: string;
-  /** The unit (or pool, router, ...) the bad input belongs to; omit for fleet-wide rules. */
-  readonly unit?: string;
-  /** The field that holds the bad value, as the user wrote it (e.g. `weight`, `kubernetesVersion`). */
-  readonly field: string;
-  /** The bad value, rendered for humans. */
-  readonly value: string;
-  /** The rule that the value breaks. */
-  readonly rule: string;
-  /** A value (or change) that would pass. */
-  readonly fix: string;
-}
+import type { RefusalDetails } from './refusal';
 
 /**
  * The single error type the library throws for bad input. Its message is one readable paragraph:

@@ -1,6 +1,24 @@
 import { BlueGreenError } from './errors';
 
 /**
+ * What a refusal is about: every error the library raises at synth names these.
+ */
+export interface RefusalDetails {
+  /** The fleet the bad input belongs to. */
+  readonly fleet: string;
+  /** The unit (or pool, router, ...) the bad input belongs to; omit for fleet-wide rules. */
+  readonly unit?: string;
+  /** The field that holds the bad value, as the user wrote it (e.g. `weight`, `kubernetesVersion`). */
+  readonly field: string;
+  /** The bad value, rendered for humans. */
+  readonly value: string;
+  /** The rule that the value breaks. */
+  readonly rule: string;
+  /** A value (or change) that would pass. */
+  readonly fix: string;
+}
+
+/**
  * Recognises the library's refusals (bad input rejected at synth). Entry points catch them and
  * print the message alone, without a stack trace:
  *

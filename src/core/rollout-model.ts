@@ -175,17 +175,10 @@ function nextFreeSlot(units: UnitDeclaration[]): string {
  * Fleet-wide weight rules: at least one unit serves, and the weights add up to the whole.
  */
 export function checkWeights(fleet: string, units: PlannedUnit[]): void {
+  checkSomethingServes(fleet, units);
   const serving = units.filter((u) => u.lifecycle === UnitLifecycle.SERVING);
   const total = units.reduce((s, u) => s + u.weight, 0);
   const listing = units.map((u) => `${u.slot}=${u.weight}`).join(', ');
-  if (serving.length === 0) {
-    const best = units.find((u) => u.lifecycle === UnitLifecycle.STANDBY) ?? units.find((u) => u.lifecycle === UnitLifecycle.CANDIDATE) ?? units[0];
-    throw new BlueGreenError({
-      fleet, field: 'units[*].lifecycle', value: show(units.map((u) => `${u.slot}:${u.lifecycle}`).join(', ')),
-      rule: 'at least one unit serves traffic in every step',
-      fix: `make ${show(best.slot)} serving with weight ${TOTAL_WEIGHT}`,
-    });
-  }
   if (total !== TOTAL_WEIGHT) {
     const first = serving[0];
     const fixed = first.weight + (TOTAL_WEIGHT - total);
@@ -195,6 +188,18 @@ export function checkWeights(fleet: string, units: PlannedUnit[]): void {
       fix: fixed >= 1 && fixed <= TOTAL_WEIGHT
         ? `give ${show(first.slot)} weight ${fixed}`
         : `scale the serving weights so they add up to ${TOTAL_WEIGHT}`,
+    });
+  }
+}
+
+/** At least one unit serves in every step. */
+export function checkSomethingServes(fleet: string, units: PlannedUnit[]): void {
+  if (!units.some((u) => u.lifecycle === UnitLifecycle.SERVING)) {
+    const best = units.find((u) => u.lifecycle === UnitLifecycle.STANDBY) ?? units.find((u) => u.lifecycle === UnitLifecycle.CANDIDATE) ?? units[0];
+    throw new BlueGreenError({
+      fleet, field: 'units[*].lifecycle', value: show(units.map((u) => `${u.slot}:${u.lifecycle}`).join(', ')),
+      rule: 'at least one unit serves traffic in every step',
+      fix: `make ${show(best.slot)} serving with weight ${TOTAL_WEIGHT}`,
     });
   }
 }

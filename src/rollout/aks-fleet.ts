@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { fingerprint } from '../core/fingerprint';
 import { FleetPlan, StackRole } from '../core/plan-report';
-import { PlannedUnit } from '../core/rollout-model';
+import { PlannedUnit, UnitLifecycle } from '../core/rollout-model';
 import { stepTags, TAG_MANAGED_BY } from '../core/tags';
 import { AksAccess } from '../azure/aks-access';
 import { AksClusterUnit, AksUnitNames } from '../azure/aks-cluster-unit';
@@ -104,6 +104,7 @@ export class AksFleet extends Construct implements IRolloutFleet {
       tags,
       specFingerprint: (u) => fingerprint({ cloud: 'aks', kubernetesVersion: u.kubernetesVersion, spec: specOf(u) }),
       checkUnit: (u: PlannedUnit) => {
+        if (u.lifecycle !== UnitLifecycle.RETIRED) checkAksSpec(fleet, u.slot, specOf(u), u.kubernetesVersion);
         const name = AksUnitNames.clusterName(fleet, u.name);
         if (name.length > 63) {
           throw new BlueGreenError({ fleet, unit: u.slot, field: 'cluster name', value: show(name), rule: 'an AKS cluster name is at most 63 characters', fix: 'use a shorter fleet name' });

@@ -6,7 +6,7 @@ import { Annotations, App, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../../core/errors';
 import { FleetPlan, PlanStack, StackRole } from '../../core/plan-report';
-import { checkWeights, planUnits, PlannedUnit, stepFingerprint, StepCheckOptions, UnitDeclaration, UnitLifecycle } from '../../core/rollout-model';
+import { checkSomethingServes, checkWeights, planUnits, PlannedUnit, stepFingerprint, StepCheckOptions, UnitDeclaration, UnitLifecycle } from '../../core/rollout-model';
 import { TAG_FLEET, TAG_STEP, TAG_UNIT } from '../../core/tags';
 import { IValidationCheck } from '../../kubernetes/check';
 import { IRouter, RouterTarget } from '../../routing/router';
@@ -73,6 +73,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     unitName: u.name, slot: u.slot, lifecycle: u.lifecycle, weight: u.weight,
     originHost: hooks.originHost(u), originId: hooks.originId?.(u),
   }));
+  checkSomethingServes(fleet, planned);
   hooks.router.checkTargets(fleet, targets);
   checkWeights(fleet, planned);
 
