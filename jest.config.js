@@ -7,4 +7,5 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   testTimeout: 60000,
   maxWorkers: 2,
+  setupFilesAfterEnv: ['<rootDir>/test/support/fast-stack-traces.ts'],
 };
