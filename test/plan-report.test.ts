@@ -1,0 +1,72 @@
+import * as fs from 'fs';
+import { AksFleet, RolloutPlan, UnitLifecycle } from '../src';
+import { deployOrder, planToMarkdown } from '../src/core/plan-report';
+import { aksSpec, SUBSCRIPTION } from './support/fixtures';
+import { testApp } from './support/synth';
+
+function finishingApp() {
+  const app = testApp();
+  const fleet = new AksFleet(app, 'shop', {
+    subscriptionId: SUBSCRIPTION, spec: aksSpec(), drainSeconds: 180,
+    units: [
+      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.RETIRED },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100 },
+      { slot: 'teal', kubernetesVersion: '1.35', lifecycle: UnitLifecycle.CANDIDATE },
+    ],
+  });
+  return { app, fleet };
+}
+
+describe('rollout plan report', () => {
+  test('the deploy order builds and validates before traffic, and destroys a retired unit last', () => {
+    const { fleet } = finishingApp();
+    const order = deployOrder(fleet.plan.stacks).map((s) => s.name);
+    const [blue, green, teal] = fleet.plan.units.map((u) => u.name);
+    const at = (n: string) => order.indexOf(n);
+    expect(at('shop-shared')).toBe(0);
+    expect(at(`shop-validate-${green}`)).toBeLessThan(at('shop-traffic'));
+    expect(at(`shop-unit-${teal}`)).toBeLessThan(at(`shop-validate-${teal}`));
+    expect(at(`shop-unit-${blue}`)).toBe(order.length - 1);
+  });
+
+  test('Markdown names units, weights, router weights, gating checks and the ordered actions', () => {
+    const { app, fleet } = finishingApp();
+    const md = RolloutPlan.markdown(app);
+    const [blue, green, teal] = fleet.plan.units.map((u) => u.name);
+    expect(md).toContain('## Fleet `shop` — AKS cluster units behind Azure Front Door');
+    expect(md).toContain(`| \`${green}\` | 1.34 |`);
+    expect(md).toMatch(new RegExp(`\\| \`${green}\` .*\\| serving \\| 100 \\| origin weight 1000 \\| nodes-ready, cluster-dns, http-probe \\|`));
+    expect(md).toMatch(new RegExp(`\\| \`${teal}\` .*\\| candidate \\| 0 \\| origin disabled \\|`));
+    expect(md).toMatch(new RegExp(`\\| \`${blue}\` .*\\| retired \\| 0 \\| removed \\| — \\|`));
+    expect(md).toMatch(new RegExp(`\\d+\\. \`shop-unit-${blue}\` — destroy ${blue}: its stack is empty; runs after the traffic stack and its 180 s drain timer`));
+    expect(md).toContain('(not pinned)');
+  });
+
+  test('with a base plan, weights read before → after', () => {
+    const base = finishingApp().fleet.plan;
+    const app = testApp();
+    const next = new AksFleet(app, 'shop', {
+      subscriptionId: SUBSCRIPTION, spec: aksSpec(), drainSeconds: 180,
+      units: [
+        { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.RETIRED },
+        { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 90 },
+        { slot: 'teal', kubernetesVersion: '1.35', lifecycle: UnitLifecycle.SERVING, weight: 10 },
+      ],
+    });
+    const md = planToMarkdown([next.plan], [base]);
+    expect(md).toMatch(/\| serving \| 100 → 90 \|/);
+    expect(md).toMatch(/\| serving \| 0 → 10 \|/);
+  });
+
+  test('write() puts Markdown and JSON into the output folder', () => {
+    const { app, fleet } = finishingApp();
+    app.synth();
+    const files = RolloutPlan.write(app);
+    expect(files.markdown.startsWith(app.outdir)).toBe(true);
+    const json = JSON.parse(fs.readFileSync(files.json, 'utf8'));
+    expect(json.fleets[0].fleet).toBe('shop');
+    expect(json.fleets[0].step).toBe(fleet.step);
+    expect(json.fleets[0].deployOrder[0]).toBe('shop-shared');
+    expect(fs.readFileSync(files.markdown, 'utf8')).toContain('# Rollout plan');
+  });
+});
