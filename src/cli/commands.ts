@@ -83,7 +83,7 @@ export function initState(fleet: string, kubernetesVersion: string, slot = 'blue
   if (!v) throw new BlueGreenError({ fleet, field: 'version', value: show(kubernetesVersion), rule: 'a Kubernetes version is 1.MINOR or 1.MINOR.PATCH', fix: 'cdktf-bluegreen init shop-prod 1.33' });
   return parseRolloutState({
     version: STATE_FILE_VERSION, fleet, step: 0,
-    policy: { canaryWeight: 10, maxWeightStep: 25, minStandbySteps: 1 },
+    policy: { canaryWeight: 10, maxWeightStep: 25 },
     units: [{ slot, kubernetesVersion: v.toString(), lifecycle: UnitLifecycle.SERVING, weight: 100, ...(fp ? { fingerprint: fp } : {}), since: 0, peakWeight: 100 }],
   }, `${fleet}.json`);
 }

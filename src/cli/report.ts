@@ -22,7 +22,7 @@ export function policyText(state: RolloutStateFile): string {
   const p = resolvePolicy(state.policy);
   const patch = p.patchCanaryWeight !== p.canaryWeight || p.patchMaxWeightStep !== p.maxWeightStep
     ? ` · patch fast path: canary ${p.patchCanaryWeight}, step ${p.patchMaxWeightStep}` : '';
-  return `canary ${p.canaryWeight} · weight step ${p.maxWeightStep}${patch} · standby ≥ ${p.minStandbySteps} step${p.minStandbySteps === 1 ? '' : 's'} before retire`;
+  return `canary ${p.canaryWeight} · weight step ${p.maxWeightStep}${patch} · a unit stands by for a step before it is retired`;
 }
 
 /** What the next `cdktf deploy '*'` does with one unit of this state. */

@@ -8,15 +8,12 @@ export interface ResolvedRolloutPolicy {
   readonly maxWeightStep: number;
   readonly patchCanaryWeight: number;
   readonly patchMaxWeightStep: number;
-  readonly minStandbySteps: number;
 }
 
 /** Default first weight of a new unit. */
 export const DEFAULT_CANARY_WEIGHT = 10;
 /** Default most weight a unit gains in one step. */
 export const DEFAULT_MAX_WEIGHT_STEP = 25;
-/** Default steps a unit stands by before it may be retired. */
-export const DEFAULT_MIN_STANDBY_STEPS = 1;
 
 /** Fills in the defaults of a policy. */
 export function resolvePolicy(policy: RolloutPolicy | undefined): ResolvedRolloutPolicy {
@@ -27,7 +24,6 @@ export function resolvePolicy(policy: RolloutPolicy | undefined): ResolvedRollou
     maxWeightStep,
     patchCanaryWeight: policy?.patchCanaryWeight ?? canaryWeight,
     patchMaxWeightStep: policy?.patchMaxWeightStep ?? maxWeightStep,
-    minStandbySteps: policy?.minStandbySteps ?? DEFAULT_MIN_STANDBY_STEPS,
   };
 }
 

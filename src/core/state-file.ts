@@ -28,11 +28,6 @@ export interface RolloutPolicy {
    * @default - maxWeightStep
    */
   readonly patchMaxWeightStep?: number;
-  /**
-   * Steps a unit stands by (weight 0, kept for rollback) before it may be retired.
-   * @default 1
-   */
-  readonly minStandbySteps?: number;
   /** Oldest minor a new (candidate) unit may use. @default '1.29' */
   readonly minimumKubernetesVersion?: string;
   /** Newest minor a new (candidate) unit may use. @default '1.37' */
@@ -91,7 +86,7 @@ export class RolloutStateError extends BlueGreenError {
 }
 
 const TOP_KEYS = ['$schema', 'description', 'version', 'fleet', 'step', 'policy', 'units'];
-const POLICY_KEYS = ['canaryWeight', 'maxWeightStep', 'patchCanaryWeight', 'patchMaxWeightStep', 'minStandbySteps', 'minimumKubernetesVersion', 'maximumKubernetesVersion'];
+const POLICY_KEYS = ['canaryWeight', 'maxWeightStep', 'patchCanaryWeight', 'patchMaxWeightStep', 'minimumKubernetesVersion', 'maximumKubernetesVersion'];
 const UNIT_KEYS = ['slot', 'kubernetesVersion', 'lifecycle', 'weight', 'fingerprint', 'since', 'peakWeight'];
 const FINGERPRINT_PATTERN = /^[a-z2-7]{6}$/;
 
@@ -161,7 +156,6 @@ export function parseRolloutState(raw: unknown, file: string): RolloutStateFile 
     for (const k of ['canaryWeight', 'maxWeightStep', 'patchCanaryWeight', 'patchMaxWeightStep']) {
       if (p[k] !== undefined && !isWhole(p[k], 1, TOTAL_WEIGHT)) refuse(`policy.${k}`, p[k], `a weight limit is a whole number from 1 to ${TOTAL_WEIGHT}`, `"${k}": ${k.includes('anary') ? 10 : 25}`);
     }
-    if (p.minStandbySteps !== undefined && !isWhole(p.minStandbySteps, 0, 1000)) refuse('policy.minStandbySteps', p.minStandbySteps, 'a number of steps is a whole number from 0', '"minStandbySteps": 1');
     for (const k of ['minimumKubernetesVersion', 'maximumKubernetesVersion']) {
       if (p[k] !== undefined && (typeof p[k] !== 'string' || !/^1\.\d+$/.test(p[k] as string))) refuse(`policy.${k}`, p[k], 'a version bound is a Kubernetes minor, 1.MINOR', `"${k}": "${k.startsWith('min') ? '1.29' : '1.37'}"`);
     }
@@ -186,7 +180,8 @@ export function parseRolloutState(raw: unknown, file: string): RolloutStateFile 
     }
     if (!isWhole(o.since, 0, step)) refuse(`units[${i}].since`, o.since, `since is the step at which the unit entered its lifecycle, a whole number from 0 to the file's step (${step})`, `"since": ${step}`, label);
     if (o.peakWeight !== undefined) {
-      const w = typeof o.weight === 'number' ? o.weight : 0;
+      // A bad weight itself is reported by the single-step checks below, with its own fix.
+      const w = isWhole(o.weight, 0, TOTAL_WEIGHT) ? o.weight : 0;
       if (!isWhole(o.peakWeight, 0, TOTAL_WEIGHT) || (o.peakWeight as number) < w) {
         refuse(`units[${i}].peakWeight`, o.peakWeight, `peakWeight is the highest weight the unit has carried: a whole number from its weight (${w}) to ${TOTAL_WEIGHT}`, `"peakWeight": ${Math.max(w, Math.min(TOTAL_WEIGHT, Number(o.peakWeight) || 0))}`, label);
       }

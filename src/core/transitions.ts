@@ -1,6 +1,6 @@
 import { BlueGreenError } from './errors';
 import { KubernetesVersion } from './kubernetes-version';
-import { limitsFor, peakOf, resolvePolicy } from './rollout-policy';
+import { limitsFor, peakOf } from './rollout-policy';
 import { UnitLifecycle } from './rollout-model';
 import { applyStep, commandLine, describeChange, StepCommand } from './rollout-steps';
 import { parseRolloutState, RolloutStateFile, RolloutStateUnit } from './state-file';
@@ -22,7 +22,7 @@ export enum TransitionRule {
   NEW_UNIT = 'new-unit',
   /** Lifecycles only move candidate → serving → standby → retired (a standby unit may serve again: rollback). */
   LIFECYCLE = 'lifecycle',
-  /** A serving unit stands by for at least `minStandbySteps` steps before it is retired. */
+  /** A serving unit stands by (weight 0, kept for rollback) for at least one step before it is retired. */
   STANDBY_BEFORE_RETIRE = 'standby-before-retire',
   /** A unit's first weight is at most the policy's canary weight. */
   CANARY = 'canary',
@@ -88,7 +88,6 @@ export function unitsChanged(before: RolloutStateFile, after: RolloutStateFile):
  */
 export function transitionViolations(before: RolloutStateFile, after: RolloutStateFile): TransitionViolation[] {
   const out: TransitionViolation[] = [];
-  const policy = resolvePolicy(before.policy);
   const add = (rule: TransitionRule, b: RolloutStateUnit | undefined, a: RolloutStateUnit | undefined, message: string) => {
     out.push({ rule, slot: (a ?? b)?.slot, before: unitText(b), after: unitText(a), message });
   };
@@ -105,6 +104,8 @@ export function transitionViolations(before: RolloutStateFile, after: RolloutSta
         : `nothing a deploy would do changed, so the step stays ${before.step}: "step": ${before.step}`,
     });
   }
+  // With a wrong step number, every `since` would be off too: report the cause only.
+  const stepOk = after.step === step;
   for (const a of after.units) {
     const b = before.units.find((x) => x.slot === a.slot);
     const w = a.weight ?? 0;
@@ -112,7 +113,7 @@ export function transitionViolations(before: RolloutStateFile, after: RolloutSta
       if (a.lifecycle !== UnitLifecycle.CANDIDATE || w !== 0) {
         add(TransitionRule.NEW_UNIT, b, a, `a new unit enters as a candidate with weight 0, so its validation stack checks it before it gets traffic: "lifecycle": "candidate", "weight": 0 (then promote it in the next step)`);
       }
-      if (a.since !== step) add(TransitionRule.HISTORY, b, a, `a new unit entered its lifecycle in this step: "since": ${step}`);
+      if (stepOk && a.since !== step) add(TransitionRule.HISTORY, b, a, `a new unit entered its lifecycle in this step: "since": ${step}`);
       continue;
     }
     if (!sameVersion(a.kubernetesVersion, b.kubernetesVersion)) {
@@ -123,13 +124,10 @@ export function transitionViolations(before: RolloutStateFile, after: RolloutSta
     }
     if (!NEXT[b.lifecycle].includes(a.lifecycle)) {
       if (b.lifecycle === UnitLifecycle.SERVING && a.lifecycle === UnitLifecycle.RETIRED) {
-        add(TransitionRule.STANDBY_BEFORE_RETIRE, b, a, `a serving unit stands by (weight 0, kept for rollback) for at least ${Math.max(1, policy.minStandbySteps)} step(s) before it is retired: "lifecycle": "standby" now, retire it in a later step`);
+        add(TransitionRule.STANDBY_BEFORE_RETIRE, b, a, `a serving unit stands by (weight 0, kept for rollback) for at least one step before it is retired: "lifecycle": "standby" now, retire it in a later step`);
       } else {
         add(TransitionRule.LIFECYCLE, b, a, `a ${b.lifecycle} unit may become ${NEXT[b.lifecycle].filter((l) => l !== b.lifecycle).join(' or ') || 'nothing else'} (lifecycles move candidate → serving → standby → retired; a standby unit may serve again)`);
       }
-    }
-    if (b.lifecycle === UnitLifecycle.STANDBY && a.lifecycle === UnitLifecycle.RETIRED && step - b.since < policy.minStandbySteps) {
-      add(TransitionRule.STANDBY_BEFORE_RETIRE, b, a, `${a.slot} stands by since step ${b.since}; policy.minStandbySteps is ${policy.minStandbySteps}, so it may be retired from step ${b.since + policy.minStandbySteps} on: keep "lifecycle": "standby"`);
     }
     const limits = limitsFor(before, b);
     const path = limits.patch ? ' (patch-only fast path)' : '';
@@ -143,7 +141,7 @@ export function transitionViolations(before: RolloutStateFile, after: RolloutSta
       }
     }
     const since = a.lifecycle === b.lifecycle ? b.since : step;
-    if (a.since !== since) add(TransitionRule.HISTORY, b, a, `since records the step at which the unit entered its lifecycle: "since": ${since}`);
+    if (stepOk && a.since !== since) add(TransitionRule.HISTORY, b, a, `since records the step at which the unit entered its lifecycle: "since": ${since}`);
     const peak = Math.max(peakOf(b), w);
     if (a.peakWeight !== undefined && a.peakWeight !== peak) add(TransitionRule.HISTORY, b, a, `peakWeight records the highest weight the unit carried: "peakWeight": ${peak}`);
   }
