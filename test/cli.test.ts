@@ -117,8 +117,8 @@ describe('cdktf-bluegreen commands (in-process)', () => {
   });
 
   test('property: every state a random sequence of CLI calls writes is valid and a legal successor; every listed next step is accepted', () => {
-    const argv = fc.oneof(
-      fc.constantFrom(['start', '1.34'], ['start', '1.33.7'], ['promote'], ['shift'], ['retire'], ['rollback'], ['forget'], ['retire', 'green']),
+    const argv: fc.Arbitrary<string[]> = fc.oneof(
+      fc.constantFrom<string[]>(['start', '1.34'], ['start', '1.33.7'], ['promote'], ['shift'], ['retire'], ['rollback'], ['forget'], ['retire', 'green']),
       fc.integer({ min: 0, max: 100 }).map((w) => ['shift', '--weight', String(w)]),
       fc.integer({ min: 1, max: 100 }).map((w) => ['rollback', '--weight', String(w)]),
     );

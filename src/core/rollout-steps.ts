@@ -158,7 +158,10 @@ export function promoteUnit(state: RolloutStateFile, slot?: string, weight?: num
   if (serving.length < 2) {
     refuse(state, 'promote', `there is no candidate to bring in, and ${ramp.slot} already serves alone (${listUnits(state.units)})`, 'start a new unit first: cdktf-bluegreen start <version>');
   }
-  return advance(state, setWeight(state, drafts, ramp.slot, weight ?? TOTAL_WEIGHT, 'promote'));
+  if (weight !== undefined && weight !== TOTAL_WEIGHT) {
+    refuse(state, 'promote', `without a candidate, promote finishes the rollout: ${ramp.slot} takes all the traffic (--weight applies to a candidate's first weight)`, `cdktf-bluegreen shift --weight ${weight}`, ramp.slot);
+  }
+  return advance(state, setWeight(state, drafts, ramp.slot, TOTAL_WEIGHT, 'promote'));
 }
 
 /** `shift`: the newest serving unit gains one weight step (or gets `weight`). */

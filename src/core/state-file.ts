@@ -67,7 +67,7 @@ export interface RolloutStateFile {
 export const STATE_FILE_VERSION = 1;
 
 /** Stands in for the name part of a unit whose fingerprint is not pinned yet. */
-export const UNPINNED_FINGERPRINT = 'unpinned';
+export const UNPINNED_FINGERPRINT = '<fp>';
 
 /** A refusal of a state file: names the file and the JSON path of the bad value. */
 export class RolloutStateError extends BlueGreenError {

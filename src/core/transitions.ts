@@ -171,7 +171,9 @@ export function legalNextSteps(state: RolloutStateFile): NextStep[] {
   for (const c of tries) {
     try {
       const next = parseRolloutState(applyStep(state, c), 'next');
-      if (transitionViolations(state, next).length === 0) out.push({ command: commandLine(c), change: describeChange(state, next) });
+      const change = describeChange(state, next);
+      // Two commands with the same effect (shift onto 100 = promote): list the first only.
+      if (transitionViolations(state, next).length === 0 && !out.some((o) => o.change === change)) out.push({ command: commandLine(c), change });
     } catch (e) {
       if (!(e instanceof BlueGreenError)) throw e;
     }
