@@ -97,6 +97,8 @@ export interface FileComparison {
   readonly after?: RolloutStateFile;
   /** The refusal, when the change is illegal (or a state is invalid). */
   readonly error?: Error;
+  /** The ref the file was compared with. @default - none: the state is shown on its own */
+  readonly base?: string;
 }
 
 /**
@@ -127,12 +129,12 @@ export function compareWithBase(cwd: string, o: FileOptions, base: string, head?
       if (headText !== undefined) after = parseRolloutStateText(headText, file);
       if (before && after) {
         const violations = transitionViolations(before, after);
-        if (violations.length > 0) return { file, before, after, error: new TransitionError(file, before, after, violations) };
+        if (violations.length > 0) return { file, before, after, base, error: new TransitionError(file, before, after, violations) };
       } else if (before && !after) {
         const live = before.units.filter((u) => u.lifecycle !== UnitLifecycle.RETIRED);
         if (live.length > 0) {
           return {
-            file, before, error: new BlueGreenError({
+            file, before, base, error: new BlueGreenError({
               fleet: before.fleet, field: file, value: '(deleted)',
               rule: `a fleet's state file is deleted only when every unit was retired in the base state (so the deploy destroyed them); ${live.map((u) => `${u.slot} is ${u.lifecycle}`).join(', ')}`,
               fix: 'restore the file, and retire the units step by step first',
@@ -142,9 +144,9 @@ export function compareWithBase(cwd: string, o: FileOptions, base: string, head?
       } else if (!before && !after) {
         throw new UsageError(`${file}: not found at ${base} nor at ${head ?? 'the working tree'}`);
       }
-      return { file, before, after };
+      return { file, before, after, base };
     } catch (e) {
-      if (e instanceof BlueGreenError) return { file, before, after, error: e };
+      if (e instanceof BlueGreenError) return { file, before, after, base, error: e };
       throw e;
     }
   });

@@ -120,7 +120,9 @@ export function deployActions(before: RolloutStateFile | undefined, after: Rollo
     }
     rows.push({
       name: unitStack, role: StackRole.UNIT, unit: name, dependsOn: [shared],
-      action: !b ? `build ${u.slot} (${u.kubernetesVersion}); prevent_destroy` : `keep ${u.slot} exactly as built (no change expected)`,
+      action: !b
+        ? (u.lifecycle === UnitLifecycle.CANDIDATE || !before ? `build ${u.slot} (${u.kubernetesVersion}) if it does not exist; prevent_destroy` : `build ${u.slot} (${u.kubernetesVersion}); prevent_destroy`)
+        : `keep ${u.slot} exactly as built (no change expected)`,
     });
     if (u.lifecycle === UnitLifecycle.STANDBY) {
       rows.push({ name: validate, role: StackRole.VALIDATE, unit: name, dependsOn: [unitStack], action: `remove ${u.slot}'s checks while it stands by (the unit is kept for rollback)` });
@@ -144,7 +146,7 @@ export function fleetReport(c: FileComparison): FleetReport {
   const before = c.before;
   const state = after ?? before!;
   const problems = c.error ? (c.error instanceof TransitionError ? c.error.violations.map((v) => `${v.rule}: ${v.slot ? `${v.slot} ${v.before} → ${v.after}: ` : ''}${v.message}`) : [c.error.message]) : [];
-  const verdict = c.error ? 'refused' : !before ? 'new' : !after ? 'deleted' : before.step === after.step && describeChange(before, after) === 'no change' ? 'unchanged' : 'legal';
+  const verdict = c.error ? 'refused' : c.base === undefined ? 'current' : !before ? 'new' : !after ? 'deleted' : before.step === after.step && describeChange(before, after) === 'no change' ? 'unchanged' : 'legal';
   const slots = [...new Set([...(after?.units ?? []).map((u) => u.slot), ...(before?.units ?? []).map((u) => u.slot)])];
   const units: ReportUnit[] = slots.map((slot) => {
     const a = after?.units.find((u) => u.slot === slot);
@@ -168,7 +170,7 @@ function mdTable(head: string[], rows: string[][]): string {
 }
 
 const VERDICT: { [v: string]: string } = {
-  legal: '✅ legal step', refused: '❌ refused', new: '🆕 new fleet file (checked on its own)', deleted: '🗑️ file deleted (every unit was retired)', unchanged: '➖ unchanged',
+  legal: '✅ legal step', refused: '❌ refused', current: '📄 as the file stands (no base to compare with)', new: '🆕 new fleet file (checked on its own)', deleted: '🗑️ file deleted (every unit was retired)', unchanged: '➖ unchanged',
 };
 
 /** The Markdown report of a change base → head, fit for a pull-request comment. */
@@ -182,8 +184,9 @@ export function planMarkdown(reports: FleetReport[], base?: string): string {
     out.push(`\`${r.file}\`: ${r.change}`, '');
     if (r.problems.length) out.push('Refused because:', '', ...r.problems.map((p) => `- ${p.replace(/\n/g, ' ')}`), '');
     out.push(mdTable(['slot', 'unit', 'version', 'fingerprint', 'lifecycle', 'weight'], r.units.map((u) => {
-      const life = u.lifecycleBefore === u.lifecycleAfter ? `${u.lifecycleAfter}` : `${u.lifecycleBefore ?? '—'} → ${u.lifecycleAfter ?? '(forgotten)'}`;
-      const weight = u.weightBefore === u.weightAfter ? `${u.weightAfter}` : `${u.weightBefore ?? '—'} → ${u.weightAfter ?? '—'}`;
+      const fresh = r.stepBefore === undefined;
+      const life = u.lifecycleBefore === u.lifecycleAfter || fresh ? `${u.lifecycleAfter}` : `${u.lifecycleBefore ?? '(new)'} → ${u.lifecycleAfter ?? '(forgotten)'}`;
+      const weight = u.weightBefore === u.weightAfter || fresh ? `${u.weightAfter}` : `${u.weightBefore ?? '—'} → ${u.weightAfter ?? '—'}`;
       return [u.slot, `\`${u.name}\``, u.kubernetesVersion, u.fingerprint ? `\`${u.fingerprint}\`` : '(not pinned)', life, weight];
     })), '');
     if (r.actions.length) {

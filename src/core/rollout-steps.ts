@@ -265,6 +265,7 @@ export function commandLine(c: StepCommand): string {
 export function describeChange(before: RolloutStateFile | undefined, after: RolloutStateFile): string {
   const parts: string[] = [];
   const show1 = (u: RolloutStateUnit) => (u.lifecycle === UnitLifecycle.SERVING ? `serving ${u.weight ?? 0}` : u.lifecycle);
+  if (!before) return after.units.map((u) => `${u.slot} (${u.kubernetesVersion}) ${show1(u)}`).join(', ');
   for (const u of after.units) {
     const b = before?.units.find((x) => x.slot === u.slot);
     if (!b) parts.push(`${u.slot} (${u.kubernetesVersion}) new ${show1(u)}`);
