@@ -160,6 +160,16 @@ describe('cdktf-bluegreen commands (in-process)', () => {
     expect(plan.code).toBe(1);
     expect(JSON.parse(plan.out).fleets.map((f: any) => [f.fleet, f.verdict])).toEqual([['cart', 'new'], ['old', 'refused'], ['shop', 'legal']]);
     expect(cli(repo.dir, ['check', '--base', 'nope']).code).toBe(2);
+    // A file named after another fleet, and a file that is not JSON: refused, never a crash.
+    repo.write('rollout/old.json', read(repo.dir).replace(/"shop"/, '"old"'));
+    repo.write('rollout/cart.json', read(repo.dir));
+    repo.write('rollout/broken.json', '{');
+    r = cli(repo.dir, ['check', '--base', 'main']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/✗\s+broken\s+—\s+refused/);
+    expect(r.err).toContain('fleet "shop": rollout/cart.json: file name = "cart.json" is refused: a fleet\'s state file is named <fleet>.json');
+    expect(r.err).toContain('rollout/broken.json: fleet "(unknown)": (root) = "{" is refused: a rollout state file is JSON');
+    expect(r.err).toContain('2 of 4 state file(s) refused against main.');
   });
 
   test('plan --base: a Markdown report with weights before → after, the ordered deploy and the checks that gate each action', () => {

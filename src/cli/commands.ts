@@ -45,7 +45,20 @@ export function oneStateFile(cwd: string, o: FileOptions): string {
 export function readState(cwd: string, file: string): RolloutStateFile {
   const abs = path.resolve(cwd, file);
   if (!fs.existsSync(abs)) throw new UsageError(`${file}: no such file (looked from ${cwd})`);
-  return parseRolloutStateText(fs.readFileSync(abs, 'utf8'), file);
+  return checkFileName(file, parseRolloutStateText(fs.readFileSync(abs, 'utf8'), file));
+}
+
+/** A fleet's state file is named after the fleet, so `--fleet <name>` finds it and no two files claim one fleet. */
+export function checkFileName(file: string, state: RolloutStateFile): RolloutStateFile {
+  const name = path.basename(file, '.json');
+  if (name !== state.fleet) {
+    throw new BlueGreenError({
+      fleet: state.fleet, field: `${file}: file name`, value: show(path.basename(file)),
+      rule: 'a fleet\'s state file is named <fleet>.json (so --fleet finds it, and no two files claim one fleet)',
+      fix: `rename it to ${show(path.join(path.dirname(file), `${state.fleet}.json`))}`,
+    });
+  }
+  return state;
 }
 
 /**
@@ -126,7 +139,7 @@ export function compareWithBase(cwd: string, o: FileOptions, base: string, head?
       const headText = head === undefined
         ? (fs.existsSync(path.resolve(cwd, file)) ? fs.readFileSync(path.resolve(cwd, file), 'utf8') : undefined)
         : showFile(head, file, cwd, env);
-      if (headText !== undefined) after = parseRolloutStateText(headText, file);
+      if (headText !== undefined) after = checkFileName(file, parseRolloutStateText(headText, file));
       if (before && after) {
         const violations = transitionViolations(before, after);
         if (violations.length > 0) return { file, before, after, base, error: new TransitionError(file, before, after, violations) };

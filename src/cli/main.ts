@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BlueGreenError } from '../core/errors';
 import { describeChange, StepCommand } from '../core/rollout-steps';
-import { TransitionError } from '../core/transitions';
+import { legalNextSteps, TransitionError } from '../core/transitions';
 import { compareWithBase, DEFAULT_DIR, FileComparison, FileOptions, initState, oneStateFile, readState, stateFiles, stepFile, writeState } from './commands';
 import { CliIo, painter, textTable } from './output';
-import { fleetReport, planJson, planMarkdown, statusText } from './report';
+import { fleetReport, planJson, planMarkdown, statusText, stepsText } from './report';
 import { UsageError } from './usage-error';
 
 /** Exit codes of the CLI. */
@@ -172,7 +172,7 @@ export function main(argv: string[], io: CliIo): number {
       }
       const rows = reports.map((r) => [
         r.verdict === 'refused' ? p.red('✗') : p.green('✓'), p.bold(r.fleet),
-        r.stepBefore === undefined ? `step ${r.stepAfter}` : r.stepAfter === undefined || r.stepBefore === r.stepAfter ? `step ${r.stepBefore}` : `step ${r.stepBefore} → ${r.stepAfter}`,
+        stepsText(r),
         r.verdict === 'refused' ? p.red('refused') : r.verdict, r.verdict === 'refused' ? '' : r.change,
       ]);
       io.out(`${textTable(['', 'FLEET', 'STEP', 'VERDICT', 'CHANGE'], rows, { paint: p })}\n`);
@@ -189,6 +189,8 @@ export function main(argv: string[], io: CliIo): number {
     const steps = before.step === after.step ? `step ${after.step}` : `step ${before.step} → ${after.step}`;
     io.out(`${p.green('✓')} ${p.bold(after.fleet)} ${steps}: ${describeChange(before, after)}\n`);
     io.out(dryRun ? `  (dry run: ${file} not written)\n` : `  wrote ${file}; commit it and open a pull request (one step per PR: the check compares with the base branch)\n`);
+    const next = legalNextSteps(after);
+    if (next.length) io.out(`  ${p.dim(`then, in a later PR: ${next.map((n) => n.command.replace('cdktf-bluegreen ', '')).join(' | ')}`)}\n`);
     return EXIT_OK;
   } catch (e) {
     const p = painter(color);

@@ -144,7 +144,7 @@ export function deployActions(before: RolloutStateFile | undefined, after: Rollo
 export function fleetReport(c: FileComparison): FleetReport {
   const after = c.after;
   const before = c.before;
-  const state = after ?? before!;
+  const state = after ?? before;
   const problems = c.error ? (c.error instanceof TransitionError ? c.error.violations.map((v) => `${v.rule}: ${v.slot ? `${v.slot} ${v.before} → ${v.after}: ` : ''}${v.message}`) : [c.error.message]) : [];
   const verdict = c.error ? 'refused' : c.base === undefined ? 'current' : !before ? 'new' : !after ? 'deleted' : before.step === after.step && describeChange(before, after) === 'no change' ? 'unchanged' : 'legal';
   const slots = [...new Set([...(after?.units ?? []).map((u) => u.slot), ...(before?.units ?? []).map((u) => u.slot)])];
@@ -158,8 +158,8 @@ export function fleetReport(c: FileComparison): FleetReport {
     };
   });
   return {
-    fleet: state.fleet, file: c.file, stepBefore: before?.step, stepAfter: after?.step, verdict,
-    change: after ? describeChange(before, after) : 'file deleted', problems, units,
+    fleet: state?.fleet ?? c.file.replace(/^.*[\\/]/, '').replace(/\.json$/, ''), file: c.file, stepBefore: before?.step, stepAfter: after?.step, verdict,
+    change: after ? describeChange(before, after) : before ? 'file deleted' : 'unreadable', problems, units,
     actions: after && !c.error ? deployActions(before, after) : [],
   };
 }
@@ -173,17 +173,26 @@ const VERDICT: { [v: string]: string } = {
   legal: '✅ legal step', refused: '❌ refused', current: '📄 as the file stands (no base to compare with)', new: '🆕 new fleet file (checked on its own)', deleted: '🗑️ file deleted (every unit was retired)', unchanged: '➖ unchanged',
 };
 
+/** `step 2 → 3`, `step 2`, or `—` when no state could be read. */
+export function stepsText(r: FleetReport): string {
+  const b = r.stepBefore;
+  const a = r.stepAfter;
+  if (b === undefined && a === undefined) return '—';
+  if (b === undefined) return `step ${a}`;
+  if (a === undefined) return `step ${b} → (deleted)`;
+  return b === a ? `step ${a}` : `step ${b} → ${a}`;
+}
+
 /** The Markdown report of a change base → head, fit for a pull-request comment. */
 export function planMarkdown(reports: FleetReport[], base?: string): string {
   const out: string[] = ['# Rollout plan', ''];
   const refused = reports.filter((r) => r.verdict === 'refused').length;
   out.push(base ? `Compared with \`${base}\`: ${reports.length} fleet file(s), ${refused ? `**${refused} refused**` : 'all legal'}.` : `${reports.length} fleet file(s).`, '');
   for (const r of reports) {
-    const steps = r.stepBefore === undefined ? `step ${r.stepAfter}` : r.stepAfter === undefined ? `step ${r.stepBefore} → (deleted)` : r.stepBefore === r.stepAfter ? `step ${r.stepAfter}` : `step ${r.stepBefore} → ${r.stepAfter}`;
-    out.push(`## Fleet \`${r.fleet}\` — ${steps} — ${VERDICT[r.verdict] ?? r.verdict}`, '');
+    out.push(`## Fleet \`${r.fleet}\` — ${stepsText(r)} — ${VERDICT[r.verdict] ?? r.verdict}`, '');
     out.push(`\`${r.file}\`: ${r.change}`, '');
     if (r.problems.length) out.push('Refused because:', '', ...r.problems.map((p) => `- ${p.replace(/\n/g, ' ')}`), '');
-    out.push(mdTable(['slot', 'unit', 'version', 'fingerprint', 'lifecycle', 'weight'], r.units.map((u) => {
+    if (r.units.length) out.push(mdTable(['slot', 'unit', 'version', 'fingerprint', 'lifecycle', 'weight'], r.units.map((u) => {
       const fresh = r.stepBefore === undefined;
       const life = u.lifecycleBefore === u.lifecycleAfter || fresh ? `${u.lifecycleAfter}` : `${u.lifecycleBefore ?? '(new)'} → ${u.lifecycleAfter ?? '(forgotten)'}`;
       const weight = u.weightBefore === u.weightAfter || fresh ? `${u.weightAfter}` : `${u.weightBefore ?? '—'} → ${u.weightAfter ?? '—'}`;
