@@ -107,6 +107,21 @@ describe('cdktf-bluegreen commands (in-process)', () => {
     expect(cli(dir, ['status', '--no-color'], true).out).toBe(plain);
   });
 
+  test('rollback: during a canary the old unit takes all the traffic back; after the rollout, the unit that stood by', () => {
+    const dir = fleetDir();
+    for (const a of [['start', '1.34'], ['promote'], ['shift']]) cli(dir, a);
+    expect(cli(dir, ['rollback']).out).toContain('shop step 3 → 4: blue serving 65 → 100, green serving 35 → standby');
+    const done = fleetDir();
+    for (const a of [['start', '1.34'], ['promote'], ['shift'], ['shift'], ['shift'], ['promote']]) cli(done, a);
+    expect(cli(done, ['rollback']).out).toContain('shop step 6 → 7: blue standby → serving 100, green serving 100 → standby');
+    // Once blue is retired there is nothing to roll back to.
+    const gone = fleetDir();
+    for (const a of [['start', '1.34'], ['promote'], ['shift'], ['shift'], ['shift'], ['promote'], ['retire']]) cli(gone, a);
+    const r = cli(gone, ['rollback']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('there is nothing to roll back to: no unit stands by and one unit serves alone');
+  });
+
   test('--dry-run shows the step without writing it', () => {
     const dir = fleetDir();
     const before = read(dir);

@@ -14,6 +14,7 @@ function git(args: string[], cwd: string, env?: { [key: string]: string | undefi
 
 /** Throws a usage error unless `ref` names a commit. */
 export function verifyRef(ref: string, cwd: string, env?: { [key: string]: string | undefined }): void {
+  if (ref.startsWith('-') || ref.includes('..') || ref.trim() === '') throw new UsageError(`${JSON.stringify(ref)} is not a git ref to compare with (use a branch, tag or commit, e.g. origin/main)`);
   const r = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd, env);
   if (!r.ok) {
     throw new UsageError(`--base ${ref}: no such commit in ${cwd} (in CI, fetch it first: \`git fetch origin main\`, and check out with fetch-depth: 0)${r.stderr.trim() ? `\n${r.stderr.trim()}` : ''}`);

@@ -192,8 +192,8 @@ export function retireUnits(state: RolloutStateFile, slot?: string): RolloutStat
 }
 
 /**
- * `rollback`: a standby unit (the one that stood by last, or the named one) takes the traffic back
- * (all of it, or `weight`). Without a standby unit, the oldest serving unit takes it all back.
+ * `rollback`: during a canary (several units serve), the oldest serving unit takes the traffic back;
+ * otherwise the unit that stood by last (or the named one) does; all of it, or `weight`.
  */
 export function rollbackTo(state: RolloutStateFile, slot?: string, weight?: number): RolloutStateFile {
   checkWeightArg(state, 'rollback', weight);
@@ -201,9 +201,10 @@ export function rollbackTo(state: RolloutStateFile, slot?: string, weight?: numb
   if (slot !== undefined) {
     target = unitIn(state, 'rollback', slot, [UnitLifecycle.STANDBY, UnitLifecycle.SERVING]);
   } else {
+    // During a canary the oldest serving unit takes the traffic back; after it, the unit that stood by last.
     const standby = state.units.filter((u) => u.lifecycle === UnitLifecycle.STANDBY).sort((a, b) => b.since - a.since || peakOf(b) - peakOf(a));
     const serving = state.units.filter((u) => u.lifecycle === UnitLifecycle.SERVING);
-    target = standby[0] ?? (serving.length > 1 ? newestFirst(serving, state.units).pop() : undefined);
+    target = serving.length > 1 ? newestFirst(serving, state.units).pop() : standby[0];
   }
   if (!target) {
     refuse(state, 'rollback', `there is nothing to roll back to: no unit stands by and one unit serves alone (${listUnits(state.units)})`, 'keep the serving unit; a rollback needs a standby unit');
