@@ -30,14 +30,17 @@ Commands that write one legal step (each one pull request):
   promote                     candidate → serving at the canary weight; or finish: newest unit 100, others standby
   shift                       next weight step for the newest serving unit (--weight N for an explicit weight)
   retire                      standby units → retired (the deploy destroys them); --slot s also abandons a candidate
-  rollback                    traffic back to the standby unit (--slot s, --weight N)
+  rollback                    traffic back: to the oldest unit during a canary, else to the standby unit (--slot s, --weight N)
   forget                      drop retired units from the file (after a deploy destroyed them)
   pin <slot> <fingerprint>    record a unit's fingerprint from the rollout plan report
 
 Options:
-  --file <path>     one state file                   --dir <folder>   folder of state files (default: ${DEFAULT_DIR})
-  --fleet <name>    the file <dir>/<name>.json        --head <ref>     check/plan: compare with <ref>, not the working tree
-  --dry-run         show the step without writing      --no-color       plain output (also NO_COLOR=1, or when piped)
+  --file <path>     one state file
+  --dir <folder>    folder of state files (default: ${DEFAULT_DIR})
+  --fleet <name>    the file <dir>/<name>.json (needed when the folder holds several)
+  --head <ref>      check/plan: compare with <ref> instead of the working tree
+  --dry-run         show the step without writing it
+  --no-color        plain output (also with NO_COLOR=1, or when stdout is not a terminal)
 
 Exit codes: 0 ok, 1 refused or illegal, 2 usage error.`;
 
