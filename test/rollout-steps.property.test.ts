@@ -51,7 +51,9 @@ function oracle(before: RolloutStateFile, after: RolloutStateFile, peaks: Map<st
     if (b.fingerprint) expect(a.fingerprint).toBe(b.fingerprint);
     if (b.lifecycle === UnitLifecycle.RETIRED) expect(a.lifecycle).toBe(UnitLifecycle.RETIRED);
     if (b.lifecycle === UnitLifecycle.SERVING) expect(a.lifecycle).not.toBe(UnitLifecycle.RETIRED);
-    const patch = before.units.filter((o) => o.slot !== b.slot && (o.lifecycle === UnitLifecycle.SERVING || o.lifecycle === UnitLifecycle.STANDBY)).every((o) => minor(o) === minor(b));
+    const others = before.units.filter((o) => o.slot !== b.slot && (o.lifecycle === UnitLifecycle.SERVING || o.lifecycle === UnitLifecycle.STANDBY));
+    const patchOf = (u: RolloutStateUnit) => KubernetesVersion.parse(u.kubernetesVersion).patch ?? 0;
+    const patch = others.every((o) => minor(o) === minor(b) && patchOf(b) > patchOf(o));
     if (b.lifecycle === UnitLifecycle.CANDIDATE && a.lifecycle === UnitLifecycle.SERVING) {
       expect(a.weight).toBeLessThanOrEqual(patch ? p.patchCanaryWeight ?? p.canaryWeight! : p.canaryWeight!);
     }

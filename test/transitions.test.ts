@@ -36,7 +36,7 @@ describe('transition rules', () => {
     expect(rulesOf(before, edit(before, [{ ...before.units[0], weight: 80 }, { ...before.units[1], lifecycle: UnitLifecycle.SERVING, weight: 20 }]))).toEqual([TransitionRule.CANARY]);
   });
 
-  test('patch fast path: a same-minor unit may use the policy\'s patch canary and step; a minor upgrade may not', () => {
+  test('patch fast path: a newer patch of the same minor may use the policy\'s patch canary and step; a minor upgrade or a same-version rebuild may not', () => {
     const policy = { canaryWeight: 10, maxWeightStep: 20, patchCanaryWeight: 50, patchMaxWeightStep: 50 };
     const patch = state(1, [['blue', '1.33.1', 'serving', 100, { peakWeight: 100 }], ['green', '1.33.4', 'candidate', 0, { since: 1 }]], policy);
     const toHalf = (s: typeof patch) => edit(s, [{ ...s.units[0], weight: 50 }, { ...s.units[1], lifecycle: UnitLifecycle.SERVING, weight: 50 }]);
@@ -45,6 +45,8 @@ describe('transition rules', () => {
     const v = transitionViolations(minor, toHalf(minor));
     expect(v.map((x) => x.rule)).toEqual([TransitionRule.CANARY]);
     expect(v[0].message).toContain('canary weight 10');
+    const rebuild = state(1, [['blue', '1.33.4', 'serving', 100, { peakWeight: 100 }], ['green', '1.33.4', 'candidate', 0, { since: 1 }]], policy);
+    expect(rulesOf(rebuild, toHalf(rebuild))).toEqual([TransitionRule.CANARY]);
     const ramp = state(2, [['blue', '1.33.1', 'serving', 50, { peakWeight: 100 }], ['green', '1.33.4', 'serving', 50, { since: 2, peakWeight: 50 }]], policy);
     expect(rulesOf(ramp, edit(ramp, [{ ...ramp.units[0], lifecycle: UnitLifecycle.STANDBY, weight: 0 }, { ...ramp.units[1], weight: 100 }]))).toEqual([]);
   });

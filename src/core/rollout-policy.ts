@@ -29,7 +29,8 @@ export function resolvePolicy(policy: RolloutPolicy | undefined): ResolvedRollou
 
 /**
  * Whether bringing `unit` in is a patch-only upgrade: every other unit that serves or stands by
- * runs the same minor. Such a unit may take the policy's fast path.
+ * runs the same minor and an older patch. Such a unit may take the policy's fast path. (A rebuild
+ * at the same version, i.e. a spec change, is not a patch upgrade: it takes the normal path.)
  */
 export function isPatchOnly(state: RolloutStateFile, unit: RolloutStateUnit): boolean {
   const v = KubernetesVersion.tryParse(unit.kubernetesVersion);
@@ -37,7 +38,7 @@ export function isPatchOnly(state: RolloutStateFile, unit: RolloutStateUnit): bo
   const others = state.units.filter((u) => u.slot !== unit.slot && (u.lifecycle === UnitLifecycle.SERVING || u.lifecycle === UnitLifecycle.STANDBY));
   return others.length > 0 && others.every((u) => {
     const o = KubernetesVersion.tryParse(u.kubernetesVersion);
-    return o !== undefined && o.minorsAhead(v) === 0;
+    return o !== undefined && o.minorsAhead(v) === 0 && v.compare(o) > 0;
   });
 }
 
