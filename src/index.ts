@@ -23,3 +23,7 @@ export * from './rollout/backends';
 export * from './rollout/fleet-options';
 export * from './rollout/aks-fleet';
 export * from './rollout/rollout-plan';
+// rollout state files and transition rules
+export * from './core/state-file';
+export * from './core/transitions';
+export * from './rollout/rollout-state';

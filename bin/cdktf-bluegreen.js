@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// The cdktf-bluegreen CLI: runs the compiled CLI of the published package (lib/), or, in a checkout
+// of the sources, the TypeScript sources through tsx (a devDependency).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+const compiled = path.join(root, 'lib', 'cli', 'main.js');
+let cli;
+if (fs.existsSync(compiled)) {
+  cli = require(compiled);
+} else {
+  require('tsx/cjs');
+  cli = require(path.join(root, 'src', 'cli', 'main.ts'));
+}
+process.exitCode = cli.main(process.argv.slice(2), cli.processIo());
