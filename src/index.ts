@@ -24,6 +24,9 @@ export * from './rollout/fleet-options';
 export * from './rollout/aks-fleet';
 export * from './rollout/rollout-plan';
 // rollout state files and transition rules
-export * from './core/state-file';
-export * from './core/transitions';
+// (the error classes and free functions of these modules are reachable by path, e.g.
+// 'cdktf-bluegreen/lib/core/transitions': jsii exports classes, structs and enums only)
+export type { RolloutPolicy, RolloutStateUnit, RolloutStateFile } from './core/state-file';
+export { TransitionRule } from './core/transitions';
+export type { TransitionViolation, NextStep } from './core/transitions';
 export * from './rollout/rollout-state';

@@ -1,6 +1,7 @@
 // The reference deployment of this repository: what `npx cdktf synth` builds.
+import * as path from 'path';
 import { App } from 'cdktf';
-import { AksClusterSpec, AksFleet, FrontDoorRouter, Refusal, RolloutPlan, TrafficManagerRouter, UnitLifecycle } from '../src';
+import { AksClusterSpec, AksFleet, FrontDoorRouter, Refusal, RolloutPlan, RolloutState, TrafficManagerRouter } from '../src';
 
 const subscriptionId = '00000000-0000-0000-0000-000000000000';
 const platformAdmins = ['11111111-1111-1111-1111-111111111111'];
@@ -15,29 +16,29 @@ function aksSpec(location: string): AksClusterSpec {
   };
 }
 
+/** The rollout state file of a fleet: `stacks/rollout/<fleet>.json`. */
+function stateFile(fleet: string): string {
+  return path.join(__dirname, 'rollout', `${fleet}.json`);
+}
+
 /** Adds every fleet of the reference deployment to `app`. */
 export function buildReference(app: App): void {
-  // Canary: blue (1.33) serves 90 %, green (1.34) was validated and serves 10 %.
+  // Canary (state file step 2): blue (1.33) serves 90 %, green (1.34) was validated and serves 10 %.
   new AksFleet(app, 'shop-prod-weu', {
     subscriptionId,
     spec: aksSpec('westeurope'),
     router: new FrontDoorRouter(),
-    units: [
-      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: 'nljqy2' },
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: 'ejqurb' },
-    ],
+    // Stepped by `npx cdktf-bluegreen shift|promote|retire ...`; every PR is guarded by `check --base`.
+    units: RolloutState.unitsOf(stateFile('shop-prod-weu'), 'shop-prod-weu'),
   });
 
-  // Finishing: green (1.34) serves everything; blue (1.33) is retired and is destroyed after the drain timer.
+  // Finishing (step 7): green (1.34) serves everything; blue (1.33) is retired and is destroyed after the drain timer.
   new AksFleet(app, 'shop-prod-neu', {
     subscriptionId,
     spec: aksSpec('northeurope'),
     router: new TrafficManagerRouter({ ttlSeconds: 30 }),
     drainSeconds: 120,
-    units: [
-      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.RETIRED, fingerprint: 'y4jm4c' },
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'yg5ibm' },
-    ],
+    units: RolloutState.unitsOf(stateFile('shop-prod-neu'), 'shop-prod-neu'),
   });
 }
 

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { legalNextSteps, parseRolloutStateText, transitionViolations } from '../src';
+import { parseRolloutStateText } from '../src/core/state-file';
+import { legalNextSteps, transitionViolations } from '../src/core/transitions';
 import { cli, gitRepo, tempDir } from './support/git-repo';
 
 const read = (dir: string, file = 'rollout/shop.json') => fs.readFileSync(path.join(dir, file), 'utf8');

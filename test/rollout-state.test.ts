@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AksFleet, BlueGreenError, formatRolloutState, FrontDoorRouter, parseRolloutState, parseRolloutStateText, RolloutState, RolloutStateError, TrafficManagerRouter, UnitLifecycle } from '../src';
+import { AksFleet, FrontDoorRouter, RolloutState, TrafficManagerRouter, UnitLifecycle } from '../src';
+import { BlueGreenError } from '../src/core/errors';
+import { formatRolloutState, parseRolloutState, parseRolloutStateText, RolloutStateError } from '../src/core/state-file';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
 import { testApp } from './support/synth';
 

@@ -1,5 +1,8 @@
 import * as fc from 'fast-check';
-import { BlueGreenError, checkTransition, formatRolloutState, KubernetesVersion, parseRolloutStateText, RolloutStateFile, RolloutStateUnit, TransitionError, TransitionRule, transitionViolations, UnitLifecycle } from '../src';
+import { KubernetesVersion, RolloutStateFile, RolloutStateUnit, TransitionRule, UnitLifecycle } from '../src';
+import { BlueGreenError } from '../src/core/errors';
+import { formatRolloutState, parseRolloutStateText } from '../src/core/state-file';
+import { checkTransition, TransitionError, transitionViolations } from '../src/core/transitions';
 import { applyCommand, initState } from '../src/cli/commands';
 import { StepCommand } from '../src/core/rollout-steps';
 import { edit } from './support/rollout-states';

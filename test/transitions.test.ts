@@ -1,4 +1,6 @@
-import { checkTransition, legalNextSteps, RolloutStateError, TransitionError, TransitionRule, transitionViolations, UnitLifecycle } from '../src';
+import { TransitionRule, UnitLifecycle } from '../src';
+import { RolloutStateError } from '../src/core/state-file';
+import { checkTransition, legalNextSteps, TransitionError, transitionViolations } from '../src/core/transitions';
 import { edit, state } from './support/rollout-states';
 
 const rulesOf = (before: ReturnType<typeof state>, after: ReturnType<typeof state>) => transitionViolations(before, after).map((v) => v.rule);

@@ -1,4 +1,5 @@
-import { BlueGreenError, RefusalDetails, show } from './errors';
+import { BlueGreenError, show } from './errors';
+import type { RefusalDetails } from './refusal';
 import { checkWeights, planUnits, PlannedUnit, TOTAL_WEIGHT, UnitDeclaration, UnitLifecycle } from './rollout-model';
 
 /**
