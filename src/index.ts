@@ -23,3 +23,15 @@ export * from './rollout/backends';
 export * from './rollout/fleet-options';
 export * from './rollout/aks-fleet';
 export * from './rollout/rollout-plan';
+// node pools (blue-green pools inside one cluster, control plane upgraded in place)
+export * from './kubernetes/node-pool-scheduling-router';
+export * from './kubernetes/node-pool-pdb-check';
+export * from './azure/aks-node-pool-spec';
+export * from './azure/aks-node-pool-cluster';
+export * from './azure/aks-node-pool-unit';
+export * from './aws/eks-node-pool-spec';
+export * from './aws/eks-node-pool-control-plane';
+export * from './aws/eks-node-pool-unit';
+export * from './aws/eks-node-pool-access';
+export * from './rollout/aks-node-pool-fleet';
+export * from './rollout/eks-node-pool-fleet';
