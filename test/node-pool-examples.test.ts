@@ -1,0 +1,48 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { RolloutPlan } from '../src';
+import { build as buildAks } from '../examples/aks-node-pool/main';
+import { build as buildEks } from '../examples/eks-node-pool/main';
+import { addNodePoolReferenceFleets } from '../stacks/node-pools';
+import { resourcesOf, synthAll, testApp } from './support/synth';
+
+describe('node-pool examples and reference fleets synthesize', () => {
+  test.each([
+    ['aks-node-pool', buildAks, 'shop-pools', 'azurerm_kubernetes_cluster_node_pool'],
+    ['eks-node-pool', buildEks, 'shop-groups', 'aws_eks_node_group'],
+  ])('examples/%s is a complete app: its own cdktf.json, build(app), all stacks with their pools', (dir, build, fleet, poolType) => {
+    const cdktf = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'examples', dir, 'cdktf.json'), 'utf8'));
+    expect(cdktf.app).toBe('node -r tsx/cjs main.ts');
+    const app = testApp();
+    build(app);
+    const { stacks, deps } = synthAll(app);
+    expect(Object.keys(stacks)).toContain(`${fleet}-shared`);
+    expect(Object.keys(stacks)).toContain(`${fleet}-traffic`);
+    const units = Object.keys(stacks).filter((s) => s.startsWith(`${fleet}-unit-`));
+    expect(units).toHaveLength(2);
+    for (const u of units) {
+      expect(deps[u]).toContain(`${fleet}-shared`);
+      const pools = resourcesOf(stacks[u]).filter(([t]) => t === poolType);
+      expect(pools).toHaveLength(1);
+      expect(pools[0][2].lifecycle.prevent_destroy).toBe(true);
+    }
+    // Every pin in the example matches the spec it declares: no "not pinned" and no refusal.
+    const [plan] = RolloutPlan.plansOf(app);
+    expect(plan.units.every((u) => u.pinned)).toBe(true);
+    expect(plan.warnings).toEqual([]);
+    expect(Object.keys(stacks[`${fleet}-traffic`].resource)).toContain('kubernetes_node_taint');
+  });
+
+  test('addNodePoolReferenceFleets adds a pinned AKS and EKS node-pool rollout', () => {
+    const app = testApp();
+    addNodePoolReferenceFleets(app);
+    const { stacks, deps } = synthAll(app);
+    const plans = RolloutPlan.plansOf(app);
+    expect(plans.map((p) => [p.fleet, p.cloud, p.unitKind])).toEqual([['pools-prod-weu', 'AKS', 'node-pool'], ['pools-prod-euw1', 'EKS', 'node-pool']]);
+    for (const p of plans) expect(p.warnings).toEqual([]);
+    const retired = plans[1].units.find((u) => u.lifecycle === 'retired')!;
+    expect(resourcesOf(stacks[`pools-prod-euw1-unit-${retired.name}`])).toEqual([]);
+    expect(deps[`pools-prod-euw1-unit-${retired.name}`]).toContain('pools-prod-euw1-traffic');
+    expect(Object.values<any>(stacks['pools-prod-weu-shared'].resource.azurerm_kubernetes_cluster)[0].kubernetes_version).toBe('1.34');
+  });
+});
