@@ -33,6 +33,19 @@ describe('node-pool examples and reference fleets synthesize', () => {
     expect(Object.keys(stacks[`${fleet}-traffic`].resource)).toContain('kubernetes_node_taint');
   });
 
+  test('the AKS example gates the new pool on PodDisruptionBudgets in its namespaces', () => {
+    const app = testApp();
+    buildAks(app);
+    const { stacks } = synthAll(app);
+    const [plan] = RolloutPlan.plansOf(app);
+    const green = plan.units.find((u) => u.slot === 'green')!;
+    expect(green.checks).toEqual(['nodes-ready', 'cluster-dns', 'pdbs-exist']);
+    const pdbs = Object.values<any>(stacks[`shop-pools-validate-${green.name}`].data.kubernetes_resources);
+    expect(pdbs).toHaveLength(1);
+    expect(pdbs[0]).toMatchObject({ api_version: 'policy/v1', kind: 'PodDisruptionBudget', namespace: 'shop' });
+    expect(pdbs[0].lifecycle.postcondition[0].condition).toBe('${length(self.objects) >= 1}');
+  });
+
   test('addNodePoolReferenceFleets adds a pinned AKS and EKS node-pool rollout', () => {
     const app = testApp();
     addNodePoolReferenceFleets(app);

@@ -1,4 +1,4 @@
-import { AksOsType, BlueGreenError, UnitLifecycle } from '../src';
+import { AksOsType, BlueGreenError, PodDisruptionBudgetsCheck, SchedulingRouter, UnitLifecycle } from '../src';
 import { fitsRule, NAME_RULES } from '../src/core/naming';
 import { aksPoolFleet, candidate, eksPoolFleet, retired, serving, standby } from './support/node-pool-fixtures';
 import { testApp } from './support/synth';
@@ -182,5 +182,16 @@ describe('node-pool fleets refuse what would break the cluster', () => {
   test('noncompliance: an EKS node group version with a patch', () => {
     const e = refusal(() => eksPoolFleet(testApp(), { units: [serving('blue', '1.33.2')] }));
     expect(e.fix).toBe('kubernetesVersion: "1.33"');
+  });
+
+  test('noncompliance: a cordon taint key that is not a Kubernetes qualified name', () => {
+    const e = refusal(() => new SchedulingRouter({ taintKey: 'bad key!' }));
+    expect(e.field).toBe('SchedulingRouter.taintKey');
+    expect(e.fix).toBe("taintKey: 'bluegreen.cdktf.io/cordoned'");
+  });
+
+  test('noncompliance: a PodDisruptionBudgets check without namespaces', () => {
+    const e = refusal(() => new PodDisruptionBudgetsCheck({ namespaces: [] }));
+    expect(e.field).toBe('PodDisruptionBudgetsCheck.namespaces');
   });
 });
