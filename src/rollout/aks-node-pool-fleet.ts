@@ -8,7 +8,7 @@ import { fitName, NAME_RULES } from '../core/naming';
 import { AKS_LINUX_POOL_NAME, AKS_WINDOWS_POOL_NAME, checkedPoolName } from '../core/node-pool-rules';
 import { FleetPlan } from '../core/plan-report';
 import { PlannedUnit, UnitDeclaration } from '../core/rollout-model';
-import { TAG_MANAGED_BY, unitTags } from '../core/tags';
+import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { AksAccess } from '../azure/aks-access';
 import { AksNodePoolCluster } from '../azure/aks-node-pool-cluster';
 import { AksNodePoolUnitSpec } from '../azure/aks-node-pool-spec';
@@ -130,11 +130,11 @@ export class AksNodePoolFleet extends Construct implements IRolloutFleet {
         new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: props.subscriptionId });
       },
       bindShared: (stack, cp) => {
-        const sharedTags = { ...tags, 'bluegreen-fleet': fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' };
+        const sharedTags = { ...tags, [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' };
         new ResourceGroup(stack, 'resource-group', { name: rg, location, tags: sharedTags, lifecycle: { preventDestroy: true } });
         new AksNodePoolCluster(stack, 'cluster', {
           fleet, clusterName, controlPlaneVersion: cp.toString(), resourceGroupName: rg, spec: props.cluster,
-          validationPrincipalObjectId: props.validationPrincipalObjectId, tags: unitTags(fleet, clusterName, tags),
+          validationPrincipalObjectId: props.validationPrincipalObjectId, tags: sharedTags,
         });
       },
       bindPool: (stack, u, poolName) => {

@@ -7,7 +7,7 @@ import { fitName, NAME_RULES } from '../core/naming';
 import { checkedPoolName, EKS_NODE_GROUP_NAME } from '../core/node-pool-rules';
 import { FleetPlan } from '../core/plan-report';
 import { PlannedUnit, UnitDeclaration } from '../core/rollout-model';
-import { TAG_MANAGED_BY } from '../core/tags';
+import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { EksNodePoolAccess } from '../aws/eks-node-pool-access';
 import { EksNodePoolControlPlane } from '../aws/eks-node-pool-control-plane';
 import { EksNodePoolClusterSpec, EksNodePoolUnitSpec } from '../aws/eks-node-pool-spec';
@@ -127,7 +127,7 @@ export class EksNodePoolFleet extends Construct implements IRolloutFleet {
       },
       minimumNodes: (u) => specOf(u).minSize ?? 2,
       configureProviders: (stack) => {
-        new AwsProvider(stack, 'aws', { region: props.region, defaultTags: [{ tags: { 'bluegreen-fleet': fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' } }] });
+        new AwsProvider(stack, 'aws', { region: props.region, defaultTags: [{ tags: { [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' } }] });
       },
       bindShared: (stack, cp) => {
         new EksNodePoolControlPlane(stack, 'control-plane', {
