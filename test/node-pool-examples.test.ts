@@ -59,3 +59,22 @@ describe('node-pool examples and reference fleets synthesize', () => {
     expect(Object.values<any>(stacks['pools-prod-weu-shared'].resource.azurerm_kubernetes_cluster)[0].kubernetes_version).toBe('1.34');
   });
 });
+
+describe('construct ids of node-pool units are a contract (a rename would replace a live pool or cluster)', () => {
+  test('Terraform addresses of pools and clusters stay', () => {
+    const a = testApp();
+    buildAks(a);
+    const aks = synthAll(a).stacks;
+    for (const [name, json] of Object.entries<any>(aks)) {
+      if (name.startsWith('shop-pools-unit-')) expect(Object.keys(json.resource.azurerm_kubernetes_cluster_node_pool)).toEqual(['unit_pool_39462AA7']);
+    }
+    expect(Object.keys(aks['shop-pools-shared'].resource.azurerm_kubernetes_cluster)).toEqual(['cluster_A4C38409']);
+    const e = testApp();
+    buildEks(e);
+    const eks = synthAll(e).stacks;
+    for (const [name, json] of Object.entries<any>(eks)) {
+      if (name.startsWith('shop-groups-unit-')) expect(Object.keys(json.resource.aws_eks_node_group)).toEqual(['unit_node-group_F576C84D']);
+    }
+    expect(Object.keys(eks['shop-groups-shared'].resource.aws_eks_cluster)).toEqual(['control-plane_cluster_47C848BD']);
+  });
+});
