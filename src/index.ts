@@ -30,3 +30,15 @@ export type { RolloutPolicy, RolloutStateUnit, RolloutStateFile } from './core/s
 export { TransitionRule } from './core/transitions';
 export type { TransitionViolation, NextStep } from './core/transitions';
 export * from './rollout/rollout-state';
+// node pools (blue-green pools inside one cluster, control plane upgraded in place)
+export * from './kubernetes/node-pool-scheduling-router';
+export * from './kubernetes/node-pool-pdb-check';
+export * from './azure/aks-node-pool-spec';
+export * from './azure/aks-node-pool-cluster';
+export * from './azure/aks-node-pool-unit';
+export * from './aws/eks-node-pool-spec';
+export * from './aws/eks-node-pool-control-plane';
+export * from './aws/eks-node-pool-unit';
+export * from './aws/eks-node-pool-access';
+export * from './rollout/aks-node-pool-fleet';
+export * from './rollout/eks-node-pool-fleet';

@@ -1,6 +1,7 @@
 // The reference deployment of this repository: what `npx cdktf synth` builds.
 import * as path from 'path';
 import { App } from 'cdktf';
+import { addNodePoolReferenceFleets } from './node-pools';
 import { AksClusterSpec, AksFleet, FrontDoorRouter, Refusal, RolloutPlan, RolloutState, TrafficManagerRouter } from '../src';
 
 const subscriptionId = '00000000-0000-0000-0000-000000000000';
@@ -40,6 +41,9 @@ export function buildReference(app: App): void {
     drainSeconds: 120,
     units: RolloutState.unitsOf(stateFile('shop-prod-neu'), 'shop-prod-neu'),
   });
+
+  // Node pools replaced blue-green inside one cluster per cloud, control planes upgraded in place.
+  addNodePoolReferenceFleets(app);
 }
 
 if (require.main === module) {

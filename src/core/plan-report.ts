@@ -32,6 +32,16 @@ export interface PlanStack {
   readonly action: string;
 }
 
+/** The in-place control plane of a node-pool fleet, as the rollout plan shows it. */
+export interface PlanControlPlane {
+  /** The version the shared stack sets in this step. */
+  readonly version: string;
+  /** The version of the previous step, when declared. */
+  readonly previousVersion?: string;
+  /** The stack that holds the control plane. */
+  readonly stack: string;
+}
+
 /** A fleet's rollout step, everything a reviewer needs. */
 export interface FleetPlan {
   readonly fleet: string;
@@ -45,6 +55,8 @@ export interface FleetPlan {
   readonly units: PlanUnit[];
   readonly stacks: PlanStack[];
   readonly warnings: string[];
+  /** Node-pool fleets: the control plane upgraded in place. @default - none (whole-cluster units) */
+  readonly controlPlane?: PlanControlPlane;
 }
 
 /** Stacks in an order `cdktf deploy '*'` may run them (dependencies first; ties by name). */
@@ -92,6 +104,12 @@ export function planToMarkdown(plans: FleetPlan[], base?: FleetPlan[]): string {
     const before = weightsOf(base?.find((b) => b.fleet === p.fleet));
     out.push(`## Fleet \`${p.fleet}\` — ${p.cloud} ${p.unitKind} units behind ${p.router}`, '');
     out.push(`Step \`${p.step}\` · drain timer ${p.drainSeconds} s before any unit is destroyed`, '');
+    if (p.controlPlane) {
+      const cp = p.controlPlane;
+      const move = cp.previousVersion === undefined ? `${cp.version} (previous version not declared)`
+        : cp.previousVersion === cp.version ? `${cp.version} (unchanged)` : `${cp.previousVersion} → ${cp.version} (in place, one minor)`;
+      out.push(`Control plane ${move} in \`${cp.stack}\`. Order of the step: the control plane first, then new pools are built and validated, then old pools are cordoned and, a step later, drained and deleted.`, '');
+    }
     out.push(table(
       ['unit', 'version', 'fingerprint', 'lifecycle', 'weight', 'router', 'gated by'],
       p.units.map((u) => {

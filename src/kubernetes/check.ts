@@ -1,6 +1,18 @@
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Construct } from 'constructs';
 
+/** A toleration a check's pods carry (node-pool units: the router's cordon taint). */
+export interface CheckToleration {
+  /** Taint key. */
+  readonly key: string;
+  /** `Exists` or `Equal`. @default 'Exists' */
+  readonly operator?: string;
+  /** Taint value, with operator `Equal`. @default - any value */
+  readonly value?: string;
+  /** Taint effect. @default - every effect */
+  readonly effect?: string;
+}
+
 /**
  * Everything a validation check knows about the unit it checks, in one rollout step.
  */
@@ -25,6 +37,8 @@ export interface CheckContext {
   readonly minimumNodes: number;
   /** Node labels that select the unit's nodes. @default - all nodes of the cluster */
   readonly nodeSelector?: { [key: string]: string };
+  /** Tolerations the check's pods need to run on the unit's nodes. @default - none */
+  readonly tolerations?: CheckToleration[];
 }
 
 /**

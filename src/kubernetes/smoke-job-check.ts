@@ -76,6 +76,7 @@ export class SmokeJobCheck implements IValidationCheck {
             restartPolicy: 'Never',
             automountServiceAccountToken: false,
             nodeSelector: context.nodeSelector,
+            toleration: context.tolerations?.map((t) => ({ key: t.key, operator: t.operator ?? 'Exists', value: t.value, effect: t.effect })),
             securityContext: { runAsNonRoot: true, runAsUser: String(this.props.runAsUser ?? 65532), seccompProfile: { type: 'RuntimeDefault' } },
             container: [{
               name: 'check',

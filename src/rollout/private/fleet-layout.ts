@@ -8,7 +8,7 @@ import { BlueGreenError, show } from '../../core/errors';
 import { FleetPlan, PlanStack, StackRole } from '../../core/plan-report';
 import { checkSomethingServes, checkWeights, planUnits, PlannedUnit, stepFingerprint, StepCheckOptions, UnitDeclaration, UnitLifecycle } from '../../core/rollout-model';
 import { TAG_FLEET, TAG_STEP, TAG_UNIT } from '../../core/tags';
-import { IValidationCheck } from '../../kubernetes/check';
+import { CheckToleration, IValidationCheck } from '../../kubernetes/check';
 import { IRouter, RouterTarget } from '../../routing/router';
 import { IBackendFactory, LocalBackendFactory } from '../backends';
 
@@ -17,6 +17,8 @@ export interface UnitAccess {
   readonly provider: KubernetesProvider;
   readonly minimumNodes: number;
   readonly nodeSelector?: { [key: string]: string };
+  /** Tolerations the checks' pods need on the unit's nodes. @default - none */
+  readonly tolerations?: CheckToleration[];
 }
 
 /** What a cloud-specific fleet plugs into the common layout. Internal. */
@@ -43,6 +45,17 @@ export interface FleetHooks {
   bindUnit(stack: TerraformStack, u: PlannedUnit): void;
   bindAccess(stack: TerraformStack, u: PlannedUnit): UnitAccess;
   bindTraffic(scope: Construct, step: string, targets: RouterTarget[]): void;
+  /**
+   * Optional: the plan's description of a stack's action, given the default one (node-pool fleets
+   * describe the in-place control plane and the cordon). @default - the default description
+   */
+  describeStack?(role: StackRole, unit: PlannedUnit | undefined, defaultAction: string): string;
+  /**
+   * Optional: candidates are checked after the traffic stack (traffic → unit-u, validate-u → traffic),
+   * for routers that must act on a candidate before it is checked (the scheduling router cordons a
+   * new pool so nothing lands on it before its validation passed). @default false
+   */
+  readonly candidateValidationAfterTraffic?: boolean;
 }
 
 /** Namespace the validation checks run in. */
@@ -105,7 +118,8 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     const stack = new TerraformStack(app, name);
     backend.bind(stack, name);
     hooks.configureProviders(stack, role);
-    stackRows.push({ name, role, unit, dependsOn: [], action });
+    const unitOf = unit === undefined ? undefined : planned.find((x) => x.name === unit);
+    stackRows.push({ name, role, unit, dependsOn: [], action: hooks.describeStack ? hooks.describeStack(role, unitOf, action) : action });
     return stack;
   };
   const depend = (from: TerraformStack, to: TerraformStack) => {
@@ -156,7 +170,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
       check.bind(checkScope, {
         fleet, unitName: u.name, step, kubernetesVersion: u.kubernetesVersion.toString(),
         provider: access.provider, originHost: hooks.originHost(u), namespace: ns.metadata.name,
-        labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector,
+        labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector, tolerations: access.tolerations,
       });
     }
   }
@@ -166,6 +180,12 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     `set weights ${live.map((u) => `${u.slot}=${u.weight}`).join(', ')} at ${hooks.router.routerName}; then wait the ${drainSeconds} s drain timer if traffic left a unit`);
   depend(traffic, shared);
   for (const name of weighted) depend(traffic, validations[name]);
+  if (hooks.candidateValidationAfterTraffic) {
+    for (const u of planned.filter((x) => x.lifecycle === UnitLifecycle.CANDIDATE)) {
+      depend(traffic, unitStacks[u.name]);
+      if (validations[u.name]) depend(validations[u.name], traffic);
+    }
+  }
   const router = new Construct(traffic, 'router');
   hooks.bindTraffic(router, step, targets);
   const drained = planned.filter((u) => u.lifecycle === UnitLifecycle.STANDBY || u.lifecycle === UnitLifecycle.RETIRED).map((u) => `${u.name}:${u.lifecycle}`).sort();

@@ -1,0 +1,51 @@
+/** A taint of an EKS node group's own spec. */
+export interface EksNodePoolTaint {
+  /** Taint key. */
+  readonly key: string;
+  /** Taint value. @default - no value */
+  readonly value?: string;
+  /** `NO_SCHEDULE`, `NO_EXECUTE` or `PREFER_NO_SCHEDULE` (the EKS API's spelling). */
+  readonly effect: string;
+}
+
+/**
+ * What an EKS managed node group unit is built from, apart from its Kubernetes version and its name
+ * (derived from the unit's identity). Changing the spec makes a new node group.
+ */
+export interface EksNodePoolUnitSpec {
+  /** EC2 instance types, e.g. `['m7i.xlarge']`. */
+  readonly instanceTypes: string[];
+  /** Fewest nodes. @default 2 */
+  readonly minSize?: number;
+  /** Most nodes. @default 5 */
+  readonly maxSize?: number;
+  /** `ON_DEMAND` or `SPOT`. @default 'ON_DEMAND' */
+  readonly capacityType?: string;
+  /** AMI type. @default 'AL2023_x86_64_STANDARD' */
+  readonly amiType?: string;
+  /** Root volume size in GiB. @default 50 */
+  readonly diskSize?: number;
+  /**
+   * The workload labels: Kubernetes labels on the group's nodes that workloads select. Every pool of
+   * the fleet should carry them, so a serving pool takes the workloads. @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /** Taints of the group's own spec. @default - none */
+  readonly taints?: EksNodePoolTaint[];
+  /** Subnets of the group's nodes. @default - the cluster's subnets */
+  readonly subnetIds?: string[];
+}
+
+/** What the EKS cluster of a node-pool fleet is built from (its version is the fleet's controlPlaneVersion). */
+export interface EksNodePoolClusterSpec {
+  /** Subnets of the control plane's network interfaces (and of the node groups by default), in at least two AZs. */
+  readonly subnetIds: string[];
+  /** Whether the API endpoint is public. @default true */
+  readonly endpointPublicAccess?: boolean;
+  /** CIDRs allowed to reach a public endpoint. @default - 0.0.0.0/0 (IAM auth only) */
+  readonly publicAccessCidrs?: string[];
+  /** IAM principals granted cluster admin through access entries. @default - none */
+  readonly adminPrincipalArns?: string[];
+  /** Control plane log types. @default ['api', 'audit', 'authenticator'] */
+  readonly enabledLogTypes?: string[];
+}

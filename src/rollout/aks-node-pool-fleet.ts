@@ -1,0 +1,173 @@
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { BlueGreenError, show } from '../core/errors';
+import { fingerprint } from '../core/fingerprint';
+import { fitName, NAME_RULES } from '../core/naming';
+import { AKS_LINUX_POOL_NAME, AKS_WINDOWS_POOL_NAME, checkedPoolName } from '../core/node-pool-rules';
+import { FleetPlan } from '../core/plan-report';
+import { PlannedUnit, UnitDeclaration } from '../core/rollout-model';
+import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
+import { AksAccess } from '../azure/aks-access';
+import { AksNodePoolCluster } from '../azure/aks-node-pool-cluster';
+import { AksNodePoolUnitSpec } from '../azure/aks-node-pool-spec';
+import { AksNodePoolUnit } from '../azure/aks-node-pool-unit';
+import { AksClusterSpec, AksOsType } from '../azure/aks-spec';
+import { checkAksSpec } from '../azure/aks-spec-rules';
+import { IClusterAccess } from '../kubernetes/cluster-access';
+import { SchedulingRouter } from '../kubernetes/node-pool-scheduling-router';
+import { FleetOptions } from './fleet-options';
+import { layoutNodePoolFleet } from './private/node-pool-fleet-layout';
+import { IRolloutFleet, registerFleet } from './rollout-plan';
+
+/** Properties of an {@link AksNodePoolFleet}. */
+export interface AksNodePoolFleetProps extends FleetOptions {
+  /** Azure subscription of the fleet. */
+  readonly subscriptionId: string;
+  /**
+   * Version of the cluster's control plane in this step. It is upgraded in place, one minor per
+   * step, before any pool of the step is built; every pool is at most 3 minors older (2 below 1.25)
+   * and never newer.
+   */
+  readonly controlPlaneVersion: string;
+  /**
+   * The control plane's version in the previous step (the PR's base), so the one-minor rule is
+   * checked at synth. @default - not checked (declare it whenever controlPlaneVersion changes)
+   */
+  readonly previousControlPlaneVersion?: string;
+  /**
+   * The units of the previous step (the PR's base). With it, transitions are checked: a pool is
+   * retired only after a standby (cordoned) step, a new pool starts as a candidate, a pool leaves
+   * the list only after being retired. Retiring a pool requires it.
+   * @default - only single-step rules are checked, and no pool may be retired
+   */
+  readonly previousUnits?: UnitDeclaration[];
+  /** The cluster (system pool, admin groups, network). Its `userPools` must be empty: user pools are the units. */
+  readonly cluster: AksClusterSpec;
+  /** What every pool unit is built from. */
+  readonly pool: AksNodePoolUnitSpec;
+  /** Per-slot pool specs, for pools built from another spec than `pool`. @default - every pool uses `pool` */
+  readonly unitPools?: { [slot: string]: AksNodePoolUnitSpec };
+  /** The scheduling router. @default new SchedulingRouter() */
+  readonly router?: SchedulingRouter;
+  /** How validation and traffic stacks reach the cluster. @default new AksAccess() */
+  readonly access?: IClusterAccess;
+  /** Resource group (created by the shared stack). @default '<fleet>-rg' */
+  readonly resourceGroupName?: string;
+  /** Cluster name. @default '<fleet>-aks' */
+  readonly clusterName?: string;
+  /** Object id granted cluster admin for the validation and traffic stacks. @default - none */
+  readonly validationPrincipalObjectId?: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Node pools of one AKS cluster upgraded blue-green: the cluster (control plane upgraded in place,
+ * one minor per step) in `<fleet>-shared`; one user node pool per `<fleet>-unit-<unit>`; its checks
+ * (nodes Ready on its kubelet version, smoke Jobs pinned to it) in `<fleet>-validate-<unit>`; and the
+ * scheduling router in `<fleet>-traffic`, which cordons every pool that is not serving with a
+ * `NoSchedule` taint on its nodes. A retired pool's stack is empty and waits for the traffic stack;
+ * deleting the pool makes AKS drain it.
+ */
+export class AksNodePoolFleet extends Construct implements IRolloutFleet {
+  /** The stack of the cluster. */
+  public readonly sharedStack: TerraformStack;
+  /** The stack of the cordon taints and the drain timer. */
+  public readonly trafficStack: TerraformStack;
+  /** Pool stacks by unit name (retired pools' stacks are empty). */
+  public readonly unitStacks: { [unit: string]: TerraformStack };
+  /** Validation stacks by unit name. */
+  public readonly validationStacks: { [unit: string]: TerraformStack };
+  /** AKS pool names by unit name. */
+  public readonly poolNames: { [unit: string]: string };
+  /** The cluster's name. */
+  public readonly clusterName: string;
+  /** The rollout step's fingerprint. */
+  public readonly step: string;
+  /** The rollout plan of this step. */
+  public readonly plan: FleetPlan;
+
+  constructor(scope: Construct, id: string, props: AksNodePoolFleetProps) {
+    super(scope, id);
+    const fleet = id;
+    if (typeof props.subscriptionId !== 'string' || !GUID.test(props.subscriptionId)) {
+      throw new BlueGreenError({ fleet, field: 'subscriptionId', value: show(props.subscriptionId), rule: 'a subscription id is a GUID', fix: "subscriptionId: '00000000-0000-0000-0000-000000000000'" });
+    }
+    checkAksSpec(fleet, undefined, props.cluster);
+    if ((props.cluster.userPools ?? []).length > 0) {
+      throw new BlueGreenError({ fleet, field: 'cluster.userPools', value: show(props.cluster.userPools!.map((p) => p.name)), rule: 'in a node-pool fleet the user pools are the units, built from `pool` / `unitPools`', fix: 'remove cluster.userPools and describe the pool in `pool`' });
+    }
+    const specOf = (u: { slot: string }): AksNodePoolUnitSpec => props.unitPools?.[u.slot] ?? props.pool;
+    checkPoolSpec(fleet, undefined, props.pool);
+    for (const [slot, spec] of Object.entries(props.unitPools ?? {})) {
+      if (!props.units.some((u) => u.slot === slot)) {
+        throw new BlueGreenError({ fleet, field: `unitPools.${slot}`, value: show(slot), rule: 'unitPools names the slot of a declared unit', fix: `remove unitPools.${slot}, or declare a unit in slot ${show(slot)}` });
+      }
+      checkPoolSpec(fleet, slot, spec);
+    }
+    const rg = props.resourceGroupName ?? `${fleet}-rg`;
+    const clusterName = props.clusterName ?? fitName(NAME_RULES.aksCluster, [fleet, 'aks']);
+    const clusterId = AksNodePoolCluster.clusterId(props.subscriptionId, rg, clusterName);
+    const location = props.cluster.location;
+    const access = props.access ?? new AksAccess();
+    const tags = props.tags ?? {};
+
+    const layout = layoutNodePoolFleet(this, fleet, props, {
+      cloud: 'AKS',
+      nodeLabelKey: 'kubernetes.azure.com/agentpool',
+      sharedContents: `resource group ${rg} and cluster ${clusterName} with its system pool`,
+      specFingerprint: (u) => fingerprint({ cloud: 'aks-pool', kubernetesVersion: u.kubernetesVersion, pool: specOf(u) }),
+      poolName: (u: PlannedUnit, others: string[]) => {
+        const windows = specOf(u).osType === AksOsType.WINDOWS;
+        return checkedPoolName(fleet, windows
+          ? { rule: NAME_RULES.aksWindowsPool, ...AKS_WINDOWS_POOL_NAME }
+          : { rule: NAME_RULES.aksLinuxPool, ...AKS_LINUX_POOL_NAME }, u, others);
+      },
+      minimumNodes: (u) => specOf(u).minCount ?? 2,
+      configureProviders: (stack) => {
+        new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: props.subscriptionId });
+      },
+      bindShared: (stack, cp) => {
+        const sharedTags = { ...tags, [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' };
+        new ResourceGroup(stack, 'resource-group', { name: rg, location, tags: sharedTags, lifecycle: { preventDestroy: true } });
+        new AksNodePoolCluster(stack, 'cluster', {
+          fleet, clusterName, controlPlaneVersion: cp.toString(), resourceGroupName: rg, spec: props.cluster,
+          validationPrincipalObjectId: props.validationPrincipalObjectId, tags: sharedTags,
+        });
+      },
+      bindPool: (stack, u, poolName) => {
+        new AksNodePoolUnit(stack, 'unit', {
+          fleet, unitName: u.name, poolName, kubernetesClusterId: clusterId, kubernetesVersion: u.kubernetesVersion.toString(),
+          spec: specOf(u), defaultSubnetId: props.cluster.nodeSubnetId, tags,
+        });
+      },
+      bindClusterAccess: (scope) => access.bind(scope, { clusterName, location: rg }),
+    });
+    this.sharedStack = layout.shared;
+    this.trafficStack = layout.traffic;
+    this.unitStacks = layout.units;
+    this.validationStacks = layout.validations;
+    this.poolNames = layout.poolNames;
+    this.clusterName = clusterName;
+    this.step = layout.step;
+    this.plan = layout.plan;
+    registerFleet(this);
+  }
+}
+
+function checkPoolSpec(fleet: string, slot: string | undefined, spec: AksNodePoolUnitSpec): void {
+  const field = slot === undefined ? 'pool' : `unitPools.${slot}`;
+  const refuse = (f: string, value: unknown, rule: string, fix: string): never => {
+    throw new BlueGreenError({ fleet, unit: slot, field: `${field}.${f}`, value: show(value), rule, fix });
+  };
+  if (!spec || typeof spec.vmSize !== 'string' || !/^Standard_[A-Za-z0-9_]+$/.test(spec.vmSize)) refuse('vmSize', spec?.vmSize, 'a VM size is an Azure size name', "vmSize: 'Standard_D8ds_v5'");
+  const min = spec.minCount ?? 2;
+  const max = spec.maxCount ?? 5;
+  if (!Number.isInteger(min) || min < 1 || min > 1000) refuse('minCount', spec.minCount, 'a pool unit keeps 1 to 1000 nodes (its checks need nodes; it never scales to 0)', 'minCount: 2');
+  if (!Number.isInteger(max) || max < min || max > 1000) refuse('maxCount', spec.maxCount, `maxCount is a whole number from minCount (${min}) to 1000`, `maxCount: ${Math.max(min, 5)}`);
+  for (const t of spec.taints ?? []) {
+    if (typeof t !== 'string' || !/^[^=:\s]+(=[^=:\s]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/.test(t)) refuse('taints', t, 'a taint is key=value:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute', "taints: ['dedicated=apps:NoSchedule']");
+  }
+}

@@ -1,0 +1,175 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { BlueGreenError, show } from '../core/errors';
+import { fingerprint } from '../core/fingerprint';
+import { fitName, NAME_RULES } from '../core/naming';
+import { checkedPoolName, EKS_NODE_GROUP_NAME } from '../core/node-pool-rules';
+import { FleetPlan } from '../core/plan-report';
+import { PlannedUnit, UnitDeclaration } from '../core/rollout-model';
+import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
+import { EksNodePoolAccess } from '../aws/eks-node-pool-access';
+import { EksNodePoolControlPlane } from '../aws/eks-node-pool-control-plane';
+import { EksNodePoolClusterSpec, EksNodePoolUnitSpec } from '../aws/eks-node-pool-spec';
+import { EksNodePoolUnit } from '../aws/eks-node-pool-unit';
+import { IClusterAccess } from '../kubernetes/cluster-access';
+import { SchedulingRouter } from '../kubernetes/node-pool-scheduling-router';
+import { FleetOptions } from './fleet-options';
+import { layoutNodePoolFleet } from './private/node-pool-fleet-layout';
+import { IRolloutFleet, registerFleet } from './rollout-plan';
+
+/** Properties of an {@link EksNodePoolFleet}. */
+export interface EksNodePoolFleetProps extends FleetOptions {
+  /** AWS region, e.g. `eu-west-1`. */
+  readonly region: string;
+  /**
+   * Version of the cluster's control plane in this step (`1.MINOR`). It is upgraded in place, one
+   * minor per step, before any node group of the step is built; every node group is at most 3 minors
+   * older (2 below 1.25) and never newer.
+   */
+  readonly controlPlaneVersion: string;
+  /**
+   * The control plane's version in the previous step (the PR's base), so the one-minor rule is
+   * checked at synth. @default - not checked (declare it whenever controlPlaneVersion changes)
+   */
+  readonly previousControlPlaneVersion?: string;
+  /**
+   * The units of the previous step (the PR's base): with it, a node group is retired only after a
+   * standby (cordoned) step, a new one starts as a candidate, and one leaves the list only after being
+   * retired. Retiring requires it. @default - single-step rules only, and no group may be retired
+   */
+  readonly previousUnits?: UnitDeclaration[];
+  /** The cluster. */
+  readonly cluster: EksNodePoolClusterSpec;
+  /** What every node group unit is built from. */
+  readonly pool: EksNodePoolUnitSpec;
+  /** Per-slot node group specs. @default - every group uses `pool` */
+  readonly unitPools?: { [slot: string]: EksNodePoolUnitSpec };
+  /** The scheduling router. @default new SchedulingRouter() */
+  readonly router?: SchedulingRouter;
+  /** How validation and traffic stacks reach the cluster. @default new EksNodePoolAccess() */
+  readonly access?: IClusterAccess;
+  /** Cluster name. @default the fleet name */
+  readonly clusterName?: string;
+  /**
+   * ARN of the IAM principal that runs the validation and traffic stacks; it gets a cluster-admin
+   * access entry. @default - none (list it in cluster.adminPrincipalArns or grant it otherwise)
+   */
+  readonly validationPrincipalArn?: string;
+}
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const EKS_MINOR = /^1\.\d+$/;
+
+/**
+ * Managed node groups of one EKS cluster upgraded blue-green: the cluster (control plane upgraded in
+ * place, one minor per step) in `<fleet>-shared`; one managed node group per `<fleet>-unit-<unit>`;
+ * its checks pinned to the group's nodes in `<fleet>-validate-<unit>`; and the scheduling router in
+ * `<fleet>-traffic`, which cordons every group that is not serving with a `NoSchedule` taint on its
+ * nodes. A retired group's stack is empty and waits for the traffic stack; deleting the group makes
+ * EKS drain it.
+ */
+export class EksNodePoolFleet extends Construct implements IRolloutFleet {
+  /** The stack of the cluster. */
+  public readonly sharedStack: TerraformStack;
+  /** The stack of the cordon taints and the drain timer. */
+  public readonly trafficStack: TerraformStack;
+  /** Node group stacks by unit name (retired groups' stacks are empty). */
+  public readonly unitStacks: { [unit: string]: TerraformStack };
+  /** Validation stacks by unit name. */
+  public readonly validationStacks: { [unit: string]: TerraformStack };
+  /** Node group names by unit name. */
+  public readonly poolNames: { [unit: string]: string };
+  /** The cluster's name. */
+  public readonly clusterName: string;
+  /** The rollout step's fingerprint. */
+  public readonly step: string;
+  /** The rollout plan of this step. */
+  public readonly plan: FleetPlan;
+
+  constructor(scope: Construct, id: string, props: EksNodePoolFleetProps) {
+    super(scope, id);
+    const fleet = id;
+    if (typeof props.region !== 'string' || !REGION.test(props.region)) {
+      throw new BlueGreenError({ fleet, field: 'region', value: show(props.region), rule: 'an AWS region code', fix: "region: 'eu-west-1'" });
+    }
+    if (typeof props.controlPlaneVersion === 'string' && !EKS_MINOR.test(props.controlPlaneVersion) && /^1\.\d+\.\d+$/.test(props.controlPlaneVersion)) {
+      throw new BlueGreenError({ fleet, field: 'controlPlaneVersion', value: show(props.controlPlaneVersion), rule: 'EKS versions are minors; AWS picks the patch', fix: `controlPlaneVersion: ${show(props.controlPlaneVersion.split('.').slice(0, 2).join('.'))}` });
+    }
+    const subnets = props.cluster?.subnetIds;
+    if (!Array.isArray(subnets) || subnets.length < 2 || subnets.some((s) => typeof s !== 'string' || s.length === 0)) {
+      throw new BlueGreenError({ fleet, field: 'cluster.subnetIds', value: show(subnets), rule: 'an EKS control plane needs subnets in at least two Availability Zones', fix: "subnetIds: ['subnet-aaa', 'subnet-bbb']" });
+    }
+    const specOf = (u: { slot: string }): EksNodePoolUnitSpec => props.unitPools?.[u.slot] ?? props.pool;
+    checkGroupSpec(fleet, undefined, props.pool);
+    for (const [slot, spec] of Object.entries(props.unitPools ?? {})) {
+      if (!props.units.some((u) => u.slot === slot)) {
+        throw new BlueGreenError({ fleet, field: `unitPools.${slot}`, value: show(slot), rule: 'unitPools names the slot of a declared unit', fix: `remove unitPools.${slot}, or declare a unit in slot ${show(slot)}` });
+      }
+      checkGroupSpec(fleet, slot, spec);
+    }
+    const clusterName = props.clusterName ?? fitName(NAME_RULES.eksCluster, [fleet]);
+    const nodeRoleName = `${clusterName}-nodes`;
+    const access = props.access ?? new EksNodePoolAccess();
+    const tags = props.tags ?? {};
+    const admins = [...(props.cluster.adminPrincipalArns ?? []), ...(props.validationPrincipalArn ? [props.validationPrincipalArn] : [])];
+
+    const layout = layoutNodePoolFleet(this, fleet, props, {
+      cloud: 'EKS',
+      nodeLabelKey: 'eks.amazonaws.com/nodegroup',
+      sharedContents: `cluster ${clusterName}, its IAM roles and access entries`,
+      specFingerprint: (u) => fingerprint({ cloud: 'eks-node-group', kubernetesVersion: u.kubernetesVersion, pool: specOf(u) }),
+      poolName: (u: PlannedUnit, others: string[]) => checkedPoolName(fleet, { rule: NAME_RULES.eksNodeGroup, ...EKS_NODE_GROUP_NAME }, u, others),
+      checkPool: (u) => {
+        if (u.kubernetesVersion.patch !== undefined) {
+          throw new BlueGreenError({ fleet, unit: u.slot, field: 'kubernetesVersion', value: show(u.kubernetesVersion.toString()), rule: 'EKS node group versions are minors; the AMI release picks the patch', fix: `kubernetesVersion: ${show(u.kubernetesVersion.minorVersion)}` });
+        }
+      },
+      minimumNodes: (u) => specOf(u).minSize ?? 2,
+      configureProviders: (stack) => {
+        new AwsProvider(stack, 'aws', { region: props.region, defaultTags: [{ tags: { [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' } }] });
+      },
+      bindShared: (stack, cp) => {
+        new EksNodePoolControlPlane(stack, 'control-plane', {
+          clusterName, nodeRoleName, controlPlaneVersion: cp.minorVersion, spec: props.cluster, adminPrincipalArns: admins, tags,
+        });
+      },
+      bindPool: (stack, u, nodeGroupName) => {
+        new EksNodePoolUnit(stack, 'unit', {
+          fleet, unitName: u.name, nodeGroupName, clusterName, nodeRoleName, kubernetesVersion: u.kubernetesVersion.minorVersion,
+          spec: specOf(u), defaultSubnetIds: props.cluster.subnetIds, tags,
+        });
+      },
+      bindClusterAccess: (scope) => access.bind(scope, { clusterName, location: props.region }),
+    });
+    this.sharedStack = layout.shared;
+    this.trafficStack = layout.traffic;
+    this.unitStacks = layout.units;
+    this.validationStacks = layout.validations;
+    this.poolNames = layout.poolNames;
+    this.clusterName = clusterName;
+    this.step = layout.step;
+    this.plan = layout.plan;
+    registerFleet(this);
+  }
+}
+
+const EFFECTS = ['NO_SCHEDULE', 'NO_EXECUTE', 'PREFER_NO_SCHEDULE'];
+
+function checkGroupSpec(fleet: string, slot: string | undefined, spec: EksNodePoolUnitSpec): void {
+  const field = slot === undefined ? 'pool' : `unitPools.${slot}`;
+  const refuse = (f: string, value: unknown, rule: string, fix: string): never => {
+    throw new BlueGreenError({ fleet, unit: slot, field: `${field}.${f}`, value: show(value), rule, fix });
+  };
+  if (!spec || !Array.isArray(spec.instanceTypes) || spec.instanceTypes.length === 0 || spec.instanceTypes.some((t) => typeof t !== 'string' || !/^[a-z0-9-]+\.[a-z0-9]+$/.test(t))) {
+    refuse('instanceTypes', spec?.instanceTypes, 'list at least one EC2 instance type', "instanceTypes: ['m7i.xlarge']");
+  }
+  const min = spec.minSize ?? 2;
+  const max = spec.maxSize ?? 5;
+  if (!Number.isInteger(min) || min < 1) refuse('minSize', spec.minSize, 'a node group unit keeps at least 1 node (its checks need nodes; it never scales to 0)', 'minSize: 2');
+  if (!Number.isInteger(max) || max < min || max > 1000) refuse('maxSize', spec.maxSize, `maxSize is a whole number from minSize (${min}) to 1000`, `maxSize: ${Math.max(min, 5)}`);
+  if (spec.capacityType !== undefined && !['ON_DEMAND', 'SPOT'].includes(spec.capacityType)) refuse('capacityType', spec.capacityType, 'ON_DEMAND or SPOT', "capacityType: 'ON_DEMAND'");
+  for (const t of spec.taints ?? []) {
+    if (!EFFECTS.includes(t.effect)) refuse('taints.effect', t.effect, `an EKS taint effect is one of ${EFFECTS.join(', ')}`, "effect: 'NO_SCHEDULE'");
+  }
+}
