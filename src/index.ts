@@ -23,3 +23,15 @@ export * from './rollout/backends';
 export * from './rollout/fleet-options';
 export * from './rollout/aks-fleet';
 export * from './rollout/rollout-plan';
+// aws
+export * from './aws/eks-spec';
+export * from './aws/eks-addons';
+export * from './aws/eks-unit-names';
+export * from './aws/eks-unit-origin';
+export * from './aws/eks-cluster-unit';
+export * from './aws/eks-access';
+export * from './aws/aws-router';
+export * from './aws/route53-weighted-router';
+export * from './aws/alb-weighted-router';
+export * from './aws/global-accelerator-router';
+export * from './rollout/eks-fleet';
