@@ -53,6 +53,7 @@ export class AlbWeightedRouter implements IAwsRouter {
   public static readonly MAX_WEIGHT = 999;
 
   public readonly routerName = 'Application Load Balancer';
+  public readonly sharedDescription = 'the shared ALB, its security group and listener';
   public readonly unitOrigin = AwsUnitOrigin.TARGET_GROUP;
   public readonly ttlSeconds: number;
 

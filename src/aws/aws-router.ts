@@ -52,6 +52,8 @@ export interface AwsRouterContext extends RouterContext {
  * target group (the same deterministic name), which the traffic stack looks up with data sources.
  */
 export interface IAwsRouter extends IRouter {
+  /** What the router keeps in the fleet's shared stack, for the rollout plan report. */
+  readonly sharedDescription: string;
   /** The origin each unit must build for this router. */
   readonly unitOrigin: AwsUnitOrigin;
   /** Builds the long-lived front door in the shared stack. */

@@ -54,6 +54,7 @@ export class GlobalAcceleratorRouter implements IAwsRouter {
   public static readonly MAX_WEIGHT = 255;
 
   public readonly routerName = 'Global Accelerator';
+  public readonly sharedDescription = 'the accelerator and its static IP addresses';
   public readonly unitOrigin = AwsUnitOrigin.LOAD_BALANCER;
   public readonly ttlSeconds: number;
 

@@ -35,6 +35,7 @@ export class Route53WeightedRouter implements IAwsRouter {
   public static readonly MAX_TTL_SECONDS = 60;
 
   public readonly routerName = 'Route 53';
+  public readonly sharedDescription = 'nothing of its own: the hosted zone is yours, the weighted records live in the traffic stack';
   public readonly unitOrigin = AwsUnitOrigin.LOAD_BALANCER;
   public readonly ttlSeconds: number;
 

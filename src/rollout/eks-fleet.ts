@@ -134,6 +134,7 @@ export class EksFleet extends Construct implements IRolloutFleet {
       drainSeconds: props.drainSeconds,
       versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
       tags,
+      sharedDescription: router.sharedDescription,
       // Everything that goes into a unit's stack is part of its identity, so a change is a new unit.
       specFingerprint: (u) => fingerprint({
         cloud: 'eks', kubernetesVersion: u.kubernetesVersion, spec: specOf(u),
