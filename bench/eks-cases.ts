@@ -138,7 +138,7 @@ function floorUnit(stack: TerraformStack, fleet: string, unit: string): void {
   const sg = new SecurityGroup(stack, 'origin-security-group', {
     name: `${name}-alb`, description: `Internet-facing ALB of ${unit}`, vpcId: VPC,
     ingress: [{ description: 'clients', protocol: 'tcp', fromPort: 80, toPort: 80, cidrBlocks: ['0.0.0.0/0'] }],
-    egress: [{ description: 'targets in the VPC', protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'] }], tags, lifecycle: PROTECT,
+    egress: [{ description: 'to the targets (pod IPs)', protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'] }], tags, lifecycle: PROTECT,
   });
   const lb = new Lb(stack, 'origin-load-balancer', { name, loadBalancerType: 'application', internal: false, securityGroups: [sg.id], subnets: LB_SUBNETS, dropInvalidHeaderFields: true, tags, lifecycle: PROTECT });
   new LbListener(stack, 'origin-listener', { loadBalancerArn: lb.arn, port: 80, protocol: 'HTTP', defaultAction: [{ type: 'forward', targetGroupArn: tg.arn }], tags, lifecycle: PROTECT });

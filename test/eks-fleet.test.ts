@@ -1,4 +1,4 @@
-import { AksFleet, AlbWeightedRouter, FrontDoorRouter, GlobalAcceleratorRouter, RolloutPlan, UnitDeclaration, UnitLifecycle } from '../src';
+import { AksFleet, AlbWeightedRouter, EksAmiType, FrontDoorRouter, GlobalAcceleratorRouter, RolloutPlan, UnitDeclaration, UnitLifecycle } from '../src';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
 import { resourcesOf, synthAll, testApp } from './support/synth';
 import { DEPLOYER, eksFleet, eksSpec } from './aws/eks-fixtures';
@@ -48,7 +48,7 @@ describe('EKS fleet stack topology', () => {
       { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100 },
       { slot: 'teal', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.CANDIDATE },
     ], { spec: eksSpec({ nodeGroups: [
-      { name: 'system', instanceTypes: ['m7g.large'], amiType: 'AL2023_ARM_64_STANDARD' as any, minSize: 2, maxSize: 3 },
+      { name: 'system', instanceTypes: ['m7g.large'], amiType: EksAmiType.AL2023_ARM_64_STANDARD, minSize: 2, maxSize: 3 },
       { name: 'apps', instanceTypes: ['m7i.xlarge'], minSize: 3, maxSize: 10 },
     ] }) });
     const { stacks } = synthAll(app);

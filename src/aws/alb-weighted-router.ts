@@ -99,7 +99,7 @@ export class AlbWeightedRouter implements IAwsRouter {
       description: `Shared ALB of fleet ${context.fleet}`,
       vpcId: context.vpcId,
       ingress: ports.map((port) => ({ description: 'clients', protocol: 'tcp', fromPort: port, toPort: port, cidrBlocks: context.allowedCidrs })),
-      egress: [{ description: 'targets in the VPC', protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'] }],
+      egress: [{ description: 'to the targets (pod IPs)', protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'] }],
       tags: context.tags,
       lifecycle: { preventDestroy: true },
     });

@@ -89,8 +89,8 @@ export class EksClusterUnit extends Construct {
   public readonly clusterName: string;
   /** The KMS key that encrypts the cluster's secrets. */
   public readonly secretsKey: KmsKey;
-  /** The managed node groups, by spec name. */
-  public readonly nodeGroups: { [name: string]: EksNodeGroup };
+  /** The managed node groups, in spec order. */
+  public readonly nodeGroups: EksNodeGroup[];
   /** The unit's origin, when one was asked for. */
   public readonly origin?: EksUnitOrigin;
 
@@ -174,11 +174,8 @@ export class EksClusterUnit extends Construct {
       role: nodeRole.name, policyArn: arn, lifecycle: PROTECT,
     }));
 
-    this.nodeGroups = {};
-    for (const g of spec.nodeGroups) {
-      this.nodeGroups[g.name] = this.addNodeGroup(g, props, minor, nodeRole.arn, [...nodePolicies, ...earlyAddons], tags);
-    }
-    addon('coredns', Object.values(this.nodeGroups));
+    this.nodeGroups = spec.nodeGroups.map((g) => this.addNodeGroup(g, props, minor, nodeRole.arn, [...nodePolicies, ...earlyAddons], tags));
+    addon('coredns', this.nodeGroups);
 
     if (props.validationPrincipalArn !== undefined) {
       const entry = new EksAccessEntry(this, 'validation-access-entry', {

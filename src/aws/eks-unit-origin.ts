@@ -110,7 +110,7 @@ export class EksUnitOrigin extends Construct {
         description: `Internet-facing ALB of ${props.unitName}`,
         vpcId: props.vpcId,
         ingress: [{ description: 'clients', protocol: 'tcp', fromPort: listenerPort, toPort: listenerPort, cidrBlocks: props.allowedCidrs ?? ['0.0.0.0/0'] }],
-        egress: [{ description: 'targets in the VPC', protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'] }],
+        egress: [{ description: 'to the targets (pod IPs)', protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'] }],
         tags: props.tags,
         lifecycle: PROTECT,
       });
