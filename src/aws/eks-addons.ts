@@ -3,9 +3,10 @@ import { KubernetesVersion } from '../core/kubernetes-version';
 /** The add-ons every EKS unit installs as EKS managed add-ons (self-managed bootstrap add-ons are off). */
 export const EKS_ADDON_NAMES = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns'];
 
-// Pinned per Kubernetes minor so a unit's resources never change under it. Taken from
-// `aws eks describe-addon-versions --kubernetes-version <minor>` (default versions) when the minor
-// was added here; unconfirmed for newer builds: override per spec with `addonVersions`.
+// Pinned per Kubernetes minor so a unit's resources never change under it. These are the library's
+// best knowledge of each minor's add-on builds, NOT verified against a live account (none was
+// available): check them with `aws eks describe-addon-versions --kubernetes-version <minor>` and
+// override per spec with `addonVersions` where they differ.
 const TABLE: { [minor: string]: { [addon: string]: string } } = {
   '1.30': { 'vpc-cni': 'v1.19.2-eksbuild.1', 'kube-proxy': 'v1.30.9-eksbuild.3', 'eks-pod-identity-agent': 'v1.3.4-eksbuild.1', 'coredns': 'v1.11.4-eksbuild.2' },
   '1.31': { 'vpc-cni': 'v1.19.2-eksbuild.1', 'kube-proxy': 'v1.31.3-eksbuild.2', 'eks-pod-identity-agent': 'v1.3.4-eksbuild.1', 'coredns': 'v1.11.4-eksbuild.2' },

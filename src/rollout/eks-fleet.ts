@@ -98,7 +98,7 @@ export class EksFleet extends Construct implements IRolloutFleet {
     const specOf = (u: { slot: string }): EksClusterSpec => props.unitSpecs?.[u.slot] ?? props.spec;
     checkEksSpec(fleet, undefined, props.spec);
     for (const [slot, spec] of Object.entries(props.unitSpecs ?? {})) {
-      if (!props.units.some((u) => u.slot === slot)) {
+      if (!(props.units ?? []).some((u) => u.slot === slot)) {
         throw new BlueGreenError({ fleet, field: `unitSpecs.${slot}`, value: show(slot), rule: 'unitSpecs names the slot of a declared unit', fix: `remove unitSpecs.${slot}, or declare a unit in slot ${show(slot)}` });
       }
       checkEksSpec(fleet, slot, spec);
