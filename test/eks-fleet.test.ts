@@ -1,6 +1,6 @@
 import { AksFleet, AlbWeightedRouter, EksAmiType, FrontDoorRouter, GlobalAcceleratorRouter, RolloutPlan, UnitDeclaration, UnitLifecycle } from '../src';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
-import { resourcesOf, synthAll, testApp } from './support/synth';
+import { resourcesOf, stackJson, synthAll, testApp } from './support/synth';
 import { DEPLOYER, eksFleet, eksSpec } from './aws/eks-fixtures';
 
 const canary: UnitDeclaration[] = [
@@ -111,6 +111,12 @@ describe('EKS fleet stack topology', () => {
     // ... while the traffic stack does change with every step.
     expect(new Set(traffic).size).toBe(5);
     expect(seen.green[0]).not.toContain('bluegreen-step');
+  });
+
+  test("a unit's Terraform addresses (construct ids) stay what they are: renaming one would replace a live resource", () => {
+    const fleet = eksFleet(testApp(), 'shop', [{ slot: 'blue', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100 }]);
+    const json = stackJson(fleet.unitStacks[fleet.plan.units[0].name]);
+    expect(resourcesOf(json).map(([t, n]) => `${t}.${n}`).sort()).toEqual(["aws_eks_access_entry.unit_validation-access-entry_1D916FC7","aws_eks_access_policy_association.unit_validation-access-policy_AD874008","aws_eks_addon.unit_addon-coredns_420BEAC3","aws_eks_addon.unit_addon-eks-pod-identity-agent_319B0CDD","aws_eks_addon.unit_addon-kube-proxy_4300EFD9","aws_eks_addon.unit_addon-vpc-cni_90A599A6","aws_eks_cluster.unit_cluster_6D58320E","aws_eks_node_group.unit_node-group-apps_E4FD6A18","aws_iam_role.unit_cluster-role_15E6FE0F","aws_iam_role.unit_node-role_4AB7EC49","aws_iam_role_policy.unit_cluster-role-secrets-key_E8A31423","aws_iam_role_policy_attachment.unit_cluster-role-AmazonEKSClusterPolicy_03CFA8F6","aws_iam_role_policy_attachment.unit_node-role-AmazonEC2ContainerRegistryReadOnly_33405FB4","aws_iam_role_policy_attachment.unit_node-role-AmazonEKSWorkerNodePolicy_5FE652CD","aws_iam_role_policy_attachment.unit_node-role-AmazonEKS_CNI_Policy_C78B0C82","aws_kms_key.unit_secrets-key_FE238B52","aws_launch_template.unit_launch-template-apps_B6796A51","aws_lb.unit_origin_load-balancer_1363D52E","aws_lb_listener.unit_origin_listener_4AADF86A","aws_lb_target_group.unit_origin_target-group_C98E93EF","aws_route53_record.unit_origin_record_90F82AC3","aws_security_group.unit_origin_security-group_FE2B0BA1"]);
   });
 
   test('units are secure by default: KMS secrets with rotation, control-plane logs, private endpoint, IMDSv2, explicit support type', () => {
