@@ -113,7 +113,7 @@ export class GlobalAcceleratorRouter implements IAwsRouter {
     });
     new GlobalacceleratorEndpointGroup(scope, 'endpoint-group', {
       provider,
-      listenerArn: listener.id,
+      listenerArn: listener.arn,
       endpointGroupRegion: context.region,
       trafficDialPercentage: 100,
       healthCheckProtocol: context.certificateArn ? 'HTTPS' : 'HTTP',
