@@ -83,8 +83,8 @@ describe('EKS rollout invariants (property)', () => {
       const decl = units.find((d) => d.slot === chosen.slot)!;
       const alone = eksFleet(testApp(), 'prop', [{ ...decl, lifecycle: UnitLifecycle.SERVING, weight: 100 }], { router: ROUTERS[router]() });
       expect(unitJson(alone.unitStacks[chosen.name])).toBe(unitJson(fleet.unitStacks[chosen.name]));
-      // Each run builds and synthesizes two fleets of up to 16 stacks; 40 runs keep the suite fast.
-    }), { numRuns: 40 });
+      // Each run builds and synthesizes two fleets of up to 16 stacks; 30 runs keep the suite fast.
+    }), { numRuns: 30 });
   });
 
   const mutations: Array<[string, (s: Step) => Step | undefined]> = [
