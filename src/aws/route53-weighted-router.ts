@@ -68,6 +68,15 @@ export class Route53WeightedRouter implements IAwsRouter {
 
   public bindShared(_scope: Construct, context: AwsRouterContext): void {
     // The zone is long-lived and owned by the team; the router only adds records in the traffic stack.
+    const domain = context.originDomain.domainName.replace(/\.$/, '');
+    const name = this.props.recordName.replace(/\.$/, '');
+    if (this.props.hostedZoneId === undefined && name !== domain && !name.endsWith(`.${domain}`)) {
+      throw new BlueGreenError({
+        fleet: context.fleet, field: 'Route53WeightedRouter.recordName', value: show(this.props.recordName),
+        rule: `without hostedZoneId the records go into the origin domain's zone, so their name ends with ".${domain}"`,
+        fix: `recordName: ${show(`www.${domain}`)}, or hostedZoneId: '<the zone of ${name}>'`,
+      });
+    }
     if (this.zoneOf(context) === context.originDomain.hostedZoneId && this.props.recordName.replace(/\.$/, '') === context.originDomain.domainName.replace(/\.$/, '')) {
       throw new BlueGreenError({
         fleet: context.fleet, field: 'Route53WeightedRouter.recordName', value: show(this.props.recordName),

@@ -31,6 +31,13 @@ describe('AWS routers', () => {
       .toThrow(/Route53WeightedRouter.recordName = "shop.example.com" is refused: the weighted records are CNAMEs, which the zone apex cannot hold. Fix: recordName: "www.shop.example.com"/);
   });
 
+  test('Route 53: a record outside the origin zone needs its own hostedZoneId', () => {
+    expect(() => eksFleet(testApp(), 'shop', canary, { router: new Route53WeightedRouter({ recordName: 'www.other.example.org' }) }))
+      .toThrow(/recordName = "www.other.example.org" is refused: without hostedZoneId the records go into the origin domain's zone, so their name ends with ".shop.example.com"/);
+    const fleet = eksFleet(testApp(), 'shop', canary, { router: new Route53WeightedRouter({ recordName: 'www.other.example.org', hostedZoneId: 'ZOTHER0123456789' }) });
+    expect(Object.values<any>(stackJson(fleet.trafficStack).resource.aws_route53_record)[0].zone_id).toBe('ZOTHER0123456789');
+  });
+
   test('ALB: stickiness is applied and warned about, since it overrides the weights', () => {
     const app = testApp();
     const fleet = eksFleet(app, 'shop', canary, { router: new AlbWeightedRouter({ stickinessDurationSeconds: 300 }) });
