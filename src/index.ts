@@ -42,3 +42,15 @@ export * from './aws/eks-node-pool-unit';
 export * from './aws/eks-node-pool-access';
 export * from './rollout/aks-node-pool-fleet';
 export * from './rollout/eks-node-pool-fleet';
+// aws
+export * from './aws/eks-spec';
+export * from './aws/eks-addons';
+export * from './aws/eks-unit-names';
+export * from './aws/eks-unit-origin';
+export * from './aws/eks-cluster-unit';
+export * from './aws/eks-access';
+export * from './aws/aws-router';
+export * from './aws/route53-weighted-router';
+export * from './aws/alb-weighted-router';
+export * from './aws/global-accelerator-router';
+export * from './rollout/eks-fleet';

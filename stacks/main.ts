@@ -1,6 +1,7 @@
 // The reference deployment of this repository: what `npx cdktf synth` builds.
 import * as path from 'path';
 import { App } from 'cdktf';
+import { addAwsReferenceFleets } from './aws';
 import { addNodePoolReferenceFleets } from './node-pools';
 import { AksClusterSpec, AksFleet, FrontDoorRouter, Refusal, RolloutPlan, RolloutState, TrafficManagerRouter } from '../src';
 
@@ -41,6 +42,9 @@ export function buildReference(app: App): void {
     drainSeconds: 120,
     units: RolloutState.unitsOf(stateFile('shop-prod-neu'), 'shop-prod-neu'),
   });
+
+  // EKS: whole clusters behind Route 53, mid-canary.
+  addAwsReferenceFleets(app);
 
   // Node pools replaced blue-green inside one cluster per cloud, control planes upgraded in place.
   addNodePoolReferenceFleets(app);

@@ -33,6 +33,9 @@ export const NAME_RULES = {
   albTargetGroup: rule('ALB / target group name', 1, 32, /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/, 'at most 32 letters, digits and "-", not starting or ending with "-"', '-', false),
   frontDoorOrigin: rule('Front Door origin / origin group name', 1, 90, /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,88}[A-Za-z0-9])?$/, '1-90 letters, digits and "-", starting and ending with a letter or digit', '-', false),
   publicIpDomainLabel: rule('Azure public IP domain name label', 3, 63, /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/, '3-63 lowercase letters, digits and "-", starting with a letter and ending with a letter or digit', '-', true),
+  iamRole: rule('IAM role name', 1, 64, /^[A-Za-z0-9+=,.@_-]{1,64}$/, '1-64 letters, digits and "+=,.@_-"', '-', false),
+  launchTemplate: rule('EC2 launch template name', 3, 128, /^[A-Za-z0-9().\/_-]{3,128}$/, '3-128 letters, digits and "()./_-"', '-', false),
+  globalAccelerator: rule('Global Accelerator name', 1, 64, /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?$/, '1-64 letters, digits and "-", starting and ending with a letter or digit', '-', false),
   trafficManagerProfile: rule('Traffic Manager profile name', 1, 63, /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, '1-63 letters, digits and "-", starting and ending with a letter or digit', '-', false),
 };
 

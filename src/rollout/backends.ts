@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { AzurermBackend, LocalBackend, NamedRemoteWorkspace, RemoteBackend, TerraformStack } from 'cdktf';
+import { AzurermBackend, LocalBackend, NamedRemoteWorkspace, RemoteBackend, S3Backend, TerraformStack } from 'cdktf';
 import { BlueGreenError, show } from '../core/errors';
 
 /**
@@ -95,5 +95,79 @@ export class AzurermBackendFactory implements IBackendFactory {
       subscriptionId: this.props.subscriptionId,
       useAzureadAuth: true,
     });
+  }
+}
+
+/** How {@link S3BackendFactory} locks a stack's state while Terraform writes it. */
+export enum S3StateLocking {
+  /** S3 native locking: a `.tflock` object next to the state (`use_lockfile`, Terraform 1.10+). */
+  LOCKFILE = 'lockfile',
+  /** A DynamoDB table (`dynamodb_table`; deprecated by Terraform in favour of the lockfile). */
+  DYNAMODB = 'dynamodb',
+}
+
+/** Options of {@link S3BackendFactory}. */
+export interface S3BackendFactoryProps {
+  /** The S3 bucket that holds the state objects (versioning on, public access blocked: your setup). */
+  readonly bucket: string;
+  /** Region of the bucket. */
+  readonly region: string;
+  /** Prefix of every state object; the object is `<prefix><stack name>.tfstate`. @default '' */
+  readonly keyPrefix?: string;
+  /** How the state is locked. @default S3StateLocking.LOCKFILE */
+  readonly locking?: S3StateLocking;
+  /** DynamoDB table with a `LockID` string hash key; required with `S3StateLocking.DYNAMODB`. @default - none */
+  readonly dynamodbTable?: string;
+  /** KMS key for server-side encryption of the state. @default - the bucket's default (SSE-S3) */
+  readonly kmsKeyId?: string;
+  /** Role the backend assumes to reach the bucket. @default - the caller's credentials */
+  readonly roleArn?: string;
+}
+
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * State in one S3 object per stack, always encrypted at rest (`encrypt = true`) and locked, by
+ * default with S3's native lockfile (no DynamoDB table to run). Credentials come from the
+ * environment, never from code.
+ */
+export class S3BackendFactory implements IBackendFactory {
+  constructor(private readonly props: S3BackendFactoryProps) {
+    const refuse = (field: string, value: unknown, rule: string, fix: string): never => {
+      throw new BlueGreenError({ fleet: '(backend)', field: `S3BackendFactory.${field}`, value: show(value), rule, fix });
+    };
+    if (typeof props.bucket !== 'string' || !BUCKET.test(props.bucket) || props.bucket.includes('..')) {
+      refuse('bucket', props.bucket, 'an S3 bucket name is 3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit', "bucket: 'acme-terraform-state'");
+    }
+    if (typeof props.region !== 'string' || !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(props.region)) {
+      refuse('region', props.region, 'an AWS region is its code', "region: 'eu-west-1'");
+    }
+    const locking = props.locking ?? S3StateLocking.LOCKFILE;
+    if (locking === S3StateLocking.DYNAMODB && !props.dynamodbTable) {
+      refuse('dynamodbTable', props.dynamodbTable, 'DynamoDB locking needs the lock table', "dynamodbTable: 'terraform-locks', or locking: S3StateLocking.LOCKFILE");
+    }
+    if (locking === S3StateLocking.LOCKFILE && props.dynamodbTable) {
+      refuse('dynamodbTable', props.dynamodbTable, 'a lock table is only used with S3StateLocking.DYNAMODB', 'remove dynamodbTable, or locking: S3StateLocking.DYNAMODB');
+    }
+  }
+
+  /** The state object of `stackName`. */
+  public key(stackName: string): string {
+    return `${this.props.keyPrefix ?? ''}${stackName}.tfstate`;
+  }
+
+  public bind(stack: TerraformStack, stackName: string): void {
+    const locking = this.props.locking ?? S3StateLocking.LOCKFILE;
+    const backend = new S3Backend(stack, {
+      bucket: this.props.bucket,
+      key: this.key(stackName),
+      region: this.props.region,
+      encrypt: true,
+      kmsKeyId: this.props.kmsKeyId,
+      dynamodbTable: locking === S3StateLocking.DYNAMODB ? this.props.dynamodbTable : undefined,
+      assumeRole: this.props.roleArn ? { roleArn: this.props.roleArn } : undefined,
+    });
+    // cdktf 0.21's S3Backend has no use_lockfile property yet.
+    if (locking === S3StateLocking.LOCKFILE) backend.addOverride('use_lockfile', true);
   }
 }

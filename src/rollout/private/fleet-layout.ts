@@ -32,6 +32,8 @@ export interface FleetHooks {
   readonly drainSeconds?: number;
   readonly versionOptions: StepCheckOptions;
   readonly tags?: { [key: string]: string };
+  /** What the shared stack keeps, for the plan report. @default "resource group, <router> profile" */
+  readonly sharedDescription?: string;
   specFingerprint(u: UnitDeclaration): string;
   /** Cloud-specific checks of one unit (spec, names); throws BlueGreenError. */
   checkUnit(u: PlannedUnit): void;
@@ -128,7 +130,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     (row!.dependsOn as string[]).push(to.node.id);
   };
 
-  const shared = newStack(`${fleet}-shared`, StackRole.SHARED, undefined, `keep the fleet's long-lived resources (resource group, ${hooks.router.routerName} profile)`);
+  const shared = newStack(`${fleet}-shared`, StackRole.SHARED, undefined, `keep the fleet's long-lived resources (${hooks.sharedDescription ?? `resource group, ${hooks.router.routerName} profile`})`);
   hooks.bindShared(shared);
 
   const unitStacks: { [unit: string]: TerraformStack } = {};
