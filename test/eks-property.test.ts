@@ -85,7 +85,7 @@ describe('EKS rollout invariants (property)', () => {
       const alone = eksFleet(testApp(), 'prop', [{ ...decl, lifecycle: UnitLifecycle.SERVING, weight: 100 }], { router: ROUTERS[router]() });
       expect(unitJson(alone.unitStacks[chosen.name])).toBe(unitJson(fleet.unitStacks[chosen.name]));
       // Each run builds and synthesizes two fleets of up to 16 stacks; 30 runs keep the suite fast.
-    }), { numRuns: 30 });
+    }), { numRuns: 100 });
   });
 
   const mutations: Array<[string, (s: Step) => Step | undefined]> = [

@@ -168,7 +168,7 @@ describe('random node-pool rollouts keep every invariant', () => {
           checkInvariants(eks, s, prev, build(eks, s, prev), history);
         });
       },
-    ), { numRuns: 6, seed: 20261121 });
+    ), { numRuns: 25, seed: 20261121 });
     // The model really walked through upgrades, cordons and retirements (fixed seed: reproducible).
     expect(seen.upgrades).toBeGreaterThan(0);
     expect(seen.standby).toBeGreaterThan(0);
