@@ -54,3 +54,4 @@ export * from './aws/route53-weighted-router';
 export * from './aws/alb-weighted-router';
 export * from './aws/global-accelerator-router';
 export * from './rollout/eks-fleet';
+export * from './rollout/synthesize-rollout';

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { addAwsReferenceFleets } from './aws';
 import { addNodePoolReferenceFleets } from './node-pools';
-import { AksClusterSpec, AksFleet, FrontDoorRouter, Refusal, RolloutPlan, RolloutState, TrafficManagerRouter } from '../src';
+import { AksClusterSpec, AksFleet, FrontDoorRouter, RolloutState, synthesizeRollout, TrafficManagerRouter } from '../src';
 
 const subscriptionId = '00000000-0000-0000-0000-000000000000';
 const platformAdmins = ['11111111-1111-1111-1111-111111111111'];
@@ -50,17 +50,4 @@ export function buildReference(app: App): void {
   addNodePoolReferenceFleets(app);
 }
 
-if (require.main === module) {
-  try {
-    const app = new App();
-    buildReference(app);
-    app.synth();
-    const files = RolloutPlan.write(app);
-    console.log(`Rollout plan: ${files.markdown} and ${files.json}`);
-  } catch (e) {
-    // A refusal is one readable message, not a stack trace.
-    if (!Refusal.isRefusal(e)) throw e;
-    console.error(Refusal.messageOf(e));
-    process.exit(1);
-  }
-}
+if (require.main === module) synthesizeRollout(buildReference);

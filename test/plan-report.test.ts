@@ -70,3 +70,32 @@ describe('rollout plan report', () => {
     expect(fs.readFileSync(files.markdown, 'utf8')).toContain('# Rollout plan');
   });
 });
+
+describe('synthesizeRollout (the entry point of an app)', () => {
+  const { synthesizeRollout } = jest.requireActual('../src');
+
+  test('builds, synthesizes and writes the plan report', () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const app = testApp();
+    const files = synthesizeRollout((a: any) => new AksFleet(a, 'shop', { subscriptionId: SUBSCRIPTION, spec: aksSpec(), units: [{ slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100 }] }), app);
+    expect(fs.existsSync(files.markdown)).toBe(true);
+    expect(fs.existsSync(`${app.outdir}/manifest.json`)).toBe(true);
+    expect(log).toHaveBeenCalledWith(`Rollout plan: ${files.markdown} and ${files.json}`);
+    log.mockRestore();
+  });
+
+  test('a refusal prints its one-line message (no stack trace) and sets exit status 1', () => {
+    const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const before = process.exitCode;
+    const files = synthesizeRollout((a: any) => new AksFleet(a, 'shop', { subscriptionId: SUBSCRIPTION, spec: aksSpec(), units: [{ slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90 }] }), testApp());
+    expect(files).toBeUndefined();
+    expect(process.exitCode).toBe(1);
+    expect(err).toHaveBeenCalledWith('fleet "shop": units[*].weight = 90 (blue=90) is refused: the weights of a step add up to 100. Fix: give "blue" weight 100.');
+    process.exitCode = before;
+    err.mockRestore();
+  });
+
+  test('any other error is not swallowed', () => {
+    expect(() => synthesizeRollout(() => { throw new TypeError('bug'); }, testApp())).toThrow(TypeError);
+  });
+});

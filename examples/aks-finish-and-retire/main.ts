@@ -2,7 +2,7 @@
 // synthesizes empty and waits for the traffic stack, whose drain timer runs before blue is destroyed.
 // In your own repo, import from 'cdktf-bluegreen'.
 import { App } from 'cdktf';
-import { AksFleet, FrontDoorRouter, HcpTerraformBackendFactory, Refusal, RolloutPlan, UnitLifecycle } from '../../src';
+import { AksFleet, FrontDoorRouter, HcpTerraformBackendFactory, synthesizeRollout, UnitLifecycle } from '../../src';
 
 export function build(app: App): void {
   new AksFleet(app, 'payments-prod', {
@@ -24,15 +24,4 @@ export function build(app: App): void {
   });
 }
 
-if (require.main === module) {
-  try {
-    const app = new App();
-    build(app);
-    app.synth();
-    console.log(`Rollout plan: ${RolloutPlan.write(app).markdown}`);
-  } catch (e) {
-    if (!Refusal.isRefusal(e)) throw e;
-    console.error(Refusal.messageOf(e));
-    process.exit(1);
-  }
-}
+if (require.main === module) synthesizeRollout(build);

@@ -1,7 +1,7 @@
 // An AKS fleet in the middle of a canary behind Azure Front Door: blue (1.33) serves 90 %, green
 // (1.34) was validated as a candidate and now serves 10 %. In your own repo, import from 'cdktf-bluegreen'.
 import { App } from 'cdktf';
-import { AksFleet, FrontDoorRouter, Refusal, RolloutPlan, UnitLifecycle } from '../../src';
+import { AksFleet, FrontDoorRouter, synthesizeRollout, UnitLifecycle } from '../../src';
 
 export function build(app: App): void {
   new AksFleet(app, 'shop-prod-weu', {
@@ -20,15 +20,4 @@ export function build(app: App): void {
   });
 }
 
-if (require.main === module) {
-  try {
-    const app = new App();
-    build(app);
-    app.synth();
-    console.log(`Rollout plan: ${RolloutPlan.write(app).markdown}`);
-  } catch (e) {
-    if (!Refusal.isRefusal(e)) throw e;
-    console.error(Refusal.messageOf(e));
-    process.exit(1);
-  }
-}
+if (require.main === module) synthesizeRollout(build);

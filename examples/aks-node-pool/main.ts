@@ -3,7 +3,7 @@
 // Next PR: previousUnits = these units, and blue becomes UnitLifecycle.RETIRED (AKS drains it as it
 // deletes the pool). Run: `CHECKPOINT_DISABLE=1 npx cdktf synth`, then read cdktf.out/rollout-plan.md.
 import { App } from 'cdktf';
-import { AksNodePoolFleet, Refusal, PodDisruptionBudgetsCheck, NodesReadyCheck, RolloutPlan, SmokeJobCheck, UnitDeclaration, UnitLifecycle } from '../../src';
+import { AksNodePoolFleet, NodesReadyCheck, PodDisruptionBudgetsCheck, SmokeJobCheck, synthesizeRollout, UnitDeclaration, UnitLifecycle } from '../../src';
 
 /** The units of the previous step (your main branch): green was a candidate. */
 const previousUnits: UnitDeclaration[] = [
@@ -34,17 +34,4 @@ export function build(app: App): void {
   });
 }
 
-if (require.main === module) {
-  try {
-    const app = new App();
-    build(app);
-    app.synth();
-    const files = RolloutPlan.write(app);
-    console.log(`Rollout plan: ${files.markdown} and ${files.json}`);
-  } catch (e) {
-    // A refusal is one readable message, not a stack trace.
-    if (!Refusal.isRefusal(e)) throw e;
-    console.error(Refusal.messageOf(e));
-    process.exit(1);
-  }
-}
+if (require.main === module) synthesizeRollout(build);

@@ -2,7 +2,7 @@
 // (1.33) with weight 0 (a disabled endpoint) while its validation stack checks it. State lives in
 // Azure Storage, one blob per stack. In your own repo, import from 'cdktf-bluegreen'.
 import { App } from 'cdktf';
-import { AksFleet, AzurermBackendFactory, Refusal, RolloutPlan, SmokeJobCheck, NodesReadyCheck, TrafficManagerRouter, UnitLifecycle } from '../../src';
+import { AksFleet, AzurermBackendFactory, NodesReadyCheck, SmokeJobCheck, synthesizeRollout, TrafficManagerRouter, UnitLifecycle } from '../../src';
 
 export function build(app: App): void {
   new AksFleet(app, 'search-prod', {
@@ -26,15 +26,4 @@ export function build(app: App): void {
   });
 }
 
-if (require.main === module) {
-  try {
-    const app = new App();
-    build(app);
-    app.synth();
-    console.log(`Rollout plan: ${RolloutPlan.write(app).markdown}`);
-  } catch (e) {
-    if (!Refusal.isRefusal(e)) throw e;
-    console.error(Refusal.messageOf(e));
-    process.exit(1);
-  }
-}
+if (require.main === module) synthesizeRollout(build);

@@ -2,7 +2,7 @@
 // everything, blue (1.33) is retired. One `cdktf deploy '*'` moves the forward action's weights,
 // waits the drain timer, then destroys blue's (now empty) stack. A later pull request removes blue.
 import { App } from 'cdktf';
-import { AlbWeightedRouter, Refusal, EksClusterSpec, EksFleet, RolloutPlan, UnitLifecycle } from '../../src';
+import { AlbWeightedRouter, EksClusterSpec, EksFleet, synthesizeRollout, UnitLifecycle } from '../../src';
 
 const spec: EksClusterSpec = {
   region: 'us-east-1',
@@ -28,21 +28,5 @@ export function build(app: App): void {
   });
 }
 
-function main(): void {
-  const app = new App();
-  build(app);
-  app.synth();
-  const files = RolloutPlan.write(app);
-  console.log(`Rollout plan: ${files.markdown} and ${files.json}`);
-}
 
-if (require.main === module) {
-  try {
-    main();
-  } catch (e) {
-    // A refusal is one readable message, not a stack trace.
-    if (!Refusal.isRefusal(e)) throw e;
-    console.error(Refusal.messageOf(e));
-    process.exit(1);
-  }
-}
+if (require.main === module) synthesizeRollout(build);

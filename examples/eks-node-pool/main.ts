@@ -4,7 +4,7 @@
 // then blue is retired (EKS drains it as it deletes the group).
 // Run: `CHECKPOINT_DISABLE=1 npx cdktf synth`, then read cdktf.out/rollout-plan.md.
 import { App } from 'cdktf';
-import { Refusal, EksNodePoolFleet, RolloutPlan, UnitDeclaration, UnitLifecycle } from '../../src';
+import { EksNodePoolFleet, synthesizeRollout, UnitDeclaration, UnitLifecycle } from '../../src';
 
 /** The units of the previous step (your main branch). */
 const previousUnits: UnitDeclaration[] = [
@@ -32,16 +32,4 @@ export function build(app: App): void {
   });
 }
 
-if (require.main === module) {
-  try {
-    const app = new App();
-    build(app);
-    app.synth();
-    const files = RolloutPlan.write(app);
-    console.log(`Rollout plan: ${files.markdown} and ${files.json}`);
-  } catch (e) {
-    if (!Refusal.isRefusal(e)) throw e;
-    console.error(Refusal.messageOf(e));
-    process.exit(1);
-  }
-}
+if (require.main === module) synthesizeRollout(build);

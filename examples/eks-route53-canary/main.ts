@@ -2,9 +2,7 @@
 // blue (1.33) serves 90 %, green (1.34) was validated and serves 10 %.
 // Next step: raise green's weight in a pull request (50, then 100), then put blue on standby and retire it.
 import { App } from 'cdktf';
-import {
-  Refusal, EksAmiType, EksFleet, Route53WeightedRouter, RolloutPlan, S3BackendFactory, UnitLifecycle,
-} from '../../src';
+import { EksAmiType, EksFleet, Route53WeightedRouter, S3BackendFactory, synthesizeRollout, UnitLifecycle } from '../../src';
 
 export function build(app: App): void {
   new EksFleet(app, 'shop-prod-euw1', {
@@ -32,21 +30,5 @@ export function build(app: App): void {
   });
 }
 
-function main(): void {
-  const app = new App();
-  build(app);
-  app.synth();
-  const files = RolloutPlan.write(app);
-  console.log(`Rollout plan: ${files.markdown} and ${files.json}`);
-}
 
-if (require.main === module) {
-  try {
-    main();
-  } catch (e) {
-    // A refusal is one readable message, not a stack trace.
-    if (!Refusal.isRefusal(e)) throw e;
-    console.error(Refusal.messageOf(e));
-    process.exit(1);
-  }
-}
+if (require.main === module) synthesizeRollout(build);
