@@ -2,11 +2,11 @@ import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluste
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
 import { fitName, NAME_RULES } from '../core/naming';
 import { unitTags } from '../core/tags';
 import { AksClusterSpec, AksNodePoolSpec, AksOsType } from './aks-spec';
+import { controlPlaneIdentity, secureAksClusterConfig } from './private/secure-aks-cluster';
 
 /** Properties of an {@link AksClusterUnit}. */
 export interface AksClusterUnitProps {
@@ -75,13 +75,7 @@ export class AksClusterUnit extends Construct {
     this.clusterName = AksUnitNames.clusterName(fleet, unitName);
     this.originHost = AksUnitNames.originHost(fleet, unitName, spec.location);
 
-    const identity = new UserAssignedIdentity(this, 'identity', {
-      name: `${this.clusterName}-cp`,
-      location: spec.location,
-      resourceGroupName: props.resourceGroupName,
-      tags,
-      lifecycle: PROTECT,
-    });
+    const { identity, grants } = controlPlaneIdentity(this, this.clusterName, props.resourceGroupName, spec, tags);
 
     this.originIp = new PublicIp(this, 'origin-ip', {
       name: `${this.clusterName}-origin`,
@@ -102,76 +96,17 @@ export class AksClusterUnit extends Construct {
       principalId: identity.principalId,
       lifecycle: PROTECT,
     });
-    const dependsOn: RoleAssignment[] = [ipGrant];
-    if (spec.nodeSubnetId) {
-      dependsOn.push(new RoleAssignment(this, 'subnet-network-contributor', {
-        scope: spec.nodeSubnetId,
-        roleDefinitionName: 'Network Contributor',
-        principalId: identity.principalId,
-        lifecycle: PROTECT,
-      }));
-    }
-
-    const window = spec.maintenanceWindow ?? {};
-    const sys = spec.systemPool;
-    this.cluster = new KubernetesCluster(this, 'cluster', {
+    this.cluster = new KubernetesCluster(this, 'cluster', secureAksClusterConfig({
       name: this.clusterName,
-      location: spec.location,
-      resourceGroupName: props.resourceGroupName,
       dnsPrefix: fitName(NAME_RULES.aksDnsPrefix, [fleet, unitName]),
+      resourceGroupName: props.resourceGroupName,
       kubernetesVersion: props.kubernetesVersion,
-      skuTier: spec.skuTier ?? 'Standard',
-      // No automatic_upgrade_channel: Kubernetes upgrades happen only through new units.
-      nodeOsUpgradeChannel: 'SecurityPatch',
-      maintenanceWindowNodeOs: {
-        frequency: 'Weekly',
-        interval: 1,
-        dayOfWeek: window.dayOfWeek ?? 'Sunday',
-        startTime: window.startTime ?? '02:00',
-        duration: window.durationHours ?? 4,
-        utcOffset: window.utcOffset ?? '+00:00',
-      },
-      localAccountDisabled: true,
-      roleBasedAccessControlEnabled: true,
-      azureActiveDirectoryRoleBasedAccessControl: {
-        azureRbacEnabled: true,
-        adminGroupObjectIds: spec.adminGroupObjectIds,
-      },
-      oidcIssuerEnabled: true,
-      workloadIdentityEnabled: true,
-      identity: { type: 'UserAssigned', identityIds: [identity.id] },
-      apiServerAccessProfile: spec.authorizedIpRanges ? { authorizedIpRanges: spec.authorizedIpRanges } : undefined,
-      networkProfile: {
-        networkPlugin: 'azure',
-        networkPluginMode: 'overlay',
-        networkDataPlane: 'cilium',
-        networkPolicy: 'cilium',
-        loadBalancerSku: 'standard',
-        outboundType: 'loadBalancer',
-      },
-      defaultNodePool: {
-        name: sys.name,
-        vmSize: sys.vmSize,
-        orchestratorVersion: sys.kubernetesVersion ?? props.kubernetesVersion,
-        autoScalingEnabled: true,
-        minCount: sys.minCount ?? 2,
-        maxCount: sys.maxCount ?? 5,
-        maxPods: sys.maxPods ?? 110,
-        osDiskSizeGb: sys.osDiskSizeGb ?? 128,
-        zones: sys.zones ?? ['1', '2', '3'],
-        onlyCriticalAddonsEnabled: true,
-        vnetSubnetId: spec.nodeSubnetId,
-        nodeLabels: sys.labels,
-        tags,
-      },
+      systemPoolVersion: spec.systemPool.kubernetesVersion ?? props.kubernetesVersion,
+      spec,
+      identityId: identity.id,
       tags,
-      dependsOn,
-      lifecycle: {
-        ...PROTECT,
-        // The cluster autoscaler owns node counts.
-        ignoreChanges: ['default_node_pool[0].node_count'],
-      },
-    });
+      dependsOn: [ipGrant, ...grants],
+    }));
 
     for (const pool of spec.userPools ?? []) {
       this.addUserPool(pool, props.kubernetesVersion, spec.nodeSubnetId, tags);

@@ -1,9 +1,9 @@
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
 import { fitName, NAME_RULES } from '../core/naming';
 import { AksClusterSpec } from './aks-spec';
+import { controlPlaneIdentity, secureAksClusterConfig } from './private/secure-aks-cluster';
 
 /** Properties of an {@link AksNodePoolCluster}. */
 export interface AksNodePoolClusterProps {
@@ -46,60 +46,19 @@ export class AksNodePoolCluster extends Construct {
   constructor(scope: Construct, id: string, props: AksNodePoolClusterProps) {
     super(scope, id);
     const { spec, tags } = props;
-    const identity = new UserAssignedIdentity(this, 'identity', {
-      name: `${props.clusterName}-cp`, location: spec.location, resourceGroupName: props.resourceGroupName, tags, lifecycle: PROTECT,
-    });
-    const dependsOn: RoleAssignment[] = [];
-    if (spec.nodeSubnetId) {
-      dependsOn.push(new RoleAssignment(this, 'subnet-network-contributor', {
-        scope: spec.nodeSubnetId, roleDefinitionName: 'Network Contributor', principalId: identity.principalId, lifecycle: PROTECT,
-      }));
-    }
-    const window = spec.maintenanceWindow ?? {};
-    const sys = spec.systemPool;
-    this.cluster = new KubernetesCluster(this, 'cluster', {
+    const { identity, grants } = controlPlaneIdentity(this, props.clusterName, props.resourceGroupName, spec, tags);
+    // The system pool follows the control plane (AKS upgrades it in place); user pools are the units.
+    this.cluster = new KubernetesCluster(this, 'cluster', secureAksClusterConfig({
       name: props.clusterName,
-      location: spec.location,
-      resourceGroupName: props.resourceGroupName,
       dnsPrefix: fitName(NAME_RULES.aksDnsPrefix, [props.clusterName]),
+      resourceGroupName: props.resourceGroupName,
       kubernetesVersion: props.controlPlaneVersion,
-      skuTier: spec.skuTier ?? 'Standard',
-      nodeOsUpgradeChannel: 'SecurityPatch',
-      maintenanceWindowNodeOs: {
-        frequency: 'Weekly', interval: 1,
-        dayOfWeek: window.dayOfWeek ?? 'Sunday', startTime: window.startTime ?? '02:00',
-        duration: window.durationHours ?? 4, utcOffset: window.utcOffset ?? '+00:00',
-      },
-      localAccountDisabled: true,
-      roleBasedAccessControlEnabled: true,
-      azureActiveDirectoryRoleBasedAccessControl: { azureRbacEnabled: true, adminGroupObjectIds: spec.adminGroupObjectIds },
-      oidcIssuerEnabled: true,
-      workloadIdentityEnabled: true,
-      identity: { type: 'UserAssigned', identityIds: [identity.id] },
-      apiServerAccessProfile: spec.authorizedIpRanges ? { authorizedIpRanges: spec.authorizedIpRanges } : undefined,
-      networkProfile: {
-        networkPlugin: 'azure', networkPluginMode: 'overlay', networkDataPlane: 'cilium', networkPolicy: 'cilium',
-        loadBalancerSku: 'standard', outboundType: 'loadBalancer',
-      },
-      defaultNodePool: {
-        name: sys.name,
-        vmSize: sys.vmSize,
-        orchestratorVersion: props.controlPlaneVersion,
-        autoScalingEnabled: true,
-        minCount: sys.minCount ?? 2,
-        maxCount: sys.maxCount ?? 5,
-        maxPods: sys.maxPods ?? 110,
-        osDiskSizeGb: sys.osDiskSizeGb ?? 128,
-        zones: sys.zones ?? ['1', '2', '3'],
-        onlyCriticalAddonsEnabled: true,
-        vnetSubnetId: spec.nodeSubnetId,
-        nodeLabels: sys.labels,
-        tags,
-      },
+      systemPoolVersion: props.controlPlaneVersion,
+      spec,
+      identityId: identity.id,
       tags,
-      dependsOn,
-      lifecycle: { ...PROTECT, ignoreChanges: ['default_node_pool[0].node_count'] },
-    });
+      dependsOn: grants,
+    }));
     if (props.validationPrincipalObjectId) {
       new RoleAssignment(this, 'validation-access', {
         scope: this.cluster.id, roleDefinitionName: 'Azure Kubernetes Service RBAC Cluster Admin',
