@@ -55,3 +55,4 @@ export * from './aws/alb-weighted-router';
 export * from './aws/global-accelerator-router';
 export * from './rollout/eks-fleet';
 export * from './rollout/synthesize-rollout';
+export * from './rollout/node-pool-fleet-options';

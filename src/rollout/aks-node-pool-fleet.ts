@@ -7,7 +7,7 @@ import { fingerprint } from '../core/fingerprint';
 import { fitName, NAME_RULES } from '../core/naming';
 import { AKS_LINUX_POOL_NAME, AKS_WINDOWS_POOL_NAME, checkedPoolName } from '../core/node-pool-rules';
 import { FleetPlan } from '../core/plan-report';
-import { PlannedUnit, UnitDeclaration } from '../core/rollout-model';
+import { PlannedUnit } from '../core/rollout-model';
 import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { AksAccess } from '../azure/aks-access';
 import { AksNodePoolCluster } from '../azure/aks-node-pool-cluster';
@@ -15,44 +15,20 @@ import { AksNodePoolUnitSpec } from '../azure/aks-node-pool-spec';
 import { AksNodePoolUnit } from '../azure/aks-node-pool-unit';
 import { AksClusterSpec, AksOsType } from '../azure/aks-spec';
 import { checkAksSpec } from '../azure/aks-spec-rules';
-import { IClusterAccess } from '../kubernetes/cluster-access';
-import { SchedulingRouter } from '../kubernetes/node-pool-scheduling-router';
-import { FleetOptions } from './fleet-options';
+import { NodePoolFleetOptions } from './node-pool-fleet-options';
 import { layoutNodePoolFleet } from './private/node-pool-fleet-layout';
 import { IRolloutFleet, registerFleet } from './rollout-plan';
 
 /** Properties of an {@link AksNodePoolFleet}. */
-export interface AksNodePoolFleetProps extends FleetOptions {
+export interface AksNodePoolFleetProps extends NodePoolFleetOptions {
   /** Azure subscription of the fleet. */
   readonly subscriptionId: string;
-  /**
-   * Version of the cluster's control plane in this step. It is upgraded in place, one minor per
-   * step, before any pool of the step is built; every pool is at most 3 minors older (2 below 1.25)
-   * and never newer.
-   */
-  readonly controlPlaneVersion: string;
-  /**
-   * The control plane's version in the previous step (the PR's base), so the one-minor rule is
-   * checked at synth. @default - not checked (declare it whenever controlPlaneVersion changes)
-   */
-  readonly previousControlPlaneVersion?: string;
-  /**
-   * The units of the previous step (the PR's base). With it, transitions are checked: a pool is
-   * retired only after a standby (cordoned) step, a new pool starts as a candidate, a pool leaves
-   * the list only after being retired. Retiring a pool requires it.
-   * @default - only single-step rules are checked, and no pool may be retired
-   */
-  readonly previousUnits?: UnitDeclaration[];
   /** The cluster (system pool, admin groups, network). Its `userPools` must be empty: user pools are the units. */
   readonly cluster: AksClusterSpec;
   /** What every pool unit is built from. */
   readonly pool: AksNodePoolUnitSpec;
   /** Per-slot pool specs, for pools built from another spec than `pool`. @default - every pool uses `pool` */
   readonly unitPools?: { [slot: string]: AksNodePoolUnitSpec };
-  /** The scheduling router. @default new SchedulingRouter() */
-  readonly router?: SchedulingRouter;
-  /** How validation and traffic stacks reach the cluster. @default new AksAccess() */
-  readonly access?: IClusterAccess;
   /** Resource group (created by the shared stack). @default '<fleet>-rg' */
   readonly resourceGroupName?: string;
   /** Cluster name. @default '<fleet>-aks' */

@@ -6,49 +6,26 @@ import { fingerprint } from '../core/fingerprint';
 import { fitName, NAME_RULES } from '../core/naming';
 import { checkedPoolName, EKS_NODE_GROUP_NAME } from '../core/node-pool-rules';
 import { FleetPlan } from '../core/plan-report';
-import { PlannedUnit, UnitDeclaration } from '../core/rollout-model';
+import { PlannedUnit } from '../core/rollout-model';
 import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { EksNodePoolAccess } from '../aws/eks-node-pool-access';
 import { EksNodePoolControlPlane } from '../aws/eks-node-pool-control-plane';
 import { EksNodePoolClusterSpec, EksNodePoolUnitSpec } from '../aws/eks-node-pool-spec';
 import { EksNodePoolUnit } from '../aws/eks-node-pool-unit';
-import { IClusterAccess } from '../kubernetes/cluster-access';
-import { SchedulingRouter } from '../kubernetes/node-pool-scheduling-router';
-import { FleetOptions } from './fleet-options';
+import { NodePoolFleetOptions } from './node-pool-fleet-options';
 import { layoutNodePoolFleet } from './private/node-pool-fleet-layout';
 import { IRolloutFleet, registerFleet } from './rollout-plan';
 
 /** Properties of an {@link EksNodePoolFleet}. */
-export interface EksNodePoolFleetProps extends FleetOptions {
+export interface EksNodePoolFleetProps extends NodePoolFleetOptions {
   /** AWS region, e.g. `eu-west-1`. */
   readonly region: string;
-  /**
-   * Version of the cluster's control plane in this step (`1.MINOR`). It is upgraded in place, one
-   * minor per step, before any node group of the step is built; every node group is at most 3 minors
-   * older (2 below 1.25) and never newer.
-   */
-  readonly controlPlaneVersion: string;
-  /**
-   * The control plane's version in the previous step (the PR's base), so the one-minor rule is
-   * checked at synth. @default - not checked (declare it whenever controlPlaneVersion changes)
-   */
-  readonly previousControlPlaneVersion?: string;
-  /**
-   * The units of the previous step (the PR's base): with it, a node group is retired only after a
-   * standby (cordoned) step, a new one starts as a candidate, and one leaves the list only after being
-   * retired. Retiring requires it. @default - single-step rules only, and no group may be retired
-   */
-  readonly previousUnits?: UnitDeclaration[];
   /** The cluster. */
   readonly cluster: EksNodePoolClusterSpec;
   /** What every node group unit is built from. */
   readonly pool: EksNodePoolUnitSpec;
   /** Per-slot node group specs. @default - every group uses `pool` */
   readonly unitPools?: { [slot: string]: EksNodePoolUnitSpec };
-  /** The scheduling router. @default new SchedulingRouter() */
-  readonly router?: SchedulingRouter;
-  /** How validation and traffic stacks reach the cluster. @default new EksNodePoolAccess() */
-  readonly access?: IClusterAccess;
   /** Cluster name. @default the fleet name */
   readonly clusterName?: string;
   /**
