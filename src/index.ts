@@ -23,6 +23,7 @@ export * from './rollout/backends';
 export * from './rollout/fleet-options';
 export * from './rollout/aks-fleet';
 export * from './rollout/rollout-plan';
+export * from './rollout/rollout-fleet';
 // rollout state files and transition rules
 // (the error classes and free functions of these modules are reachable by path, e.g.
 // 'cdktf-bluegreen/lib/core/transitions': jsii exports classes, structs and enums only)

@@ -4,7 +4,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { fingerprint } from '../core/fingerprint';
-import { FleetPlan, StackRole } from '../core/plan-report';
+import { StackRole } from '../core/plan-report';
 import { PlannedUnit, UnitLifecycle } from '../core/rollout-model';
 import { stepTags, TAG_MANAGED_BY } from '../core/tags';
 import { AksAccess } from '../azure/aks-access';
@@ -19,7 +19,7 @@ import { NodesReadyCheck } from '../kubernetes/nodes-ready-check';
 import { SmokeJobCheck } from '../kubernetes/smoke-job-check';
 import { FleetOptions } from './fleet-options';
 import { layoutFleet } from './private/fleet-layout';
-import { IRolloutFleet, registerFleet } from './rollout-plan';
+import { RolloutFleet } from './rollout-fleet';
 
 /** Properties of an {@link AksFleet}. */
 export interface AksFleetProps extends FleetOptions {
@@ -55,20 +55,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The stacks are created at the root of the app, named `<fleet>-shared`, `<fleet>-unit-<unit>`,
  * `<fleet>-validate-<unit>` and `<fleet>-traffic`.
  */
-export class AksFleet extends Construct implements IRolloutFleet {
-  /** The fleet's long-lived stack (resource group, front door). */
-  public readonly sharedStack: TerraformStack;
-  /** The stack that holds the router entries, weights and the drain timer. */
-  public readonly trafficStack: TerraformStack;
-  /** Unit stacks by unit name (retired units' stacks are empty). */
-  public readonly unitStacks: { [unit: string]: TerraformStack };
-  /** Validation stacks by unit name. */
-  public readonly validationStacks: { [unit: string]: TerraformStack };
-  /** The rollout step's fingerprint. */
-  public readonly step: string;
-  /** The rollout plan of this step. */
-  public readonly plan: FleetPlan;
-
+export class AksFleet extends RolloutFleet {
   constructor(scope: Construct, id: string, props: AksFleetProps) {
     super(scope, id);
     const fleet = id;
@@ -138,12 +125,6 @@ export class AksFleet extends Construct implements IRolloutFleet {
         router.bindTraffic(scope, { fleet, step, tags: stepTags(fleet, step, tags), resourceGroupName: rg, location }, targets);
       },
     });
-    this.sharedStack = layout.shared;
-    this.trafficStack = layout.traffic;
-    this.unitStacks = layout.units;
-    this.validationStacks = layout.validations;
-    this.step = layout.step;
-    this.plan = layout.plan;
-    registerFleet(this);
+    this._adopt(layout);
   }
 }

@@ -1,12 +1,10 @@
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { fingerprint } from '../core/fingerprint';
 import { fitName, NAME_RULES } from '../core/naming';
 import { AKS_LINUX_POOL_NAME, AKS_WINDOWS_POOL_NAME, checkedPoolName } from '../core/node-pool-rules';
-import { FleetPlan } from '../core/plan-report';
 import { PlannedUnit } from '../core/rollout-model';
 import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { AksAccess } from '../azure/aks-access';
@@ -17,7 +15,7 @@ import { AksClusterSpec, AksOsType } from '../azure/aks-spec';
 import { checkAksSpec } from '../azure/aks-spec-rules';
 import { NodePoolFleetOptions } from './node-pool-fleet-options';
 import { layoutNodePoolFleet } from './private/node-pool-fleet-layout';
-import { IRolloutFleet, registerFleet } from './rollout-plan';
+import { RolloutFleet } from './rollout-fleet';
 
 /** Properties of an {@link AksNodePoolFleet}. */
 export interface AksNodePoolFleetProps extends NodePoolFleetOptions {
@@ -47,24 +45,11 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `NoSchedule` taint on its nodes. A retired pool's stack is empty and waits for the traffic stack;
  * deleting the pool makes AKS drain it.
  */
-export class AksNodePoolFleet extends Construct implements IRolloutFleet {
-  /** The stack of the cluster. */
-  public readonly sharedStack: TerraformStack;
-  /** The stack of the cordon taints and the drain timer. */
-  public readonly trafficStack: TerraformStack;
-  /** Pool stacks by unit name (retired pools' stacks are empty). */
-  public readonly unitStacks: { [unit: string]: TerraformStack };
-  /** Validation stacks by unit name. */
-  public readonly validationStacks: { [unit: string]: TerraformStack };
+export class AksNodePoolFleet extends RolloutFleet {
   /** AKS pool names by unit name. */
   public readonly poolNames: { [unit: string]: string };
   /** The cluster's name. */
   public readonly clusterName: string;
-  /** The rollout step's fingerprint. */
-  public readonly step: string;
-  /** The rollout plan of this step. */
-  public readonly plan: FleetPlan;
-
   constructor(scope: Construct, id: string, props: AksNodePoolFleetProps) {
     super(scope, id);
     const fleet = id;
@@ -121,15 +106,9 @@ export class AksNodePoolFleet extends Construct implements IRolloutFleet {
       },
       bindClusterAccess: (scope) => access.bind(scope, { clusterName, location: rg }),
     });
-    this.sharedStack = layout.shared;
-    this.trafficStack = layout.traffic;
-    this.unitStacks = layout.units;
-    this.validationStacks = layout.validations;
     this.poolNames = layout.poolNames;
     this.clusterName = clusterName;
-    this.step = layout.step;
-    this.plan = layout.plan;
-    registerFleet(this);
+    this._adopt(layout);
   }
 }
 

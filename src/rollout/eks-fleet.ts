@@ -3,7 +3,7 @@ import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { fingerprint } from '../core/fingerprint';
-import { FleetPlan, StackRole } from '../core/plan-report';
+import { StackRole } from '../core/plan-report';
 import { PlannedUnit, UnitLifecycle } from '../core/rollout-model';
 import { stepTags, TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { AwsRouterContext, AwsUnitOrigin, EksOriginDomain, IAwsRouter } from '../aws/aws-router';
@@ -20,7 +20,7 @@ import { NodesReadyCheck } from '../kubernetes/nodes-ready-check';
 import { SmokeJobCheck } from '../kubernetes/smoke-job-check';
 import { FleetOptions } from './fleet-options';
 import { layoutFleet } from './private/fleet-layout';
-import { IRolloutFleet, registerFleet } from './rollout-plan';
+import { RolloutFleet } from './rollout-fleet';
 
 /** Properties of an {@link EksFleet}. */
 export interface EksFleetProps extends FleetOptions {
@@ -77,20 +77,7 @@ function isToken(v: unknown): boolean {
  * The stacks are created at the root of the app, named `<fleet>-shared`, `<fleet>-unit-<unit>`,
  * `<fleet>-validate-<unit>` and `<fleet>-traffic`.
  */
-export class EksFleet extends Construct implements IRolloutFleet {
-  /** The fleet's long-lived stack (the router's load balancer or accelerator). */
-  public readonly sharedStack: TerraformStack;
-  /** The stack that holds the router entries, weights and the drain timer. */
-  public readonly trafficStack: TerraformStack;
-  /** Unit stacks by unit name (retired units' stacks are empty). */
-  public readonly unitStacks: { [unit: string]: TerraformStack };
-  /** Validation stacks by unit name. */
-  public readonly validationStacks: { [unit: string]: TerraformStack };
-  /** The rollout step's fingerprint. */
-  public readonly step: string;
-  /** The rollout plan of this step. */
-  public readonly plan: FleetPlan;
-
+export class EksFleet extends RolloutFleet {
   constructor(scope: Construct, id: string, props: EksFleetProps) {
     super(scope, id);
     const fleet = id;
@@ -184,13 +171,7 @@ export class EksFleet extends Construct implements IRolloutFleet {
         router.bindTraffic(scope, routerContext(step, stepTags(fleet, step, tags)), targets);
       },
     });
-    this.sharedStack = layout.shared;
-    this.trafficStack = layout.traffic;
-    this.unitStacks = layout.units;
-    this.validationStacks = layout.validations;
-    this.step = layout.step;
-    this.plan = layout.plan;
-    registerFleet(this);
+    this._adopt(layout);
   }
 }
 

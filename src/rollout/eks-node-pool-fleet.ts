@@ -1,11 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { fingerprint } from '../core/fingerprint';
 import { fitName, NAME_RULES } from '../core/naming';
 import { checkedPoolName, EKS_NODE_GROUP_NAME } from '../core/node-pool-rules';
-import { FleetPlan } from '../core/plan-report';
 import { PlannedUnit } from '../core/rollout-model';
 import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { EksNodePoolAccess } from '../aws/eks-node-pool-access';
@@ -14,7 +12,7 @@ import { EksNodePoolClusterSpec, EksNodePoolUnitSpec } from '../aws/eks-node-poo
 import { EksNodePoolUnit } from '../aws/eks-node-pool-unit';
 import { NodePoolFleetOptions } from './node-pool-fleet-options';
 import { layoutNodePoolFleet } from './private/node-pool-fleet-layout';
-import { IRolloutFleet, registerFleet } from './rollout-plan';
+import { RolloutFleet } from './rollout-fleet';
 
 /** Properties of an {@link EksNodePoolFleet}. */
 export interface EksNodePoolFleetProps extends NodePoolFleetOptions {
@@ -46,24 +44,11 @@ const EKS_MINOR = /^1\.\d+$/;
  * nodes. A retired group's stack is empty and waits for the traffic stack; deleting the group makes
  * EKS drain it.
  */
-export class EksNodePoolFleet extends Construct implements IRolloutFleet {
-  /** The stack of the cluster. */
-  public readonly sharedStack: TerraformStack;
-  /** The stack of the cordon taints and the drain timer. */
-  public readonly trafficStack: TerraformStack;
-  /** Node group stacks by unit name (retired groups' stacks are empty). */
-  public readonly unitStacks: { [unit: string]: TerraformStack };
-  /** Validation stacks by unit name. */
-  public readonly validationStacks: { [unit: string]: TerraformStack };
+export class EksNodePoolFleet extends RolloutFleet {
   /** Node group names by unit name. */
   public readonly poolNames: { [unit: string]: string };
   /** The cluster's name. */
   public readonly clusterName: string;
-  /** The rollout step's fingerprint. */
-  public readonly step: string;
-  /** The rollout plan of this step. */
-  public readonly plan: FleetPlan;
-
   constructor(scope: Construct, id: string, props: EksNodePoolFleetProps) {
     super(scope, id);
     const fleet = id;
@@ -119,15 +104,9 @@ export class EksNodePoolFleet extends Construct implements IRolloutFleet {
       },
       bindClusterAccess: (scope) => access.bind(scope, { clusterName, location: props.region }),
     });
-    this.sharedStack = layout.shared;
-    this.trafficStack = layout.traffic;
-    this.unitStacks = layout.units;
-    this.validationStacks = layout.validations;
     this.poolNames = layout.poolNames;
     this.clusterName = clusterName;
-    this.step = layout.step;
-    this.plan = layout.plan;
-    registerFleet(this);
+    this._adopt(layout);
   }
 }
 

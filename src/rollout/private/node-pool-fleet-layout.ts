@@ -11,16 +11,9 @@ import { IValidationCheck } from '../../kubernetes/check';
 import { NodesReadyCheck } from '../../kubernetes/nodes-ready-check';
 import { SchedulingRouter } from '../../kubernetes/node-pool-scheduling-router';
 import { SmokeJobCheck } from '../../kubernetes/smoke-job-check';
-import { FleetOptions } from '../fleet-options';
+import { NodePoolFleetOptions } from '../node-pool-fleet-options';
 import { FleetLayout, layoutFleet } from './fleet-layout';
 
-/** Options every node-pool fleet shares. Internal: each cloud's props repeat them with docs. */
-export interface NodePoolFleetOptions extends FleetOptions {
-  readonly controlPlaneVersion: string;
-  readonly previousControlPlaneVersion?: string;
-  readonly previousUnits?: UnitDeclaration[];
-  readonly router?: SchedulingRouter;
-}
 
 /** What a cloud plugs into the node-pool layout. Internal. */
 export interface NodePoolCloud {
