@@ -7,25 +7,24 @@ export enum AksOsType {
 }
 
 /**
- * One node pool of an AKS unit (the system pool or a user pool).
+ * How a node pool is sized and scheduled: what every AKS pool shares, whether it is a pool of a
+ * whole-cluster unit or a node-pool unit of its own.
  */
-export interface AksNodePoolSpec {
-  /**
-   * Pool name inside the cluster: Linux 1-12, Windows 1-6 lowercase letters and digits, starting
-   * with a letter. @see https://learn.microsoft.com/azure/aks/create-node-pools
-   */
-  readonly name: string;
+export interface AksNodePoolOptions {
   /** VM size, e.g. `Standard_D4ds_v5`. */
   readonly vmSize: string;
   /** Fewest nodes (the cluster autoscaler is on). @default 2 */
   readonly minCount?: number;
   /** Most nodes. @default 5 */
   readonly maxCount?: number;
-  /** Operating system. @default AksOsType.LINUX */
+  /** Operating system (Windows pool names are 1-6 characters). @default AksOsType.LINUX */
   readonly osType?: AksOsType;
-  /** Kubernetes labels on the pool's nodes (the workload labels live here). @default - none */
+  /**
+   * Kubernetes labels on the pool's nodes: the workload labels that workloads select
+   * (nodeSelector / node affinity). @default - none
+   */
   readonly labels?: { [key: string]: string };
-  /** Node taints, `key=value:Effect`. @default - none */
+  /** Node taints of the pool's own spec, `key=value:Effect`. @default - none */
   readonly taints?: string[];
   /** Availability zones. @default ['1', '2', '3'] */
   readonly zones?: string[];
@@ -33,6 +32,17 @@ export interface AksNodePoolSpec {
   readonly maxPods?: number;
   /** OS disk size in GB. @default 128 */
   readonly osDiskSizeGb?: number;
+}
+
+/**
+ * One node pool of an AKS cluster unit (the system pool or a user pool).
+ */
+export interface AksNodePoolSpec extends AksNodePoolOptions {
+  /**
+   * Pool name inside the cluster: Linux 1-12, Windows 1-6 lowercase letters and digits, starting
+   * with a letter. @see https://learn.microsoft.com/azure/aks/create-node-pools
+   */
+  readonly name: string;
   /**
    * Kubernetes version of this pool's nodes, when it should lag the unit's control plane (never
    * newer, at most 3 minors older). @default - the unit's version
