@@ -5,8 +5,8 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
 import { fitName, NAME_RULES } from '../core/naming';
 import { unitTags } from '../core/tags';
-import { AksClusterSpec, AksNodePoolSpec, AksOsType } from './aks-spec';
-import { controlPlaneIdentity, secureAksClusterConfig } from './private/secure-aks-cluster';
+import { AksClusterSpec, AksNodePoolSpec } from './aks-spec';
+import { controlPlaneIdentity, secureAksClusterConfig, userPoolConfig } from './private/secure-aks-cluster';
 
 /** Properties of an {@link AksClusterUnit}. */
 export interface AksClusterUnitProps {
@@ -123,24 +123,9 @@ export class AksClusterUnit extends Construct {
   }
 
   private addUserPool(pool: AksNodePoolSpec, version: string, subnet: string | undefined, tags: { [key: string]: string }): KubernetesClusterNodePool {
-    return new KubernetesClusterNodePool(this, `pool-${pool.name}`, {
-      name: pool.name,
-      kubernetesClusterId: this.cluster.id,
-      mode: 'User',
-      vmSize: pool.vmSize,
-      osType: pool.osType ?? AksOsType.LINUX,
-      orchestratorVersion: pool.kubernetesVersion ?? version,
-      autoScalingEnabled: true,
-      minCount: pool.minCount ?? 2,
-      maxCount: pool.maxCount ?? 5,
-      maxPods: pool.maxPods ?? 110,
-      osDiskSizeGb: pool.osDiskSizeGb ?? 128,
-      zones: pool.zones ?? ['1', '2', '3'],
-      nodeLabels: pool.labels,
-      nodeTaints: pool.taints,
-      vnetSubnetId: subnet,
-      tags,
-      lifecycle: { ...PROTECT, ignoreChanges: ['node_count'] },
-    });
+    return new KubernetesClusterNodePool(this, `pool-${pool.name}`, userPoolConfig(pool, {
+      name: pool.name, kubernetesClusterId: this.cluster.id, kubernetesVersion: pool.kubernetesVersion ?? version,
+      labels: pool.labels, subnetId: subnet, tags,
+    }));
   }
 }

@@ -2,7 +2,7 @@ import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernete
 import { Construct } from 'constructs';
 import { unitTags } from '../core/tags';
 import { AksNodePoolUnitSpec } from './aks-node-pool-spec';
-import { AksOsType } from './aks-spec';
+import { userPoolConfig } from './private/secure-aks-cluster';
 
 /** Properties of an {@link AksNodePoolUnit}. */
 export interface AksNodePoolUnitProps {
@@ -37,24 +37,13 @@ export class AksNodePoolUnit extends Construct {
   constructor(scope: Construct, id: string, props: AksNodePoolUnitProps) {
     super(scope, id);
     const { spec } = props;
-    this.pool = new KubernetesClusterNodePool(this, 'pool', {
+    this.pool = new KubernetesClusterNodePool(this, 'pool', userPoolConfig(spec, {
       name: props.poolName,
       kubernetesClusterId: props.kubernetesClusterId,
-      mode: 'User',
-      vmSize: spec.vmSize,
-      osType: spec.osType ?? AksOsType.LINUX,
-      orchestratorVersion: props.kubernetesVersion,
-      autoScalingEnabled: true,
-      minCount: spec.minCount ?? 2,
-      maxCount: spec.maxCount ?? 5,
-      maxPods: spec.maxPods ?? 110,
-      osDiskSizeGb: spec.osDiskSizeGb ?? 128,
-      zones: spec.zones ?? ['1', '2', '3'],
-      nodeLabels: { ...(spec.labels ?? {}), 'bluegreen.cdktf.io/unit': props.unitName },
-      nodeTaints: spec.taints,
-      vnetSubnetId: spec.vnetSubnetId ?? props.defaultSubnetId,
+      kubernetesVersion: props.kubernetesVersion,
+      labels: { ...(spec.labels ?? {}), 'bluegreen.cdktf.io/unit': props.unitName },
+      subnetId: spec.vnetSubnetId ?? props.defaultSubnetId,
       tags: unitTags(props.fleet, props.unitName, props.tags),
-      lifecycle: { preventDestroy: true, ignoreChanges: ['node_count'] },
-    });
+    }));
   }
 }

@@ -1,9 +1,10 @@
 import { KubernetesClusterConfig } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { KubernetesClusterNodePoolConfig } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { AksClusterSpec } from '../aks-spec';
+import { AksClusterSpec, AksNodePoolOptions, AksOsType } from '../aks-spec';
 
 const PROTECT = { preventDestroy: true };
 
@@ -96,5 +97,41 @@ export function secureAksClusterConfig(o: SecureAksClusterOptions): KubernetesCl
     dependsOn: o.dependsOn,
     // The cluster autoscaler owns node counts.
     lifecycle: { ...PROTECT, ignoreChanges: ['default_node_pool[0].node_count'] },
+  };
+}
+
+/** What differs between the user pools the library builds. */
+export interface UserPoolOptions {
+  readonly name: string;
+  readonly kubernetesClusterId: string;
+  readonly kubernetesVersion: string;
+  readonly labels?: { [key: string]: string };
+  readonly subnetId?: string;
+  readonly tags: { [key: string]: string };
+}
+
+/**
+ * The configuration of every AKS user pool the library builds (a whole-cluster unit's pools and
+ * node-pool units alike): autoscaled, zonal, prevent_destroy; the autoscaler owns node counts.
+ */
+export function userPoolConfig(pool: AksNodePoolOptions, o: UserPoolOptions): KubernetesClusterNodePoolConfig {
+  return {
+    name: o.name,
+    kubernetesClusterId: o.kubernetesClusterId,
+    mode: 'User',
+    vmSize: pool.vmSize,
+    osType: pool.osType ?? AksOsType.LINUX,
+    orchestratorVersion: o.kubernetesVersion,
+    autoScalingEnabled: true,
+    minCount: pool.minCount ?? 2,
+    maxCount: pool.maxCount ?? 5,
+    maxPods: pool.maxPods ?? 110,
+    osDiskSizeGb: pool.osDiskSizeGb ?? 128,
+    zones: pool.zones ?? ['1', '2', '3'],
+    nodeLabels: o.labels,
+    nodeTaints: pool.taints,
+    vnetSubnetId: o.subnetId,
+    tags: o.tags,
+    lifecycle: { ...PROTECT, ignoreChanges: ['node_count'] },
   };
 }

@@ -7,7 +7,6 @@ import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../../core/errors';
 import { FleetPlan, PlanStack, StackRole } from '../../core/plan-report';
 import { checkSomethingServes, checkWeights, planUnits, PlannedUnit, stepFingerprint, StepCheckOptions, UnitDeclaration, UnitLifecycle } from '../../core/rollout-model';
-import { TAG_FLEET, TAG_STEP, TAG_UNIT } from '../../core/tags';
 import { CheckToleration, IValidationCheck } from '../../kubernetes/check';
 import { IRouter, RouterTarget } from '../../routing/router';
 import { IBackendFactory, LocalBackendFactory } from '../backends';
@@ -159,9 +158,9 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     if (!checking) continue;
     const labels = {
       'app.kubernetes.io/managed-by': 'cdktf-bluegreen',
-      [`bluegreen.cdktf.io/${TAG_FLEET.replace('bluegreen-', '')}`]: fleet,
-      [`bluegreen.cdktf.io/${TAG_UNIT.replace('bluegreen-', '')}`]: u.name,
-      [`bluegreen.cdktf.io/${TAG_STEP.replace('bluegreen-', '')}`]: step,
+      'bluegreen.cdktf.io/fleet': fleet,
+      'bluegreen.cdktf.io/unit': u.name,
+      'bluegreen.cdktf.io/step': step,
     };
     const ns = new NamespaceV1(stack, 'checks-namespace', {
       provider: access.provider,
