@@ -5,6 +5,7 @@ import { describeChange } from '../core/rollout-steps';
 import { plannedUnitsOf, RolloutStateFile, RolloutStateUnit } from '../core/state-file';
 import { legalNextSteps, TransitionError } from '../core/transitions';
 import { FileComparison } from './commands';
+import { escapeLine } from '../core/excerpt';
 import { bar, Paint, textTable } from './output';
 
 /** The colour of a lifecycle. */
@@ -85,6 +86,8 @@ export interface FleetReport {
   /** legal, refused, new, deleted or unchanged. */
   readonly verdict: string;
   readonly change: string;
+  /** The head file could not be read or understood (as opposed to deleted). @default false */
+  readonly unreadable?: boolean;
   readonly problems: string[];
   readonly units: ReportUnit[];
   readonly actions: ReportAction[];
@@ -145,7 +148,7 @@ export function fleetReport(c: FileComparison): FleetReport {
   const after = c.after;
   const before = c.before;
   const state = after ?? before;
-  const problems = c.error ? (c.error instanceof TransitionError ? c.error.violations.map((v) => `${v.rule}: ${v.slot ? `${v.slot} ${v.before} → ${v.after}: ` : ''}${v.message}`) : [c.error.message]) : [];
+  const problems = (c.error ? (c.error instanceof TransitionError ? c.error.violations.map((v) => `${v.rule}: ${v.slot ? `${v.slot} ${v.before} → ${v.after}: ` : ''}${v.message}`) : [c.error.message]) : []).map(escapeLine);
   const verdict = c.error ? 'refused' : c.base === undefined ? 'current' : !before ? 'new' : !after ? 'deleted' : before.step === after.step && describeChange(before, after) === 'no change' ? 'unchanged' : 'legal';
   const slots = [...new Set([...(after?.units ?? []).map((u) => u.slot), ...(before?.units ?? []).map((u) => u.slot)])];
   const units: ReportUnit[] = slots.map((slot) => {
@@ -157,9 +160,10 @@ export function fleetReport(c: FileComparison): FleetReport {
       lifecycleBefore: b?.lifecycle, lifecycleAfter: a?.lifecycle, weightBefore: b ? b.weight ?? 0 : undefined, weightAfter: a ? a.weight ?? 0 : undefined,
     };
   });
+  const unreadable = !after && !c.deleted && c.base !== undefined;
   return {
-    fleet: state?.fleet ?? c.file.replace(/^.*[\\/]/, '').replace(/\.json$/, ''), file: c.file, stepBefore: before?.step, stepAfter: after?.step, verdict,
-    change: after ? describeChange(before, after) : before ? 'file deleted' : 'unreadable', problems, units,
+    fleet: escapeLine(state?.fleet ?? c.file.replace(/^.*[\\/]/, '').replace(/\.json$/, '')), file: escapeLine(c.file), stepBefore: before?.step, stepAfter: after?.step, verdict,
+    change: after ? describeChange(before, after) : unreadable || !before ? 'unreadable' : 'file deleted', ...(unreadable ? { unreadable } : {}), problems, units,
     actions: after && !c.error ? deployActions(before, after) : [],
   };
 }
@@ -179,7 +183,7 @@ export function stepsText(r: FleetReport): string {
   const a = r.stepAfter;
   if (b === undefined && a === undefined) return '—';
   if (b === undefined) return `step ${a}`;
-  if (a === undefined) return `step ${b} → (deleted)`;
+  if (a === undefined) return `step ${b} → ${r.unreadable ? '(unreadable)' : '(deleted)'}`;
   return b === a ? `step ${a}` : `step ${b} → ${a}`;
 }
 
