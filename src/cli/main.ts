@@ -95,7 +95,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
 
 function weightFlag(flags: { [name: string]: string }): number | undefined {
   if (flags.weight === undefined) return undefined;
-  if (!/^(0|[1-9][0-9]{0,2})$/.test(flags.weight) || Number(flags.weight) > 100) throw new UsageError(`--weight ${excerpt(flags.weight, 20)}: a weight is a whole number from 0 to 100`);
+  if (!/^(0|[1-9][0-9]{0,2})$/.test(flags.weight) || Number(flags.weight) > 100) throw new UsageError(`--weight ${shortText(flags.weight, 20)}: a weight is a whole number from 0 to 100`);
   return Number(flags.weight);
 }
 

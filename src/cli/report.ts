@@ -93,13 +93,23 @@ export interface FleetReport {
   readonly actions: ReportAction[];
 }
 
+const NAMES = new WeakMap<RolloutStateFile, Map<string, string>>();
+
+/** A unit's name (`slot-1-34-fingerprint`); the state is planned once, however many units ask. */
 function nameOf(state: RolloutStateFile, slot: string): string {
-  try {
-    return plannedUnitsOf(state).find((u) => u.slot === slot)?.name ?? slot;
-  } catch {
-    return slot;
+  let names = NAMES.get(state);
+  if (!names) {
+    try {
+      names = new Map(plannedUnitsOf(state).map((u) => [u.slot, u.name]));
+    } catch {
+      names = new Map();
+    }
+    NAMES.set(state, names);
   }
+  return names.get(slot) ?? slot;
 }
+
+const bySlot = (state: RolloutStateFile | undefined) => new Map((state?.units ?? []).map((u) => [u.slot, u]));
 
 /** The deploy of `after` as ordered stack actions, with the stacks and checks that gate each one (mirrors the fleet layout). */
 export function deployActions(before: RolloutStateFile | undefined, after: RolloutStateFile): ReportAction[] {
@@ -109,9 +119,10 @@ export function deployActions(before: RolloutStateFile | undefined, after: Rollo
   const traffic = `${f}-traffic`;
   rows.push({ name: shared, role: StackRole.SHARED, dependsOn: [], action: 'keep the fleet\'s long-lived resources (resource group, front door)' });
   const weighted: string[] = [];
+  const old = bySlot(before);
   for (const u of after.units) {
     const name = nameOf(after, u.slot);
-    const b = before?.units.find((x) => x.slot === u.slot);
+    const b = old.get(u.slot);
     const unitStack = `${f}-unit-${name}`;
     const validate = `${f}-validate-${name}`;
     if (u.lifecycle === UnitLifecycle.RETIRED) {
@@ -135,10 +146,10 @@ export function deployActions(before: RolloutStateFile | undefined, after: Rollo
     if ((u.weight ?? 0) > 0) weighted.push(validate);
   }
   const weights = after.units.filter((u) => u.lifecycle !== UnitLifecycle.RETIRED).map((u) => {
-    const b = before?.units.find((x) => x.slot === u.slot);
+    const b = old.get(u.slot);
     return b && (b.weight ?? 0) !== (u.weight ?? 0) ? `${u.slot} ${b.weight ?? 0} → ${u.weight ?? 0}` : `${u.slot} ${u.weight ?? 0}`;
   }).join(', ');
-  const drained = after.units.some((u) => (u.lifecycle === UnitLifecycle.STANDBY || u.lifecycle === UnitLifecycle.RETIRED) && before?.units.find((x) => x.slot === u.slot)?.lifecycle !== u.lifecycle);
+  const drained = after.units.some((u) => (u.lifecycle === UnitLifecycle.STANDBY || u.lifecycle === UnitLifecycle.RETIRED) && old.get(u.slot)?.lifecycle !== u.lifecycle);
   rows.push({ name: traffic, role: StackRole.TRAFFIC, dependsOn: [shared, ...weighted], action: `set weights ${weights}${drained ? '; then wait the drain timer (traffic left a unit)' : ''}` });
   return deployOrder(rows).map((r) => ({ stack: r.name, action: r.action, gatedBy: [...r.dependsOn] }));
 }
@@ -151,9 +162,11 @@ export function fleetReport(c: FileComparison): FleetReport {
   const problems = (c.error ? (c.error instanceof TransitionError ? c.error.violations.map((v) => `${v.rule}: ${v.slot ? `${v.slot} ${v.before} → ${v.after}: ` : ''}${v.message}`) : [c.error.message]) : []).map(escapeLine);
   const verdict = c.error ? 'refused' : c.base === undefined ? 'current' : !before ? 'new' : !after ? 'deleted' : before.step === after.step && describeChange(before, after) === 'no change' ? 'unchanged' : 'legal';
   const slots = [...new Set([...(after?.units ?? []).map((u) => u.slot), ...(before?.units ?? []).map((u) => u.slot)])];
+  const afterBySlot = bySlot(after);
+  const beforeBySlot = bySlot(before);
   const units: ReportUnit[] = slots.map((slot) => {
-    const a = after?.units.find((u) => u.slot === slot);
-    const b = before?.units.find((u) => u.slot === slot);
+    const a = afterBySlot.get(slot);
+    const b = beforeBySlot.get(slot);
     const u = (a ?? b)!;
     return {
       slot, name: nameOf(a ? after! : before!, slot), kubernetesVersion: u.kubernetesVersion, fingerprint: u.fingerprint,

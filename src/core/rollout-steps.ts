@@ -48,7 +48,9 @@ function version(u: RolloutStateUnit): KubernetesVersion {
 
 /** Newest first: higher version, then entered its lifecycle later, then declared later. */
 function newestFirst(units: RolloutStateUnit[], all: RolloutStateUnit[]): RolloutStateUnit[] {
-  return [...units].sort((a, b) => version(b).compare(version(a)) || b.since - a.since || all.indexOf(b) - all.indexOf(a));
+  const at = new Map(all.map((u, i) => [u, i]));
+  const v = new Map(units.map((u) => [u, version(u)]));
+  return [...units].sort((a, b) => v.get(b)!.compare(v.get(a)!) || b.since - a.since || at.get(b)! - at.get(a)!);
 }
 
 /** The serving unit that is taking over (the newest). */
@@ -65,8 +67,9 @@ type Draft = { slot: string; lifecycle: UnitLifecycle; weight: number };
 function advance(state: RolloutStateFile, drafts: Draft[], added: RolloutStateUnit[] = []): RolloutStateFile {
   const step = state.step + 1;
   const units: RolloutStateUnit[] = [];
+  const bySlot = new Map(drafts.map((d) => [d.slot, d]));
   for (const u of state.units) {
-    const d = drafts.find((x) => x.slot === u.slot);
+    const d = bySlot.get(u.slot);
     if (!d) continue;
     units.push({
       slot: u.slot, kubernetesVersion: u.kubernetesVersion, lifecycle: d.lifecycle, weight: d.weight,
@@ -188,7 +191,8 @@ export function retireUnits(state: RolloutStateFile, slot?: string): RolloutStat
     refuse(state, 'retire', `no unit stands by (${listUnits(state.units)}); a serving unit stands by for a step before it is retired`, 'take its traffic away first (cdktf-bluegreen promote or shift), or name a candidate to abandon with --slot');
   }
   const drafts = draftsOf(state);
-  for (const t of targets) drafts.find((d) => d.slot === t.slot)!.lifecycle = UnitLifecycle.RETIRED;
+  const retiring = new Set(targets.map((t) => t.slot));
+  for (const d of drafts) if (retiring.has(d.slot)) d.lifecycle = UnitLifecycle.RETIRED;
   return advance(state, drafts);
 }
 
@@ -223,7 +227,8 @@ export function forgetUnits(state: RolloutStateFile, slot?: string): RolloutStat
   if (targets.length === 0) {
     refuse(state, 'forget', `no unit is retired (${listUnits(state.units)}); only a retired unit, destroyed by a deploy, may leave the file`, 'retire a standby unit first: cdktf-bluegreen retire');
   }
-  const drafts = draftsOf(state).filter((d) => !targets.some((t) => t.slot === d.slot));
+  const leaving = new Set(targets.map((t) => t.slot));
+  const drafts = draftsOf(state).filter((d) => !leaving.has(d.slot));
   return advance(state, drafts);
 }
 
@@ -268,13 +273,15 @@ export function describeChange(before: RolloutStateFile | undefined, after: Roll
   const parts: string[] = [];
   const show1 = (u: RolloutStateUnit) => (u.lifecycle === UnitLifecycle.SERVING ? `serving ${u.weight ?? 0}` : u.lifecycle);
   if (!before) return after.units.map((u) => `${u.slot} (${u.kubernetesVersion}) ${show1(u)}`).join(', ');
+  const beforeBySlot = new Map(before.units.map((u) => [u.slot, u]));
+  const afterSlots = new Set(after.units.map((u) => u.slot));
   for (const u of after.units) {
-    const b = before?.units.find((x) => x.slot === u.slot);
+    const b = beforeBySlot.get(u.slot);
     if (!b) parts.push(`${u.slot} (${u.kubernetesVersion}) new ${show1(u)}`);
     else if (b.lifecycle !== u.lifecycle || (b.weight ?? 0) !== (u.weight ?? 0)) {
       parts.push(b.lifecycle === u.lifecycle ? `${u.slot} ${u.lifecycle} ${b.weight ?? 0} → ${u.weight ?? 0}` : `${u.slot} ${show1(b)} → ${show1(u)}`);
     } else if (b.fingerprint === undefined && u.fingerprint !== undefined) parts.push(`${u.slot} pinned to ${u.fingerprint}`);
   }
-  for (const b of before?.units ?? []) if (!after.units.some((u) => u.slot === b.slot)) parts.push(`${b.slot} (${b.kubernetesVersion}) forgotten`);
+  for (const b of before.units) if (!afterSlots.has(b.slot)) parts.push(`${b.slot} (${b.kubernetesVersion}) forgotten`);
   return parts.length ? parts.join(', ') : 'no change';
 }
