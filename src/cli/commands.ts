@@ -8,7 +8,7 @@ import { UnitLifecycle } from '../core/rollout-model';
 import { formatRolloutState, isStateFileVersion, parseRolloutState, parseRolloutStateText, RolloutStateFile, STATE_FILE_VERSION } from '../core/state-file';
 import { displayPath, readStateFileText, resolveInside, StateFileAccessError, StateFileProblem, writeStateFileText } from '../core/state-file-io';
 import { TransitionError, transitionViolations } from '../core/transitions';
-import { listJsonAt, showFile, verifyRef } from './git';
+import { listJsonAt, readFilesAt, RefFile, verifyRef } from './git';
 import { UsageError } from './usage-error';
 
 /** Where to find state files. */
@@ -172,16 +172,26 @@ export function compareWithBase(cwd: string, o: FileOptions, base: string, head?
   const norm = (f: string) => path.normalize(f);
   const all = [...new Set([...headFiles, ...baseFiles].map(norm))].sort();
   if (all.length === 0) throw new UsageError(`no rollout state files in ${escapeLine(dir)}/ at ${escapeLine(head ?? 'the working tree')} or at ${escapeLine(base)}; name them with --dir <folder> or --file <path>`);
-  return all.map((file) => compareOne(cwd, file, base, head, env));
+  // Two git calls per ref, however many files.
+  const atBase = readFilesAt(base, all, cwd, env);
+  const atHead = head === undefined ? undefined : readFilesAt(head, all, cwd, env);
+  return all.map((file) => compareOne(cwd, file, base, head, atBase, atHead));
 }
 
-function compareOne(cwd: string, file: string, base: string, head: string | undefined, env?: { [key: string]: string | undefined }): FileComparison {
+function textOf(files: Map<string, RefFile>, file: string): string | undefined {
+  const r = files.get(file);
+  if (r === undefined) return undefined;
+  if ('error' in r) throw r.error;
+  return r.text;
+}
+
+function compareOne(cwd: string, file: string, base: string, head: string | undefined, atBase: Map<string, RefFile>, atHead?: Map<string, RefFile>): FileComparison {
   const shown = displayPath(cwd, file);
   let before: RolloutStateFile | undefined;
   let after: RolloutStateFile | undefined;
   let headAbsent = false;
   try {
-    const baseText = showFile(base, file, cwd, env);
+    const baseText = textOf(atBase, file);
     if (baseText !== undefined) before = parseRolloutStateText(baseText, `${shown} at ${escapeLine(base)}`);
     let headText: string | undefined;
     if (head === undefined) {
@@ -190,7 +200,7 @@ function compareOne(cwd: string, file: string, base: string, head: string | unde
       } catch (e) {
         if (!(e instanceof StateFileAccessError) || e.problem !== StateFileProblem.MISSING) throw e;
       }
-    } else headText = showFile(head, file, cwd, env);
+    } else headText = textOf(atHead!, file);
     headAbsent = headText === undefined;
     if (headText !== undefined) after = checkFileName(shown, parseRolloutStateText(headText, shown));
     if (before && after) {

@@ -47,7 +47,7 @@ function shape(value: object): string {
 }
 
 /** Text already rendered for a message (e.g. a value shown by `show`), escaped and cut to `max` characters. */
-export function shortText(text: string, max = EXCERPT_LENGTH * 2): string {
+export function shortText(text: string, max = EXCERPT_LENGTH + 20): string {
   const cut = text.length > max * 2 ? text.slice(0, max * 2) : text;
   const escaped = escapeLine(cut);
   return escaped.length <= max && cut.length === text.length ? escaped : `${escaped.slice(0, max)}… (${text.length.toLocaleString('en-US')} characters)`;

@@ -106,6 +106,7 @@ export function readStateFileText(root: string, file: string): StateFileText {
     st = fs.lstatSync(real);
   } catch (e) {
     if (errno(e) === 'ENOENT') throw new StateFileAccessError(StateFileProblem.MISSING, shown, '(no such file)', 'the state file must exist', 'create it with `cdktf-bluegreen init <fleet> <version>`, or name an existing one with --file');
+    if (errno(e) === 'ENOTDIR') throw new StateFileAccessError(StateFileProblem.NOT_A_FILE, shown, '(a folder on the way is a file)', 'a state file lies in a folder of the repository', 'name the file with its real path');
     throw new StateFileAccessError(StateFileProblem.UNREADABLE, shown, `(unreadable: ${errno(e)})`, 'the CLI must be able to read the state file', 'fix the file\'s permissions');
   }
   if (st.isSymbolicLink()) {
@@ -136,7 +137,7 @@ export function readStateFileText(root: string, file: string): StateFileText {
     if (n > STATE_FILE_MAX_BYTES) tooLarge(shown);
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, n));
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf.subarray(0, n));
     } catch {
       throw new StateFileAccessError(StateFileProblem.NOT_TEXT, shown, '(bytes that are not UTF-8)', 'a state file is JSON text in UTF-8', 'save it as UTF-8');
     }

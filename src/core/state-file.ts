@@ -101,7 +101,7 @@ export class RolloutStateError extends BlueGreenError {
     const p = shortText(path, 80);
     super({
       fleet: shortText(details.fleet, 40), unit: details.unit === undefined ? undefined : shortText(details.unit, 40),
-      field: p, value: shortText(details.value), rule: shortText(details.rule, 400), fix: shortText(details.fix, 300),
+      field: p, value: shortText(details.value, 160), rule: shortText(details.rule, 400), fix: shortText(details.fix, 300),
     });
     this.name = 'RolloutStateError';
     this.file = f;
@@ -133,6 +133,8 @@ function canonicalVersion(v: unknown, fallback: string): string {
 
 /** The closest known key, for "did you mean" fixes. */
 function closest(key: string, known: string[]): string {
+  // A long key is no misspelling of a short one (and measuring it would cost time for nothing).
+  if (key.length > 40) return known[0];
   let best = known[0];
   let bestScore = Infinity;
   for (const k of known) {
@@ -321,8 +323,8 @@ function parseStrictJson(text: string, file: string): unknown {
   if (text.charCodeAt(0) === 0xfeff) fail(0, 'a byte-order mark starts the file', 'save the file as UTF-8 without a byte-order mark');
   let i = 0;
   const ws = () => { while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++; };
-  const refuseAt = (path: string, value: unknown, rule: string, fix: string): never => {
-    throw new RolloutStateError(file, path, { fleet: '(unknown)', field: path, value: excerpt(value), rule, fix });
+  const refuseAt = (path: string, shown: string, rule: string, fix: string): never => {
+    throw new RolloutStateError(file, path, { fleet: '(unknown)', field: path, value: shown, rule, fix });
   };
   const str = (): string => {
     const start = i++;
@@ -355,7 +357,7 @@ function parseStrictJson(text: string, file: string): unknown {
         const key = str();
         const at = path === '' ? key : `${path}.${key}`;
         if (Object.prototype.hasOwnProperty.call(obj, key)) {
-          refuseAt(at, key, 'a key appears once in an object (JSON readers disagree on which copy wins, so the file would mean different things to different tools)', `keep one ${JSON.stringify(key.slice(0, 30))} and remove the other`);
+          refuseAt(at, excerpt(key), 'a key appears once in an object (JSON readers disagree on which copy wins, so the file would mean different things to different tools)', `keep one ${JSON.stringify(key.slice(0, 30))} and remove the other`);
         }
         ws();
         if (text[i] !== ':') fail(i, 'a ":" is expected after a key');
@@ -392,7 +394,7 @@ function parseStrictJson(text: string, file: string): unknown {
     // Every number of a state file is a whole number; anything else would be rounded or reshaped on the next write.
     if (!/^(0|-?[1-9][0-9]{0,14})$/.test(raw)) {
       const n = Number(raw);
-      refuseAt(path || '(root)', raw.length > 40 ? `${raw.slice(0, 40)}…` : raw, 'a number in a state file is a whole number in plain digits, at most 15 of them (no fraction, exponent or -0, which would be rewritten differently)',
+      refuseAt(path || '(root)', raw.length > 40 ? `${raw.slice(0, 40)}… (${raw.length} digits)` : raw, 'a number in a state file is a whole number in plain digits, at most 15 of them (no fraction, exponent or -0, which would be rewritten differently)',
         Number.isSafeInteger(n) && !Object.is(n, -0) ? `${JSON.stringify(path.split('.').pop())}: ${n}` : 'a whole number such as 0');
     }
     return Number(raw);
