@@ -67,11 +67,13 @@ function unitText(u: RolloutStateUnit | undefined): string {
   return u.lifecycle === UnitLifecycle.SERVING ? `serving ${u.weight ?? 0}` : `${u.lifecycle}`;
 }
 
+/** A state file spells every version canonically (plain digits, see state-file.ts), so the same version is the same string. */
 function sameVersion(a: string, b: string): boolean {
-  const x = KubernetesVersion.tryParse(a);
-  const y = KubernetesVersion.tryParse(b);
-  return x !== undefined && y !== undefined ? x.toString() === y.toString() : a === b;
+  return a === b;
 }
+
+/** At most this many `retire --slot <candidate>` suggestions (the last declared): the list stays readable and cheap at any fleet size. */
+const MAX_ABANDON_SUGGESTIONS = 3;
 
 /** Whether a state differs from another in what a deploy does (units, lifecycles, weights). */
 export function unitsChanged(before: RolloutStateFile, after: RolloutStateFile): boolean {
@@ -174,7 +176,7 @@ export function legalNextSteps(state: RolloutStateFile): NextStep[] {
     .sort((a, b) => b.compare(a))[0];
   const tries: StepCommand[] = [
     { name: 'promote' }, { name: 'shift' }, { name: 'rollback' }, { name: 'retire' }, { name: 'forget' },
-    ...state.units.filter((u) => u.lifecycle === UnitLifecycle.CANDIDATE).map((u) => ({ name: 'retire', slot: u.slot })),
+    ...state.units.filter((u) => u.lifecycle === UnitLifecycle.CANDIDATE).slice(-MAX_ABANDON_SUGGESTIONS).map((u) => ({ name: 'retire', slot: u.slot })),
     // A new unit is worth suggesting once the fleet is down to one live unit.
     ...(newest && state.units.filter((u) => u.lifecycle !== UnitLifecycle.RETIRED).length === 1 ? [{ name: 'start', version: `${newest.major}.${newest.minor + 1}` }] : []),
   ];
