@@ -72,7 +72,7 @@ function errno(e: unknown): string {
  * Where `file` really is: its folder resolved through symlinks, which must lie inside `root`; the
  * file name itself is not followed. Throws `StateFileAccessError`.
  */
-export function resolveInside(root: string, file: string): { real: string; shown: string } {
+export function resolveInside(root: string, file: string, contain = true): { real: string; shown: string } {
   const shown = displayPath(root, file);
   const abs = path.resolve(root, file);
   let rootReal: string;
@@ -86,7 +86,7 @@ export function resolveInside(root: string, file: string): { real: string; shown
     if (code === 'ENOTDIR') throw new StateFileAccessError(StateFileProblem.NOT_A_FILE, shown, '(a folder on the way is a file)', 'a state file lies in a folder of the repository', 'name the file with its real path');
     throw new StateFileAccessError(StateFileProblem.UNREADABLE, shown, `(unreadable: ${code})`, 'the CLI must be able to read the state file\'s folder', 'fix the folder\'s permissions');
   }
-  if (!isInside(rootReal, dirReal)) {
+  if (contain && !isInside(rootReal, dirReal)) {
     throw new StateFileAccessError(StateFileProblem.OUTSIDE, shown, '(outside the repository)', 'a state file lies inside the directory the command runs in (its folders resolved through symbolic links)', 'run the command from the repository root and keep state files in rollout/');
   }
   return { real: path.join(dirReal, path.basename(abs)), shown };
@@ -96,11 +96,12 @@ const KIND = (st: fs.Stats): string => (st.isDirectory() ? 'a directory' : st.is
 
 /**
  * Reads a state file safely: a regular file (not a symlink, device, FIFO or directory) inside
- * `root`, at most STATE_FILE_MAX_BYTES, UTF-8. Throws `StateFileAccessError` otherwise; never
+ * `root` (unless `contain` is false: a path the app's own code names), at most
+ * STATE_FILE_MAX_BYTES, UTF-8. Throws `StateFileAccessError` otherwise; never
  * blocks on a FIFO and never reads more than the limit.
  */
-export function readStateFileText(root: string, file: string): StateFileText {
-  const { real, shown } = resolveInside(root, file);
+export function readStateFileText(root: string, file: string, contain = true): StateFileText {
+  const { real, shown } = resolveInside(root, file, contain);
   let st: fs.Stats;
   try {
     st = fs.lstatSync(real);
