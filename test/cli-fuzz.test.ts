@@ -458,6 +458,41 @@ describe('cdktf-bluegreen under hostile input (fuzz)', () => {
     expect(fs.existsSync(path.join(environ, 'plan.md'))).toBe(false);
   });
 
+  test('permissions: a read-only folder refuses the write (exit 1, file untouched); an unreadable head is "unreadable" in check, not "(deleted)"', async () => {
+    // As root every file is readable and writable: run those two commands as an unprivileged user.
+    const root = process.getuid?.() === 0;
+    const ro = repoWith(GOOD);
+    const repo = gitRepo();
+    repo.write('rollout/shop.json', GOOD);
+    repo.commit('base');
+    for (const d of [ro, repo.dir]) fs.chmodSync(d, 0o755);
+    fs.chmodSync(path.join(ro, 'rollout'), 0o555);
+    fs.chmodSync(file(repo.dir), 0o000);
+    const env = { ...GIT_ENV, NO_COLOR: '1', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'safe.directory', GIT_CONFIG_VALUE_0: '*' };
+    const BIN = path.join(__dirname, '..', 'bin', 'cdktf-bluegreen.js');
+    const as = (cwd: string, argv: string[]) => new Promise<Outcome>((resolve) => {
+      if (!root) { resolve(run(cwd, argv)); return; }
+      const t = Date.now();
+      const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...argv], { cwd, env: { ...env, HOME: os.tmpdir() } });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.stderr.on('data', (d) => { err += d; });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.on('close', (code) => { clearTimeout(timer); inputs++; resolve({ code: code ?? -1, out, err, ms: Date.now() - t }); });
+    });
+    const before = snapshot(ro);
+    const [w, c] = await Promise.all([as(ro, ['promote']), as(repo.dir, ['check', '--base', 'main'])]);
+    expectClean({ ...w, ms: Math.min(w.ms, 2999) }, ro, 'promote in a read-only folder');
+    expect({ code: w.code, err: w.err }).toEqual({ code: 1, err: expect.stringContaining('rollout/shop.json = (cannot create its lock: EACCES) is refused: the CLI writes a state file by creating a new file beside it and renaming it, so the folder must be writable') });
+    expect(snapshot(ro)).toBe(before);
+    expectClean({ ...c, ms: Math.min(c.ms, 2999) }, repo.dir, 'check with an unreadable head');
+    expect(c.code).toBe(1);
+    expect(c.out).toMatch(/✗\s+shop\s+step 1 → \(unreadable\)\s+refused/);
+    expect(c.err).toContain('rollout/shop.json = (unreadable: EACCES) is refused');
+    expect(c.out + c.err).not.toContain('deleted');
+  });
+
   test('the suite tried at least 150 hostile inputs (asserted, so it cannot shrink unnoticed)', () => {
     expect(inputs).toBeGreaterThanOrEqual(150);
   });
