@@ -29,11 +29,16 @@ export function stateFiles(cwd: string, o: FileOptions): string[] {
   if (o.file !== undefined) return [o.file];
   const dir = o.dir ?? DEFAULT_DIR;
   if (o.fleet !== undefined) return [path.join(dir, `${o.fleet}.json`)];
-  // The folder itself must lie inside the repository (resolved through symlinks).
-  const { real } = resolveInside(cwd, path.join(dir, '.'));
+  // The folder itself must lie inside the repository (resolved through symlinks) before it is listed.
+  let real: string;
+  try {
+    real = path.dirname(resolveInside(cwd, path.join(dir, 'x.json')).real);
+  } catch (e) {
+    if (e instanceof StateFileAccessError && (e.problem === StateFileProblem.MISSING || e.problem === StateFileProblem.NOT_A_FILE)) return [];
+    throw e;
+  }
   let entries: string[];
   try {
-    if (!fs.statSync(real).isDirectory()) return [];
     entries = fs.readdirSync(real);
   } catch {
     return [];

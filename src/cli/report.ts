@@ -181,6 +181,11 @@ export function fleetReport(c: FileComparison): FleetReport {
   };
 }
 
+/** Text for a Markdown code span or table cell: no backtick to close the span, no pipe to split the cell. */
+function md(text: string): string {
+  return text.replace(/`/g, "'").replace(/\|/g, '\\|');
+}
+
 function mdTable(head: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
@@ -206,9 +211,9 @@ export function planMarkdown(reports: FleetReport[], base?: string): string {
   const refused = reports.filter((r) => r.verdict === 'refused').length;
   out.push(base ? `Compared with \`${base}\`: ${reports.length} fleet file(s), ${refused ? `**${refused} refused**` : 'all legal'}.` : `${reports.length} fleet file(s).`, '');
   for (const r of reports) {
-    out.push(`## Fleet \`${r.fleet}\` — ${stepsText(r)} — ${VERDICT[r.verdict] ?? r.verdict}`, '');
-    out.push(`\`${r.file}\`: ${r.change}`, '');
-    if (r.problems.length) out.push('Refused because:', '', ...r.problems.map((p) => `- ${p.replace(/\n/g, ' ')}`), '');
+    out.push(`## Fleet \`${md(r.fleet)}\` — ${stepsText(r)} — ${VERDICT[r.verdict] ?? r.verdict}`, '');
+    out.push(`\`${md(r.file)}\`: ${r.change}`, '');
+    if (r.problems.length) out.push('Refused because:', '', ...r.problems.map((p) => `- ${md(p.replace(/\n/g, ' '))}`), '');
     if (r.units.length) out.push(mdTable(['slot', 'unit', 'version', 'fingerprint', 'lifecycle', 'weight'], r.units.map((u) => {
       const fresh = r.stepBefore === undefined;
       const life = u.lifecycleBefore === u.lifecycleAfter || fresh ? `${u.lifecycleAfter}` : `${u.lifecycleBefore ?? '(new)'} → ${u.lifecycleAfter ?? '(forgotten)'}`;
