@@ -57,3 +57,7 @@ export * from './aws/global-accelerator-router';
 export * from './rollout/eks-fleet';
 export * from './rollout/synthesize-rollout';
 export * from './rollout/node-pool-fleet-options';
+// HCP Terraform: workspaces as code, execution per stack role, dynamic provider credentials
+export * from './hcp/hcp-execution';
+export * from './hcp/hcp-credentials';
+export * from './hcp/hcp-workspaces';

@@ -1,0 +1,222 @@
+import { TfeProvider } from '@cdktf/provider-tfe/lib/provider';
+import { Variable } from '@cdktf/provider-tfe/lib/variable';
+import { Workspace } from '@cdktf/provider-tfe/lib/workspace';
+import { WorkspaceSettings } from '@cdktf/provider-tfe/lib/workspace-settings';
+import { App, TerraformBackend, TerraformProvider, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { BlueGreenError, show } from '../core/errors';
+import { StackRole } from '../core/plan-report';
+import { UnitLifecycle } from '../core/rollout-model';
+import { HcpTerraformBackendFactory } from '../rollout/backends';
+import { RolloutFleet } from '../rollout/rollout-fleet';
+import { awsCredentialVariables, azureCredentialVariables, EnvVariable, HcpAwsDynamicCredentials, HcpAzureDynamicCredentials, HcpWorkspaceVariable, refusedVariable } from './hcp-credentials';
+import { executionFor, HcpExecutionPolicy } from './hcp-execution';
+
+/** The workspaces of one fleet: where its stacks run and with which identity. */
+export interface HcpFleetWorkspaces {
+  /** The fleet, already constructed in this app: its stacks are read from its rollout plan. */
+  readonly fleet: RolloutFleet;
+  /** Where each role of stack runs. @default - every stack runs locally (HcpExecution.local()) */
+  readonly execution?: HcpExecutionPolicy;
+  /** Azure workload identity for stacks with an azurerm provider that run remotely or on agents. @default - none (refused if needed) */
+  readonly azure?: HcpAzureDynamicCredentials;
+  /** AWS workload identity for stacks with an aws provider that run remotely or on agents. @default - none (refused if needed) */
+  readonly aws?: HcpAwsDynamicCredentials;
+  /** Extra non-secret environment variables of remote and agent runs (e.g. `ARM_SUBSCRIPTION_ID`). @default - none */
+  readonly variables?: HcpWorkspaceVariable[];
+}
+
+/** Options of {@link HcpWorkspaces}. */
+export interface HcpWorkspacesProps {
+  /** The backend factory the fleets use: it names the workspaces and holds organization and host. */
+  readonly backend: HcpTerraformBackendFactory;
+  /** Exact Terraform version of every workspace, e.g. "1.11.4" (a constraint would float). */
+  readonly terraformVersion: string;
+  /** HCP Terraform project of the workspaces (`prj-…`). @default - the organization's default project */
+  readonly projectId?: string;
+  /** The fleets whose stacks get a workspace. */
+  readonly fleets: HcpFleetWorkspaces[];
+  /**
+   * Make every stack of these fleets depend on the stack that holds this construct, so one
+   * `cdktf deploy '*'` configures the workspaces before any fleet stack touches them.
+   * @default true
+   */
+  readonly deployBeforeFleets?: boolean;
+}
+
+/** One workspace as {@link HcpWorkspaces} configured it. */
+export interface HcpStackWorkspace {
+  readonly fleet: string;
+  readonly stack: string;
+  readonly workspace: string;
+  readonly role: StackRole;
+  /** The unit of a unit or validation stack. @default - none */
+  readonly unit?: string;
+  /** "local", "agent" or "remote". */
+  readonly executionMode: string;
+  /** Names of the environment variables written on the workspace (values are ids, never secrets). */
+  readonly variables: string[];
+}
+
+// Providers that talk to a cluster's API or to a unit's origin: such a stack needs the team's network.
+const CLUSTER_PROVIDERS = new Set(['kubernetes', 'helm', 'http']);
+const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
+// HCP Terraform workspace names: letters, digits, "-" and "_", at most 90 characters.
+// https://developer.hashicorp.com/terraform/cloud-docs/workspaces/create
+const WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
+
+/**
+ * Workspaces as code: one HCP Terraform workspace per stack of every given fleet, named as the
+ * fleets' {@link HcpTerraformBackendFactory} names them, in one project, tagged with fleet, role
+ * and unit, Terraform version pinned, auto-apply off, destroy plans off, remote state sharing off,
+ * execution per stack role, and dynamic provider credentials where runs leave the CI job.
+ *
+ * Put it in its own stack and deploy that stack first (see docs/hcp-terraform.md): the `remote`
+ * backend creates a missing workspace on `terraform init` with HCP's defaults (hosted execution),
+ * which is what this construct exists to prevent.
+ *
+ * A workspace is kept as long as its stack is in the fleet's plan: a retired unit's (empty) stack
+ * keeps its workspace. When a later step forgets the unit, its workspace leaves the configuration
+ * and is deleted with HCP's safe delete (`force_delete = false`), which refuses while the
+ * workspace still manages resources, so a workspace whose stack was never applied empty survives.
+ */
+export class HcpWorkspaces extends Construct {
+  /** Every workspace, in fleet and plan order. */
+  public readonly workspaces: HcpStackWorkspace[] = [];
+
+  constructor(scope: Construct, id: string, props: HcpWorkspacesProps) {
+    super(scope, id);
+    const version = props.terraformVersion;
+    if (typeof version !== 'string' || !EXACT_VERSION.test(version)) {
+      throw new BlueGreenError({ fleet: '(workspaces)', field: 'HcpWorkspaces.terraformVersion', value: show(version), rule: 'every workspace pins one exact Terraform version, so a run never picks up a new release by itself', fix: "terraformVersion: '1.11.4'" });
+    }
+    const home = TerraformStack.of(this);
+    const app = App.of(this);
+    new TfeProvider(this, 'tfe', { hostname: props.backend.hostname, organization: props.backend.organization });
+
+    for (const f of props.fleets) {
+      const plan = f.fleet.plan;
+      const fleet = plan.fleet;
+      const extra = (f.variables ?? []).map((v) => {
+        const refused = refusedVariable(v.key, false);
+        if (refused) throw new BlueGreenError({ fleet, field: `variables[${show(v.key)}]`, value: show(v.key), ...refused });
+        return { key: v.key, value: v.value };
+      });
+      for (const row of plan.stacks) {
+        const stack = app.node.tryFindChild(row.name);
+        if (!TerraformStack.isStack(stack)) throw new Error(`stack ${row.name} of fleet ${fleet} is not in this app`);
+        const workspace = props.backend.workspaceName(row.name);
+        if (!WORKSPACE_NAME.test(workspace)) {
+          throw new BlueGreenError({ fleet, unit: row.unit, field: 'workspace name', value: show(workspace), rule: `an HCP Terraform workspace name is 1-90 letters, digits, "-" and "_" (this one has ${workspace.length} characters)`, fix: 'a shorter workspacePrefix or fleet name' });
+        }
+        checkBackend(fleet, row.unit, stack, workspace);
+
+        const execution = executionFor(f.execution, row.role);
+        const providers = new Set(stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider).map((p) => p.terraformResourceType));
+        const reachesCluster = row.role === StackRole.VALIDATE || [...providers].some((p) => CLUSTER_PROVIDERS.has(p));
+        if (reachesCluster && execution.mode === 'remote') {
+          const field = row.role === StackRole.VALIDATE ? 'validation' : row.role === StackRole.UNIT ? 'unit' : row.role;
+          throw new BlueGreenError({
+            fleet, unit: row.unit, field: `execution.${field}`, value: 'HcpExecution.hosted()',
+            rule: `stack ${row.name} reaches a cluster (${row.role === StackRole.VALIDATE ? 'validation checks' : [...providers].filter((p) => CLUSTER_PROVIDERS.has(p)).join(', ') + ' provider'}): hosted runners have neither the team's network nor the cluster tools`,
+            fix: `execution: { ${field}: HcpExecution.agent('apool-…') } or HcpExecution.local()`,
+          });
+        }
+
+        const env: EnvVariable[] = [];
+        if (execution.runsRemotely) {
+          if (providers.has('azurerm')) {
+            if (!f.azure) throw missingIdentity(fleet, row.name, 'azure', "azure: { runClientId: '<client id of the app registration>' }");
+            env.push(...azureCredentialVariables(fleet, f.azure));
+          }
+          if (providers.has('aws')) {
+            if (!f.aws) throw missingIdentity(fleet, row.name, 'aws', "aws: { runRoleArn: 'arn:aws:iam::123456789012:role/hcp-terraform-deployer' }");
+            env.push(...awsCredentialVariables(fleet, f.aws));
+          }
+          env.push(...extra);
+        }
+
+        const retired = row.role === StackRole.UNIT && plan.units.some((u) => u.name === row.unit && u.lifecycle === UnitLifecycle.RETIRED);
+        const scope = new Construct(this, row.name);
+        const ws = new Workspace(scope, 'workspace', {
+          name: workspace,
+          organization: props.backend.organization,
+          projectId: props.projectId,
+          terraformVersion: version,
+          description: `cdktf-bluegreen: ${row.role} stack of fleet ${fleet}${row.unit ? `, unit ${row.unit}` : ''}`,
+          tags: { 'bluegreen-fleet': fleet, 'bluegreen-role': row.role, ...(row.unit ? { 'bluegreen-unit': row.unit } : {}) },
+          // Safe delete: HCP refuses to delete a workspace that still manages resources.
+          forceDelete: false,
+          // No destroy runs from HCP's side: a unit is destroyed only by applying its empty stack.
+          allowDestroyPlan: false,
+          // A live unit's, the shared and the traffic workspace hold state that must not be replaced.
+          lifecycle: { preventDestroy: row.role !== StackRole.VALIDATE && !retired },
+        });
+        // tfe_workspace_settings holds execution mode and agent pool since provider 0.52
+        // (https://github.com/hashicorp/terraform-provider-tfe/pull/1159), and remote state sharing.
+        new WorkspaceSettings(scope, 'settings', {
+          workspaceId: ws.id,
+          executionMode: execution.mode,
+          agentPoolId: execution.agentPoolId,
+          autoApply: false,
+          // Stacks find each other by cloud name, never through terraform_remote_state: sharing stays off.
+          // https://developer.hashicorp.com/terraform/cloud-docs/workspaces/settings#remote-state-sharing
+          globalRemoteState: false,
+          remoteStateConsumerIds: [],
+        });
+        for (const v of env) {
+          new Variable(scope, `env-${v.key}`, { workspaceId: ws.id, category: 'env', key: v.key, value: v.value, sensitive: false, description: 'cdktf-bluegreen' });
+        }
+        this.workspaces.push({ fleet, stack: row.name, workspace, role: row.role, unit: row.unit, executionMode: execution.mode, variables: env.map((v) => v.key) });
+        if (props.deployBeforeFleets ?? true) {
+          if (stack === home) throw new Error(`HcpWorkspaces must live in its own stack, not in ${row.name}`);
+          stack.addDependency(home);
+        }
+      }
+    }
+
+    // Catches tfe_variable resources added next to this construct by hand as well.
+    this.node.addValidation({ validate: () => secretVariables(home) });
+  }
+
+  /** The execution of a stack, e.g. for a report. */
+  public executionOf(stackName: string): string | undefined {
+    return this.workspaces.find((w) => w.stack === stackName)?.executionMode;
+  }
+}
+
+function missingIdentity(fleet: string, stack: string, cloud: string, fix: string): BlueGreenError {
+  return new BlueGreenError({
+    fleet, field: cloud, value: show(undefined),
+    rule: `stack ${stack} runs remotely or on an agent and needs ${cloud} credentials; static keys are refused, so give the workload identity the runs use`,
+    fix,
+  });
+}
+
+/** The fleet's stack must use the very workspace this construct configures. */
+function checkBackend(fleet: string, unit: string | undefined, stack: TerraformStack, workspace: string): void {
+  const backend = stack.node.findAll().find((c): c is TerraformBackend => c instanceof TerraformBackend);
+  const remote = backend ? (backend.toTerraform() as any).terraform?.backend?.remote : undefined;
+  const name = remote?.workspaces?.name;
+  if (name !== workspace) {
+    throw new BlueGreenError({
+      fleet, unit, field: 'backend', value: show(name ?? Object.keys((backend?.toTerraform() as any)?.terraform?.backend ?? {})[0] ?? 'none'),
+      rule: `stack ${stack.node.id} must keep its state in workspace "${workspace}", the one configured here`,
+      fix: 'pass the same HcpTerraformBackendFactory to the fleet (backend) and to HcpWorkspaces (backend)',
+    });
+  }
+}
+
+/** Validation messages for every tfe_variable of the stack that would hold a secret. */
+function secretVariables(stack: TerraformStack): string[] {
+  const out: string[] = [];
+  for (const c of stack.node.findAll()) {
+    if (!(c instanceof Variable)) continue;
+    const key = c.keyInput ?? '';
+    const sensitive = c.sensitiveInput === true;
+    // TFC_* names are allowed here: the library writes them (ids only, never secrets).
+    const refused = refusedVariable(key, sensitive, true);
+    if (refused) out.push(BlueGreenError.format({ fleet: '(workspaces)', field: `tfe_variable ${c.node.path}`, value: show(key), ...refused }));
+  }
+  return out;
+}
