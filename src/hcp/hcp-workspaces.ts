@@ -102,20 +102,26 @@ export class HcpWorkspaces extends Construct {
         if (refused) throw new BlueGreenError({ fleet, field: `variables[${show(v.key)}]`, value: show(v.key), ...refused });
         return { key: v.key, value: v.value };
       });
-      for (const row of plan.stacks) {
-        const stack = app.node.tryFindChild(row.name);
-        if (!TerraformStack.isStack(stack)) throw new Error(`stack ${row.name} of fleet ${fleet} is not in this app`);
+      const validationWorkspaces = new Map<string, Workspace>();
+      // Validation workspaces first, so a unit's workspace can depend on its validation workspace.
+      const rows = workspaceRows(f.fleet).sort((a, b) => Number(b.role === StackRole.VALIDATE) - Number(a.role === StackRole.VALIDATE));
+      for (const row of rows) {
+        const stack = row.retained ? undefined : app.node.tryFindChild(row.name);
+        if (!row.retained && !TerraformStack.isStack(stack)) throw new Error(`stack ${row.name} of fleet ${fleet} is not in this app`);
         const workspace = props.backend.workspaceName(row.name);
         if (!WORKSPACE_NAME.test(workspace)) {
           throw new BlueGreenError({ fleet, unit: row.unit, field: 'workspace name', value: show(workspace), rule: `an HCP Terraform workspace name is 1-90 letters, digits, "-" and "_" (this one has ${workspace.length} characters)`, fix: 'a shorter workspacePrefix or fleet name' });
         }
-        checkBackend(fleet, row.unit, stack, workspace);
+        if (TerraformStack.isStack(stack)) checkBackend(fleet, row.unit, stack, workspace);
 
         const execution = executionFor(f.execution, row.role);
-        const providers = new Set(stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider).map((p) => p.terraformResourceType));
+        // A retained validation workspace has no stack left: its providers are its unit's cloud plus kubernetes.
+        const source = TerraformStack.isStack(stack) ? stack : app.node.tryFindChild(row.unitStack!) as TerraformStack;
+        const providers = new Set(source.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider).map((p) => p.terraformResourceType));
+        if (row.retained) providers.add('kubernetes');
         const reachesCluster = row.role === StackRole.VALIDATE || [...providers].some((p) => CLUSTER_PROVIDERS.has(p));
         if (reachesCluster && execution.mode === 'remote') {
-          const field = row.role === StackRole.VALIDATE ? 'validation' : row.role === StackRole.UNIT ? 'unit' : row.role;
+          const field = row.role === StackRole.VALIDATE ? 'validation' : row.role;
           throw new BlueGreenError({
             fleet, unit: row.unit, field: `execution.${field}`, value: 'HcpExecution.hosted()',
             rule: `stack ${row.name} reaches a cluster (${row.role === StackRole.VALIDATE ? 'validation checks' : [...providers].filter((p) => CLUSTER_PROVIDERS.has(p)).join(', ') + ' provider'}): hosted runners have neither the team's network nor the cluster tools`,
@@ -136,7 +142,7 @@ export class HcpWorkspaces extends Construct {
           env.push(...extra);
         }
 
-        const retired = row.role === StackRole.UNIT && plan.units.some((u) => u.name === row.unit && u.lifecycle === UnitLifecycle.RETIRED);
+        const validation = row.role === StackRole.VALIDATE;
         const scope = new Construct(this, row.name);
         const ws = new Workspace(scope, 'workspace', {
           name: workspace,
@@ -145,13 +151,20 @@ export class HcpWorkspaces extends Construct {
           terraformVersion: version,
           description: `cdktf-bluegreen: ${row.role} stack of fleet ${fleet}${row.unit ? `, unit ${row.unit}` : ''}`,
           tags: { 'bluegreen-fleet': fleet, 'bluegreen-role': row.role, ...(row.unit ? { 'bluegreen-unit': row.unit } : {}) },
-          // Safe delete: HCP refuses to delete a workspace that still manages resources.
-          forceDelete: false,
+          // Safe delete (HCP refuses to delete a workspace that still manages resources), except for a
+          // validation workspace: its state only names check objects inside the unit's cluster, which
+          // die with it, and it is deleted only after its unit's workspace (see below).
+          forceDelete: validation,
           // No destroy runs from HCP's side: a unit is destroyed only by applying its empty stack.
           allowDestroyPlan: false,
           // A live unit's, the shared and the traffic workspace hold state that must not be replaced.
-          lifecycle: { preventDestroy: row.role !== StackRole.VALIDATE && !retired },
+          lifecycle: { preventDestroy: !validation && !row.retired },
+          // Terraform destroys dependents first and keeps this edge in state: when a forgotten unit's
+          // two workspaces leave the configuration, the unit's goes first (safe delete, refused while
+          // the unit's resources exist) and its validation workspace only after that succeeded.
+          dependsOn: row.role === StackRole.UNIT && validationWorkspaces.has(row.unit!) ? [validationWorkspaces.get(row.unit!)!] : undefined,
         });
+        if (validation) validationWorkspaces.set(row.unit!, ws);
         // tfe_workspace_settings holds execution mode and agent pool since provider 0.52
         // (https://github.com/hashicorp/terraform-provider-tfe/pull/1159), and remote state sharing.
         new WorkspaceSettings(scope, 'settings', {
@@ -168,7 +181,7 @@ export class HcpWorkspaces extends Construct {
           new Variable(scope, `env-${v.key}`, { workspaceId: ws.id, category: 'env', key: v.key, value: v.value, sensitive: false, description: 'cdktf-bluegreen' });
         }
         this.workspaces.push({ fleet, stack: row.name, workspace, role: row.role, unit: row.unit, executionMode: execution.mode, variables: env.map((v) => v.key) });
-        if (props.deployBeforeFleets ?? true) {
+        if (TerraformStack.isStack(stack) && (props.deployBeforeFleets ?? true)) {
           if (stack === home) throw new Error(`HcpWorkspaces must live in its own stack, not in ${row.name}`);
           stack.addDependency(home);
         }
@@ -183,6 +196,37 @@ export class HcpWorkspaces extends Construct {
   public executionOf(stackName: string): string | undefined {
     return this.workspaces.find((w) => w.stack === stackName)?.executionMode;
   }
+}
+
+/** A workspace to declare: one per stack of the plan, plus a retired unit's validation workspace. */
+interface WorkspaceRow {
+  readonly name: string;
+  readonly role: StackRole;
+  readonly unit?: string;
+  /** A retired unit's stack: its workspace stays, without prevent_destroy. */
+  readonly retired: boolean;
+  /** A validation workspace kept while its unit is declared retired (its stack left the app). */
+  readonly retained: boolean;
+  /** The unit's stack, for a retained validation workspace. */
+  readonly unitStack?: string;
+}
+
+/**
+ * Every stack of the fleet's plan, plus the validation workspace of each retired unit: the layout
+ * drops a retired unit's validation stack, but an abandoned candidate's checks may still be in that
+ * workspace's state, and its (safe) deletion must wait until the unit itself is forgotten.
+ */
+function workspaceRows(fleet: RolloutFleet): WorkspaceRow[] {
+  const plan = fleet.plan;
+  const retiredUnits = plan.units.filter((u) => u.lifecycle === UnitLifecycle.RETIRED).map((u) => u.name);
+  const rows: WorkspaceRow[] = plan.stacks.map((r) => ({ name: r.name, role: r.role, unit: r.unit, retired: r.role === StackRole.UNIT && retiredUnits.includes(r.unit!), retained: false }));
+  for (const unit of retiredUnits) {
+    const unitRow = rows.find((r) => r.role === StackRole.UNIT && r.unit === unit)!;
+    // The layout names a unit's validation stack `<fleet>-validate-<unit>` (DESIGN.md, "Stack topology").
+    const name = `${plan.fleet}-validate-${unit}`;
+    if (!rows.some((r) => r.name === name)) rows.push({ name, role: StackRole.VALIDATE, unit, retired: true, retained: true, unitStack: unitRow.name });
+  }
+  return rows;
 }
 
 function missingIdentity(fleet: string, stack: string, cloud: string, fix: string): BlueGreenError {

@@ -64,7 +64,6 @@ function step(i: number): Step {
   return { app, fleets, ws, json: JSON.parse(Testing.synth(home, true)) };
 }
 
-const byName = (json: any, type: string) => Object.fromEntries(Object.entries<any>(json.resource[type]).map(([id, body]) => [id, body]));
 const workspaceOf = (json: any, name: string) => Object.entries<any>(json.resource.tfe_workspace).find(([, w]) => w.name === name);
 const settingsOf = (json: any, wsId: string) => Object.values<any>(json.resource.tfe_workspace_settings).find((s) => s.workspace_id === `\${tfe_workspace.${wsId}.id}`);
 const variablesOf = (json: any, wsId: string) => Object.values<any>(json.resource.tfe_variable ?? {}).filter((v) => v.workspace_id === `\${tfe_workspace.${wsId}.id}`);
@@ -80,11 +79,14 @@ describe('workspaces as code across a whole rollout of an AKS fleet and an EKS n
       const stacks = fleetStacks(s);
       const planned = s.fleets.flatMap((f) => f.plan.stacks.map((r) => r.name)).sort();
       expect(stacks.map((x) => x.node.id).sort()).toEqual(planned);
+      // plus, while a unit is declared retired, the workspace of its (dropped) validation stack
+      const retainedValidation = s.fleets.flatMap((f) => f.plan.units.filter((u) => u.lifecycle === RETIRED).map((u) => `bg-${f.plan.fleet}-validate-${u.name}`));
       const names = Object.values<any>(s.json.resource.tfe_workspace).map((w) => w.name).sort();
-      expect(names).toEqual(stacks.map(backendName).sort());
+      expect(names).toEqual([...stacks.map(backendName), ...retainedValidation].sort());
       expect(new Set(names).size).toBe(names.length);
       for (const w of Object.values<any>(s.json.resource.tfe_workspace)) {
-        expect(w).toMatchObject({ organization: 'acme', project_id: 'prj-abc123', terraform_version: '1.11.4', force_delete: false, allow_destroy_plan: false });
+        const validation = w.tags['bluegreen-role'] === 'validate';
+        expect(w).toMatchObject({ organization: 'acme', project_id: 'prj-abc123', terraform_version: '1.11.4', force_delete: validation, allow_destroy_plan: false });
       }
       for (const x of Object.values<any>(s.json.resource.tfe_workspace_settings)) {
         expect(x).toMatchObject({ auto_apply: false, global_remote_state: false, remote_state_consumer_ids: [] });
@@ -100,9 +102,13 @@ describe('workspaces as code across a whole rollout of an AKS fleet and an EKS n
     const oneOfEachRole = s.fleets.flatMap((f) => [...new Map(f.plan.stacks.map((r) => [r.role, r.name])).values()]);
     expect(oneOfEachRole.length).toBe(8);
     for (const x of fleetStacks(s).filter((st) => oneOfEachRole.includes(st.node.id))) {
-      const remote = JSON.parse(Testing.synth(x)).terraform.backend.remote;
+      const json = JSON.parse(Testing.synth(x));
+      const remote = json.terraform.backend.remote;
       expect(workspaceOf(s.json, remote.workspaces.name)).toBeDefined();
       expect(remote.organization).toBe('acme');
+      // remote state sharing can stay off: no stack reads another's state or publishes outputs for it
+      expect(json.data?.terraform_remote_state).toBeUndefined();
+      expect(json.output).toBeUndefined();
     }
   });
 
@@ -176,6 +182,28 @@ describe('workspaces as code across a whole rollout of an AKS fleet and an EKS n
     }
   });
 
+  test("a retired unit's validation workspace stays as it was until the unit is forgotten, and is deleted only after the unit's own workspace", () => {
+    for (const [fleet, retiredAt] of [['shop', 4], ['pools', 3]] as const) {
+      const blue = steps[1].ws.workspaces.find((w) => w.fleet === fleet && w.role === 'validate' && w.unit!.startsWith('blue'))!;
+      const unit = steps[1].ws.workspaces.find((w) => w.fleet === fleet && w.role === 'unit' && w.unit === blue.unit)!;
+      // its stack left the app with the retirement, its workspace did not
+      expect(steps[retiredAt].app.node.tryFindChild(blue.stack)).toBeUndefined();
+      const before = steps[retiredAt - 1].json;
+      const at = steps[retiredAt].json;
+      expect(workspaceOf(at, blue.workspace)).toEqual(workspaceOf(before, blue.workspace));
+      const [vid] = workspaceOf(at, blue.workspace)!;
+      expect(settingsOf(at, vid)).toEqual(settingsOf(before, vid));
+      expect(variablesOf(at, vid)).toEqual(variablesOf(before, vid));
+      // destroy order: Terraform deletes the unit's workspace (safe delete) before the validation one (force delete)
+      const [uid, unitWs] = workspaceOf(at, unit.workspace)!;
+      expect(unitWs.depends_on).toEqual([`tfe_workspace.${vid}`]);
+      expect(unitWs.force_delete).toBe(false);
+      expect(workspaceOf(at, blue.workspace)![1].force_delete).toBe(true);
+      expect(uid).not.toBe(vid);
+      for (const later of steps.slice(retiredAt + 1)) expect(workspaceOf(later.json, blue.workspace)).toBeUndefined();
+    }
+  });
+
   test("a live unit's, the shared and the traffic workspaces never change across the steps", () => {
     const green = steps[5].ws.workspaces.filter((w) => w.role !== 'validate');
     for (const w of green) {
@@ -220,7 +248,7 @@ describe('refusals', () => {
 
   test('a remote workspace without a workload identity for its cloud', () => {
     const e = refusal(() => build(units, undefined, { shop: { azure: undefined } }));
-    expect(e.message).toMatch(/^fleet "shop": azure = \(not set\) is refused: stack shop-shared runs remotely or on an agent and needs azure credentials/);
+    expect(e.message).toMatch(/^fleet "shop": azure = \(not set\) is refused: stack shop-(shared|unit-\S+|validate-\S+|traffic) runs remotely or on an agent and needs azure credentials/);
     expect(refusal(() => build(units, undefined, { shop: { azure: { runClientId: 'my-app' } } })).field).toBe('azure.runClientId');
   });
 
@@ -236,6 +264,6 @@ describe('refusals', () => {
     const home = new TerraformStack(app, 'hcp-workspaces');
     expect(refusal(() => new HcpWorkspaces(home, 'a', { backend, terraformVersion: '~> 1.11', fleets: [] })).fix).toBe("terraformVersion: '1.11.4'");
     const e = refusal(() => new HcpWorkspaces(home, 'b', { backend, terraformVersion: '1.11.4', fleets: [{ fleet: aks }] }));
-    expect(e.message).toContain('fleet "shop": backend = "local" is refused: stack shop-shared must keep its state in workspace "bg-shop-shared"');
+    expect(e.message).toMatch(/^fleet "shop"(, unit "[\w-]+")?: backend = "local" is refused: stack (shop-[\w-]+) must keep its state in workspace "bg-\2"/);
   });
 });
