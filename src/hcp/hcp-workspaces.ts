@@ -46,9 +46,13 @@ export interface HcpWorkspacesProps {
 
 /** One workspace as {@link HcpWorkspaces} configured it. */
 export interface HcpStackWorkspace {
+  /** The fleet. */
   readonly fleet: string;
+  /** The stack whose state the workspace holds (a retired unit's validation stack may have left the app). */
   readonly stack: string;
+  /** The workspace name. */
   readonly workspace: string;
+  /** The stack's role. */
   readonly role: StackRole;
   /** The unit of a unit or validation stack. @default - none */
   readonly unit?: string;
@@ -90,6 +94,9 @@ export class HcpWorkspaces extends Construct {
     if (typeof version !== 'string' || !EXACT_VERSION.test(version)) {
       throw new BlueGreenError({ fleet: '(workspaces)', field: 'HcpWorkspaces.terraformVersion', value: show(version), rule: 'every workspace pins one exact Terraform version, so a run never picks up a new release by itself', fix: "terraformVersion: '1.11.4'" });
     }
+    if (props.projectId !== undefined && !/^prj-[A-Za-z0-9]+$/.test(props.projectId)) {
+      throw new BlueGreenError({ fleet: '(workspaces)', field: 'HcpWorkspaces.projectId', value: show(props.projectId), rule: 'a project is given by its id, "prj-" and letters or digits (not its name)', fix: "projectId: 'prj-AbCdEf123456789'" });
+    }
     const home = TerraformStack.of(this);
     const app = App.of(this);
     new TfeProvider(this, 'tfe', { hostname: props.backend.hostname, organization: props.backend.organization });
@@ -115,13 +122,16 @@ export class HcpWorkspaces extends Construct {
         if (TerraformStack.isStack(stack)) checkBackend(fleet, row.unit, stack, workspace);
 
         const execution = executionFor(f.execution, row.role);
+        if (execution.mode === 'agent' && !/^apool-[A-Za-z0-9]+$/.test(execution.agentPoolId ?? '')) {
+          throw new BlueGreenError({ fleet, unit: row.unit, field: `execution.${roleField(row.role)}`, value: `HcpExecution.agent(${show(execution.agentPoolId)})`, rule: 'an agent pool is given by its id, "apool-" and letters or digits', fix: "HcpExecution.agent('apool-Xy12AbCdEfGh3456')" });
+        }
         // A retained validation workspace has no stack left: its providers are its unit's cloud plus kubernetes.
         const source = TerraformStack.isStack(stack) ? stack : app.node.tryFindChild(row.unitStack!) as TerraformStack;
         const providers = new Set(source.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider).map((p) => p.terraformResourceType));
         if (row.retained) providers.add('kubernetes');
         const reachesCluster = row.role === StackRole.VALIDATE || [...providers].some((p) => CLUSTER_PROVIDERS.has(p));
         if (reachesCluster && execution.mode === 'remote') {
-          const field = row.role === StackRole.VALIDATE ? 'validation' : row.role;
+          const field = roleField(row.role);
           throw new BlueGreenError({
             fleet, unit: row.unit, field: `execution.${field}`, value: 'HcpExecution.hosted()',
             rule: `stack ${row.name} reaches a cluster (${row.role === StackRole.VALIDATE ? 'validation checks' : [...providers].filter((p) => CLUSTER_PROVIDERS.has(p)).join(', ') + ' provider'}): hosted runners have neither the team's network nor the cluster tools`,
@@ -227,6 +237,11 @@ function workspaceRows(fleet: RolloutFleet): WorkspaceRow[] {
     if (!rows.some((r) => r.name === name)) rows.push({ name, role: StackRole.VALIDATE, unit, retired: true, retained: true, unitStack: unitRow.name });
   }
   return rows;
+}
+
+/** The HcpExecutionPolicy field of a stack role. */
+function roleField(role: StackRole): string {
+  return role === StackRole.VALIDATE ? 'validation' : role;
 }
 
 function missingIdentity(fleet: string, stack: string, cloud: string, fix: string): BlueGreenError {

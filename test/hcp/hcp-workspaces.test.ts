@@ -226,6 +226,8 @@ describe('refusals', () => {
     const e = refusal(() => build(units, undefined, { shop: { execution: { default: HcpExecution.hosted() } } }));
     expect(e.message).toMatch(/^fleet "shop", unit "blue-1-33-\w+": execution\.validation = HcpExecution\.hosted\(\) is refused: stack shop-validate-blue-1-33-\w+ reaches a cluster \(validation checks\)/);
     expect(e.fix).toContain("HcpExecution.agent('apool-");
+    const pool = refusal(() => build(units, undefined, { shop: { execution: { validation: HcpExecution.agent('my-pool') } } }));
+    expect(pool.message).toMatch(/execution\.validation = HcpExecution\.agent\("my-pool"\) is refused: an agent pool is given by its id/);
   });
 
   test("a node-pool fleet's traffic stack sent to hosted runners (it cordons through the kubernetes provider)", () => {
