@@ -41,11 +41,6 @@ export class HcpExecution {
   public get runsRemotely(): boolean {
     return this.mode !== 'local';
   }
-
-  /** "local", "agent apool-…" or "remote (hosted runners)". */
-  public describe(): string {
-    return this.mode === 'agent' ? `agent ${this.agentPoolId}` : this.mode === 'remote' ? 'remote (hosted runners)' : 'local';
-  }
 }
 
 /**

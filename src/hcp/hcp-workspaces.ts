@@ -10,7 +10,7 @@ import { UnitLifecycle } from '../core/rollout-model';
 import { HcpTerraformBackendFactory } from '../rollout/backends';
 import { RolloutFleet } from '../rollout/rollout-fleet';
 import { awsCredentialVariables, azureCredentialVariables, EnvVariable, HcpAwsDynamicCredentials, HcpAzureDynamicCredentials, HcpWorkspaceVariable, refusedVariable } from './hcp-credentials';
-import { executionFor, HcpExecutionPolicy } from './hcp-execution';
+import { executionFor, HcpExecution, HcpExecutionPolicy } from './hcp-execution';
 
 /** The workspaces of one fleet: where its stacks run and with which identity. */
 export interface HcpFleetWorkspaces {
@@ -80,9 +80,11 @@ const WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
  * which is what this construct exists to prevent.
  *
  * A workspace is kept as long as its stack is in the fleet's plan: a retired unit's (empty) stack
- * keeps its workspace. When a later step forgets the unit, its workspace leaves the configuration
- * and is deleted with HCP's safe delete (`force_delete = false`), which refuses while the
- * workspace still manages resources, so a workspace whose stack was never applied empty survives.
+ * keeps its workspace, and so does its validation stack, which the layout already dropped. When a
+ * later step forgets the unit, its workspace leaves the configuration and is deleted with HCP's
+ * safe delete (`force_delete = false`), which refuses while the workspace still manages resources,
+ * so a workspace whose stack was never applied empty survives; the validation workspace goes only
+ * after that delete succeeded.
  */
 export class HcpWorkspaces extends Construct {
   /** Every workspace, in fleet and plan order. */
@@ -120,37 +122,11 @@ export class HcpWorkspaces extends Construct {
           throw new BlueGreenError({ fleet, unit: row.unit, field: 'workspace name', value: show(workspace), rule: `an HCP Terraform workspace name is 1-90 letters, digits, "-" and "_" (this one has ${workspace.length} characters)`, fix: 'a shorter workspacePrefix or fleet name' });
         }
         if (TerraformStack.isStack(stack)) checkBackend(fleet, row.unit, stack, workspace);
-
-        const execution = executionFor(f.execution, row.role);
-        if (execution.mode === 'agent' && !/^apool-[A-Za-z0-9]+$/.test(execution.agentPoolId ?? '')) {
-          throw new BlueGreenError({ fleet, unit: row.unit, field: `execution.${roleField(row.role)}`, value: `HcpExecution.agent(${show(execution.agentPoolId)})`, rule: 'an agent pool is given by its id, "apool-" and letters or digits', fix: "HcpExecution.agent('apool-Xy12AbCdEfGh3456')" });
-        }
         // A retained validation workspace has no stack left: its providers are its unit's cloud plus kubernetes.
-        const source = TerraformStack.isStack(stack) ? stack : app.node.tryFindChild(row.unitStack!) as TerraformStack;
-        const providers = new Set(source.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider).map((p) => p.terraformResourceType));
+        const providers = providersOf(TerraformStack.isStack(stack) ? stack : app.node.findChild(row.unitStack!) as TerraformStack);
         if (row.retained) providers.add('kubernetes');
-        const reachesCluster = row.role === StackRole.VALIDATE || [...providers].some((p) => CLUSTER_PROVIDERS.has(p));
-        if (reachesCluster && execution.mode === 'remote') {
-          const field = roleField(row.role);
-          throw new BlueGreenError({
-            fleet, unit: row.unit, field: `execution.${field}`, value: 'HcpExecution.hosted()',
-            rule: `stack ${row.name} reaches a cluster (${row.role === StackRole.VALIDATE ? 'validation checks' : [...providers].filter((p) => CLUSTER_PROVIDERS.has(p)).join(', ') + ' provider'}): hosted runners have neither the team's network nor the cluster tools`,
-            fix: `execution: { ${field}: HcpExecution.agent('apool-…') } or HcpExecution.local()`,
-          });
-        }
-
-        const env: EnvVariable[] = [];
-        if (execution.runsRemotely) {
-          if (providers.has('azurerm')) {
-            if (!f.azure) throw missingIdentity(fleet, row.name, 'azure', "azure: { runClientId: '<client id of the app registration>' }");
-            env.push(...azureCredentialVariables(fleet, f.azure));
-          }
-          if (providers.has('aws')) {
-            if (!f.aws) throw missingIdentity(fleet, row.name, 'aws', "aws: { runRoleArn: 'arn:aws:iam::123456789012:role/hcp-terraform-deployer' }");
-            env.push(...awsCredentialVariables(fleet, f.aws));
-          }
-          env.push(...extra);
-        }
+        const execution = checkedExecution(fleet, row, executionFor(f.execution, row.role), providers);
+        const env = execution.runsRemotely ? [...credentialVariables(f, fleet, row.name, providers), ...extra] : [];
 
         const validation = row.role === StackRole.VALIDATE;
         const scope = new Construct(this, row.name);
@@ -175,8 +151,8 @@ export class HcpWorkspaces extends Construct {
           dependsOn: row.role === StackRole.UNIT && validationWorkspaces.has(row.unit!) ? [validationWorkspaces.get(row.unit!)!] : undefined,
         });
         if (validation) validationWorkspaces.set(row.unit!, ws);
-        // tfe_workspace_settings holds execution mode and agent pool since provider 0.52
-        // (https://github.com/hashicorp/terraform-provider-tfe/pull/1159), and remote state sharing.
+        // Execution mode and agent pool live on tfe_workspace_settings: the provider deprecated them on
+        // tfe_workspace (https://github.com/hashicorp/terraform-provider-tfe/pull/1159).
         new WorkspaceSettings(scope, 'settings', {
           workspaceId: ws.id,
           executionMode: execution.mode,
@@ -200,11 +176,6 @@ export class HcpWorkspaces extends Construct {
 
     // Catches tfe_variable resources added next to this construct by hand as well.
     this.node.addValidation({ validate: () => secretVariables(home) });
-  }
-
-  /** The execution of a stack, e.g. for a report. */
-  public executionOf(stackName: string): string | undefined {
-    return this.workspaces.find((w) => w.stack === stackName)?.executionMode;
   }
 }
 
@@ -237,6 +208,42 @@ function workspaceRows(fleet: RolloutFleet): WorkspaceRow[] {
     if (!rows.some((r) => r.name === name)) rows.push({ name, role: StackRole.VALIDATE, unit, retired: true, retained: true, unitStack: unitRow.name });
   }
   return rows;
+}
+
+/** Provider types a stack declares. */
+function providersOf(stack: TerraformStack): Set<string> {
+  return new Set(stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider).map((p) => p.terraformResourceType));
+}
+
+/** The policy's execution for a row, refused when it names no pool id or sends a cluster-reaching stack to hosted runners. */
+function checkedExecution(fleet: string, row: WorkspaceRow, execution: HcpExecution, providers: Set<string>): HcpExecution {
+  const field = `execution.${roleField(row.role)}`;
+  if (execution.mode === 'agent' && !/^apool-[A-Za-z0-9]+$/.test(execution.agentPoolId ?? '')) {
+    throw new BlueGreenError({ fleet, unit: row.unit, field, value: `HcpExecution.agent(${show(execution.agentPoolId)})`, rule: 'an agent pool is given by its id, "apool-" and letters or digits', fix: "HcpExecution.agent('apool-Xy12AbCdEfGh3456')" });
+  }
+  const clusterProviders = [...providers].filter((p) => CLUSTER_PROVIDERS.has(p));
+  if ((row.role === StackRole.VALIDATE || clusterProviders.length > 0) && execution.mode === 'remote') {
+    throw new BlueGreenError({
+      fleet, unit: row.unit, field, value: 'HcpExecution.hosted()',
+      rule: `stack ${row.name} reaches a cluster (${row.role === StackRole.VALIDATE ? 'validation checks' : `${clusterProviders.join(', ')} provider`}): hosted runners have neither the team's network nor the cluster tools`,
+      fix: `execution: { ${roleField(row.role)}: HcpExecution.agent('apool-…') } or HcpExecution.local()`,
+    });
+  }
+  return execution;
+}
+
+/** Dynamic-credential variables for the clouds whose providers a remotely run stack declares. */
+function credentialVariables(f: HcpFleetWorkspaces, fleet: string, stack: string, providers: Set<string>): EnvVariable[] {
+  const env: EnvVariable[] = [];
+  if (providers.has('azurerm')) {
+    if (!f.azure) throw missingIdentity(fleet, stack, 'azure', "azure: { runClientId: '<client id of the app registration>' }");
+    env.push(...azureCredentialVariables(fleet, f.azure));
+  }
+  if (providers.has('aws')) {
+    if (!f.aws) throw missingIdentity(fleet, stack, 'aws', "aws: { runRoleArn: 'arn:aws:iam::123456789012:role/hcp-terraform-deployer' }");
+    env.push(...awsCredentialVariables(fleet, f.aws));
+  }
+  return env;
 }
 
 /** The HcpExecutionPolicy field of a stack role. */
