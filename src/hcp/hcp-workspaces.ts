@@ -174,8 +174,15 @@ export class HcpWorkspaces extends Construct {
       }
     }
 
-    // Catches tfe_variable resources added next to this construct by hand as well.
-    this.node.addValidation({ validate: () => secretVariables(home) });
+    // Catches tfe_variable resources added next to this construct by hand as well. Thrown, not
+    // returned, so synthesizeRollout prints the one-line refusal instead of cdktf's stack trace.
+    this.node.addValidation({
+      validate: () => {
+        const refused = secretVariable(home);
+        if (refused) throw refused;
+        return [];
+      },
+    });
   }
 }
 
@@ -273,16 +280,15 @@ function checkBackend(fleet: string, unit: string | undefined, stack: TerraformS
   }
 }
 
-/** Validation messages for every tfe_variable of the stack that would hold a secret. */
-function secretVariables(stack: TerraformStack): string[] {
-  const out: string[] = [];
+/** The refusal of the first tfe_variable of the stack that would hold a secret, if any. */
+function secretVariable(stack: TerraformStack): BlueGreenError | undefined {
   for (const c of stack.node.findAll()) {
     if (!(c instanceof Variable)) continue;
     const key = c.keyInput ?? '';
     const sensitive = c.sensitiveInput === true;
     // TFC_* names are allowed here: the library writes them (ids only, never secrets).
     const refused = refusedVariable(key, sensitive, true);
-    if (refused) out.push(BlueGreenError.format({ fleet: '(workspaces)', field: `tfe_variable ${c.node.path}`, value: show(key), ...refused }));
+    if (refused) return new BlueGreenError({ fleet: '(workspaces)', field: `tfe_variable ${c.node.path}`, value: show(key), ...refused });
   }
-  return out;
+  return undefined;
 }

@@ -245,7 +245,8 @@ describe('refusals', () => {
     const { home, ws } = build(undefined, pools);
     new Variable(home, 'by-hand', { workspaceId: 'ws-123', category: 'env', key: 'DB_PASSWORD', value: 'x', sensitive: true });
     expect(ws.workspaces.length).toBeGreaterThan(0);
-    expect(() => Testing.synth(home, true)).toThrow(/tfe_variable hcp-workspaces\/by-hand = "DB_PASSWORD" is refused: a workspace variable never holds a secret/);
+    const byHand = refusal(() => Testing.synth(home, true));
+    expect(byHand.message).toMatch(/^fleet "\(workspaces\)": tfe_variable hcp-workspaces\/by-hand = "DB_PASSWORD" is refused: a workspace variable never holds a secret/);
   });
 
   test('a remote workspace without a workload identity for its cloud', () => {
