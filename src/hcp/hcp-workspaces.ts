@@ -65,8 +65,8 @@ export interface HcpStackWorkspace {
 // Providers that talk to a cluster's API or to a unit's origin: such a stack needs the team's network.
 const CLUSTER_PROVIDERS = new Set(['kubernetes', 'helm', 'http']);
 const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
-// HCP Terraform workspace names: letters, digits, "-" and "_", at most 90 characters.
-// https://developer.hashicorp.com/terraform/cloud-docs/workspaces/create
+// HCP Terraform workspace names: letters, digits, "-" and "_"; HCP recommends 90 characters or
+// fewer, and the library holds every name to that. https://developer.hashicorp.com/terraform/cloud-docs/workspaces/create
 const WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
 
 /**
@@ -119,7 +119,7 @@ export class HcpWorkspaces extends Construct {
         if (!row.retained && !TerraformStack.isStack(stack)) throw new Error(`stack ${row.name} of fleet ${fleet} is not in this app`);
         const workspace = props.backend.workspaceName(row.name);
         if (!WORKSPACE_NAME.test(workspace)) {
-          throw new BlueGreenError({ fleet, unit: row.unit, field: 'workspace name', value: show(workspace), rule: `an HCP Terraform workspace name is 1-90 letters, digits, "-" and "_" (this one has ${workspace.length} characters)`, fix: 'a shorter workspacePrefix or fleet name' });
+          throw new BlueGreenError({ fleet, unit: row.unit, field: 'workspace name', value: show(workspace), rule: `an HCP Terraform workspace name is letters, digits, "-" and "_", at most the 90 characters HCP recommends (this one has ${workspace.length})`, fix: 'a shorter workspacePrefix or fleet name' });
         }
         if (TerraformStack.isStack(stack)) checkBackend(fleet, row.unit, stack, workspace);
         // A retained validation workspace has no stack left: its providers are its unit's cloud plus kubernetes.
@@ -136,6 +136,8 @@ export class HcpWorkspaces extends Construct {
           projectId: props.projectId,
           terraformVersion: version,
           description: `cdktf-bluegreen: ${row.role} stack of fleet ${fleet}${row.unit ? `, unit ${row.unit}` : ''}`,
+          // Key-value tags: letters, digits, ":", "-" and "_", 1-255 characters each, as every stack
+          // and unit name is. https://developer.hashicorp.com/terraform/cloud-docs/workspaces/tags
           tags: { 'bluegreen-fleet': fleet, 'bluegreen-role': row.role, ...(row.unit ? { 'bluegreen-unit': row.unit } : {}) },
           // Safe delete (HCP refuses to delete a workspace that still manages resources), except for a
           // validation workspace: its state only names check objects inside the unit's cluster, which

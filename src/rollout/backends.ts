@@ -36,8 +36,8 @@ export interface HcpTerraformBackendFactoryProps {
   readonly hostname?: string;
 }
 
-// HCP Terraform workspace names: letters, digits, "-" and "_", at most 90 characters.
-// https://developer.hashicorp.com/terraform/cloud-docs/workspaces/create
+// HCP Terraform workspace names: letters, digits, "-" and "_"; HCP recommends 90 characters or
+// fewer, and the library holds every name to that. https://developer.hashicorp.com/terraform/cloud-docs/workspaces/create
 const WORKSPACE = /^[A-Za-z0-9_-]{1,90}$/;
 
 /**
@@ -74,7 +74,7 @@ export class HcpTerraformBackendFactory implements IBackendFactory {
   public bind(stack: TerraformStack, stackName: string): void {
     const name = this.workspaceName(stackName);
     if (!WORKSPACE.test(name)) {
-      throw new BlueGreenError({ fleet: '(backend)', field: 'HcpTerraformBackendFactory.workspacePrefix', value: show(this.props.workspacePrefix ?? ''), rule: `HCP Terraform workspace names are 1-90 letters, digits, "-" and "_" ("${name}", ${name.length} characters, is not)`, fix: `use a shorter prefix so "${name}" fits in 90 characters` });
+      throw new BlueGreenError({ fleet: '(backend)', field: 'HcpTerraformBackendFactory.workspacePrefix', value: show(this.props.workspacePrefix ?? ''), rule: `HCP Terraform workspace names are letters, digits, "-" and "_", at most the 90 characters HCP recommends ("${name}", ${name.length} characters, is not)`, fix: `use a shorter prefix so "${name}" fits in 90 characters` });
     }
     new RemoteBackend(stack, {
       hostname: this.hostname,

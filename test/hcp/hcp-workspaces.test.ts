@@ -255,10 +255,10 @@ describe('refusals', () => {
     expect(refusal(() => build(units, undefined, { shop: { azure: { runClientId: 'my-app' } } })).field).toBe('azure.runClientId');
   });
 
-  test("a workspace name over HCP's limits (90 letters, digits, - and _)", () => {
+  test("a workspace name over HCP's limits (letters, digits, - and _; 90 characters)", () => {
     const long = new HcpTerraformBackendFactory({ organization: 'acme', workspacePrefix: 'platform-team-europe-west-production-bluegreen-fleets-' });
     const e = refusal(() => new AksFleet(testApp(), 'shop-prod-weu', { subscriptionId: SUBSCRIPTION, spec: aksSpec(), units, backend: long }));
-    expect(e.message).toMatch(/HCP Terraform workspace names are 1-90 letters, digits, "-" and "_" \("platform-team-europe-west-production-bluegreen-fleets-shop-prod-weu-validate-blue-1-33-\w+", 9\d characters, is not\)/);
+    expect(e.message).toMatch(/HCP Terraform workspace names are letters, digits, "-" and "_", at most the 90 characters HCP recommends \("platform-team-europe-west-production-bluegreen-fleets-shop-prod-weu-validate-blue-1-33-\w+", 9\d characters, is not\)/);
   });
 
   test('a floating Terraform version, and a fleet whose stacks use another backend', () => {
