@@ -4,21 +4,24 @@ import { BlueGreenError, show } from '../core/errors';
  * Azure workload identity for runs in HCP Terraform or on its agents ("dynamic provider
  * credentials"): the run exchanges its signed identity token for an Entra ID token of this
  * application, so no client secret exists anywhere.
- * https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/azure-configuration
+ * https://developer.hashicorp.com/terraform/cloud-docs/dynamic-provider-credentials/azure-configuration#configure-hcp-terraform
  */
 export interface HcpAzureDynamicCredentials {
   /** Client id of the app registration / managed identity that plans and applies (`TFC_AZURE_RUN_CLIENT_ID`). */
   readonly runClientId: string;
   /** A read-only identity for plans, e.g. a PR's speculative plan (`TFC_AZURE_PLAN_CLIENT_ID`). @default - runClientId */
   readonly planClientId?: string;
-  /** Entra ID tenant (`ARM_TENANT_ID`). @default - the provider's own configuration */
-  readonly tenantId?: string;
+  /**
+   * Entra ID tenant (`ARM_TENANT_ID`). Required: the library's azurerm provider sets the
+   * subscription but not the tenant, and HCP's page asks for both.
+   */
+  readonly tenantId: string;
 }
 
 /**
  * AWS workload identity for runs in HCP Terraform or on its agents: the run assumes this role with
  * its signed identity token (`AssumeRoleWithWebIdentity`), so no access key exists anywhere.
- * https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/aws-configuration
+ * https://developer.hashicorp.com/terraform/cloud-docs/dynamic-provider-credentials/aws-configuration#configure-hcp-terraform
  */
 export interface HcpAwsDynamicCredentials {
   /** Role that plans and applies (`TFC_AWS_RUN_ROLE_ARN`). */
@@ -53,14 +56,14 @@ export function azureCredentialVariables(fleet: string, c: HcpAzureDynamicCreden
   };
   guid('runClientId', c.runClientId);
   if (c.planClientId !== undefined) guid('planClientId', c.planClientId);
-  if (c.tenantId !== undefined) guid('tenantId', c.tenantId);
+  guid('tenantId', c.tenantId);
   const vars: EnvVariable[] = [
     { key: 'TFC_AZURE_PROVIDER_AUTH', value: 'true' },
     { key: 'TFC_AZURE_RUN_CLIENT_ID', value: c.runClientId },
   ];
   // The plan-phase id overrides the run id for plans only; applies keep the run id.
   if (c.planClientId) vars.push({ key: 'TFC_AZURE_PLAN_CLIENT_ID', value: c.planClientId });
-  if (c.tenantId) vars.push({ key: 'ARM_TENANT_ID', value: c.tenantId });
+  vars.push({ key: 'ARM_TENANT_ID', value: c.tenantId });
   return vars;
 }
 
@@ -95,6 +98,8 @@ const STATIC_CREDENTIALS = new Set([
   'TFE_TOKEN', 'ATLAS_TOKEN',
 ]);
 const SECRET_LIKE = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|ACCESS_KEY|CLIENT_KEY|CREDENTIAL)/i;
+// HCP's Azure page: with dynamic credentials, set none of these (they would override the exchange).
+const AZURE_CONFLICTS = new Set(['ARM_CLIENT_ID', 'ARM_USE_OIDC']);
 
 /**
  * Why a workspace variable is refused, or undefined when it may be written. Static credentials
@@ -108,6 +113,9 @@ export function refusedVariable(key: string, sensitive: boolean, library = false
   }
   if (STATIC_CREDENTIALS.has(upper) || upper.startsWith('TF_TOKEN_') || SECRET_LIKE.test(upper)) {
     return { rule: 'static credentials are never workspace variables: runs get short-lived credentials through workload identity', fix: 'drop the variable and pass azure: { runClientId } or aws: { runRoleArn }' };
+  }
+  if (AZURE_CONFLICTS.has(upper)) {
+    return { rule: `${upper} interferes with dynamic provider credentials, which supply the client id themselves`, fix: 'drop the variable; azure: { runClientId } sets TFC_AZURE_RUN_CLIENT_ID' };
   }
   if (upper.startsWith('TFC_') && !library) {
     return { rule: 'TFC_* variables are written by the library from the azure / aws options', fix: 'set azure: { runClientId } or aws: { runRoleArn } instead' };

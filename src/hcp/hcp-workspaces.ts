@@ -123,9 +123,11 @@ export class HcpWorkspaces extends Construct {
         }
         if (TerraformStack.isStack(stack)) checkBackend(fleet, row.unit, stack, workspace);
         // A retained validation workspace has no stack left: its providers are its unit's cloud plus kubernetes.
-        const providers = providersOf(TerraformStack.isStack(stack) ? stack : app.node.findChild(row.unitStack!) as TerraformStack);
+        const source = TerraformStack.isStack(stack) ? stack : app.node.findChild(row.unitStack!) as TerraformStack;
+        const providers = providersOf(source);
         if (row.retained) providers.add('kubernetes');
         const execution = checkedExecution(fleet, row, executionFor(f.execution, row.role), providers);
+        if (execution.runsRemotely) checkNoAliasedCloudProvider(fleet, row, source);
         const env = execution.runsRemotely ? [...credentialVariables(f, fleet, row.name, providers), ...extra] : [];
 
         const validation = row.role === StackRole.VALIDATE;
@@ -239,6 +241,21 @@ function checkedExecution(fleet: string, row: WorkspaceRow, execution: HcpExecut
     });
   }
   return execution;
+}
+
+/**
+ * HCP gives an aliased provider dynamic credentials only through a `tfc_<cloud>_dynamic_credentials`
+ * Terraform variable mapped into that provider block, which the library does not write; refused
+ * rather than left to fail at plan time. (Azure and AWS pages, "Specifying Multiple Configurations".)
+ */
+function checkNoAliasedCloudProvider(fleet: string, row: WorkspaceRow, stack: TerraformStack): void {
+  const aliased = stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider && ['aws', 'azurerm'].includes(c.terraformResourceType) && !!c.alias);
+  if (aliased.length === 0) return;
+  throw new BlueGreenError({
+    fleet, unit: row.unit, field: `execution.${roleField(row.role)}`, value: 'a remote or agent execution',
+    rule: `stack ${row.name} has an aliased ${aliased[0].terraformResourceType} provider (alias ${show(aliased[0].alias)}), and dynamic credentials reach an alias only through a tfc_${aliased[0].terraformResourceType === 'aws' ? 'aws' : 'azure'}_dynamic_credentials mapping the library does not write`,
+    fix: `execution: { ${roleField(row.role)}: HcpExecution.local() }`,
+  });
 }
 
 /** Dynamic-credential variables for the clouds whose providers a remotely run stack declares. */

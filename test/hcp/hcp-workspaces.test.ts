@@ -1,9 +1,10 @@
 import { App, TerraformBackend, TerraformStack, Testing } from 'cdktf';
 import { Variable } from '@cdktf/provider-tfe/lib/variable';
-import { AksFleet, HcpExecution, HcpFleetWorkspaces, HcpTerraformBackendFactory, HcpWorkspaces, RolloutFleet, UnitDeclaration, UnitLifecycle } from '../../src';
+import { AksFleet, GlobalAcceleratorRouter, HcpExecution, HcpFleetWorkspaces, HcpTerraformBackendFactory, HcpWorkspaces, RolloutFleet, UnitDeclaration, UnitLifecycle } from '../../src';
 import { BlueGreenError } from '../../src/core/errors';
 import { aksSpec, SUBSCRIPTION } from '../support/fixtures';
 import { candidate, eksPoolFleet, retired, serving, standby } from '../support/node-pool-fixtures';
+import { eksFleet } from '../aws/eks-fixtures';
 import { testApp } from '../support/synth';
 
 const { CANDIDATE, SERVING, STANDBY, RETIRED } = UnitLifecycle;
@@ -241,6 +242,7 @@ describe('refusals', () => {
     expect(e.message).not.toContain('not-a-real-secret');
     expect(refusal(() => build(undefined, pools, { pools: { variables: [{ key: 'AWS_SECRET_ACCESS_KEY', value: 'x' }] } })).fleet).toBe('pools');
     expect(refusal(() => build(undefined, pools, { pools: { variables: [{ key: 'TFC_AWS_RUN_ROLE_ARN', value: AWS_ROLE }] } })).rule).toContain('written by the library');
+    expect(refusal(() => build(undefined, pools, { pools: { variables: [{ key: 'ARM_CLIENT_ID', value: AZURE_CLIENT }] } })).rule).toContain('interferes with dynamic provider credentials');
     // a tfe_variable added by hand next to the construct is caught when the stack is synthesized
     const { home, ws } = build(undefined, pools);
     new Variable(home, 'by-hand', { workspaceId: 'ws-123', category: 'env', key: 'DB_PASSWORD', value: 'x', sensitive: true });
@@ -249,10 +251,19 @@ describe('refusals', () => {
     expect(byHand.message).toMatch(/^fleet "\(workspaces\)": tfe_variable hcp-workspaces\/by-hand = "DB_PASSWORD" is refused: a workspace variable never holds a secret/);
   });
 
+  test('a remote traffic stack with an aliased aws provider (Global Accelerator), which dynamic credentials would not reach', () => {
+    const app = testApp();
+    const fleet = eksFleet(app, 'edge', AKS_STEPS[0], { backend, router: new GlobalAcceleratorRouter() });
+    const home = new TerraformStack(app, 'hcp-workspaces');
+    const e = refusal(() => new HcpWorkspaces(home, 'w', { backend, terraformVersion: '1.11.4', fleets: [{ fleet, execution: { traffic: HcpExecution.hosted() }, aws: { runRoleArn: AWS_ROLE } }] }));
+    expect(e.message).toContain('fleet "edge": execution.traffic = a remote or agent execution is refused: stack edge-traffic has an aliased aws provider (alias "global_accelerator")');
+    expect(e.fix).toBe('execution: { traffic: HcpExecution.local() }');
+  });
+
   test('a remote workspace without a workload identity for its cloud', () => {
     const e = refusal(() => build(units, undefined, { shop: { azure: undefined } }));
     expect(e.message).toMatch(/^fleet "shop": azure = \(not set\) is refused: stack shop-(shared|unit-\S+|validate-\S+|traffic) runs remotely or on an agent and needs azure credentials/);
-    expect(refusal(() => build(units, undefined, { shop: { azure: { runClientId: 'my-app' } } })).field).toBe('azure.runClientId');
+    expect(refusal(() => build(units, undefined, { shop: { azure: { runClientId: 'my-app', tenantId: AZURE_CLIENT } } })).field).toBe('azure.runClientId');
   });
 
   test("a workspace name over HCP's limits (letters, digits, - and _; 90 characters)", () => {
