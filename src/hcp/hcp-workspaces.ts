@@ -76,8 +76,8 @@ const WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
  * execution per stack role, and dynamic provider credentials where runs leave the CI job.
  *
  * Put it in its own stack and deploy that stack first (see docs/hcp-terraform.md): the `remote`
- * backend creates a missing workspace on `terraform init` with HCP's defaults (hosted execution),
- * which is what this construct exists to prevent.
+ * backend creates a missing workspace on `terraform init` with the organization's defaults
+ * (hosted execution unless changed), which is what this construct exists to prevent.
  *
  * A workspace is kept as long as its stack is in the fleet's plan: a retired unit's (empty) stack
  * keeps its workspace, and so does its validation stack, which the layout already dropped. When a

@@ -45,9 +45,10 @@ const WORKSPACE = /^[A-Za-z0-9_-]{1,90}$/;
  * (the `cloud` block would make synth call `terraform version`). Set the token through
  * `TF_TOKEN_app_terraform_io` or `terraform login`, never in code.
  *
- * The `remote` backend creates a workspace that does not exist yet on `terraform init`, with HCP's
- * defaults (hosted execution): declare the workspaces with `HcpWorkspaces` and deploy them first
- * (docs/hcp-terraform.md). https://developer.hashicorp.com/terraform/language/backend/remote
+ * The `remote` backend creates a workspace that does not exist yet on `terraform init`, with the
+ * organization's defaults (hosted execution unless changed): declare the workspaces with
+ * `HcpWorkspaces` and deploy them first (docs/hcp-terraform.md).
+ * https://developer.hashicorp.com/terraform/language/backend/remote
  */
 export class HcpTerraformBackendFactory implements IBackendFactory {
   constructor(private readonly props: HcpTerraformBackendFactoryProps) {
