@@ -1,7 +1,6 @@
 // EKS cases of the synth benchmark: the library (EksFleet) against the floor (a plain cdktf
 // program that creates the same provider resources directly, one TerraformStack per unit).
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
-import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
@@ -147,8 +146,10 @@ function floorUnit(stack: TerraformStack, fleet: string, unit: string): void {
 
 function floorValidation(stack: TerraformStack, fleet: string, unit: string, checking: boolean, step: string): void {
   const cluster = new DataAwsEksCluster(stack, 'cluster', { name: `${fleet}-${unit}` });
-  const auth = new DataAwsEksClusterAuth(stack, 'cluster-auth', { name: `${fleet}-${unit}` });
-  const provider = new KubernetesProvider(stack, 'kubernetes', { host: cluster.endpoint, clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data), token: auth.token });
+  const provider = new KubernetesProvider(stack, 'kubernetes', {
+    host: cluster.endpoint, clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data),
+    exec: [{ apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', `${fleet}-${unit}`, '--output', 'json'] }],
+  });
   if (!checking) return;
   const ns = new NamespaceV1(stack, 'checks-namespace', { provider, metadata: { name: 'bluegreen-checks', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
   new DataKubernetesNodes(stack, `nodes-${step}`, {
@@ -180,6 +181,7 @@ export function buildEksFloorApp(app: App, units: number): void {
       const unit = `${u.slot}-1-34-bench${u.slot.length}`;
       const unitStack = floorStack(app, `${f.name}-unit-${unit}`);
       unitStack.addDependency(shared);
+      traffic.addDependency(unitStack);
       floorUnit(unitStack, f.name, unit);
       const validate = floorStack(app, `${f.name}-validate-${unit}`);
       validate.addDependency(unitStack);

@@ -17,7 +17,7 @@ describe('AKS fleet stack topology', () => {
     expect(Object.keys(deps).sort()).toEqual([
       'shop-shared', 'shop-traffic', `shop-unit-${blue}`, `shop-unit-${green}`, `shop-validate-${blue}`, `shop-validate-${green}`,
     ].sort());
-    expect(deps['shop-traffic'].sort()).toEqual(['shop-shared', `shop-validate-${blue}`, `shop-validate-${green}`].sort());
+    expect(deps['shop-traffic'].sort()).toEqual(['shop-shared', `shop-unit-${blue}`, `shop-unit-${green}`, `shop-validate-${blue}`, `shop-validate-${green}`].sort());
     expect(deps[`shop-validate-${green}`]).toEqual([`shop-unit-${green}`]);
     expect(deps[`shop-unit-${green}`]).toEqual(['shop-shared']);
     for (const [, , body] of resourcesOf(stacks[`shop-unit-${green}`])) expect(body.lifecycle.prevent_destroy).toBe(true);
@@ -69,7 +69,7 @@ describe('AKS unit, validation and traffic content', () => {
     const origins = Object.values<any>(stacks['shop-traffic'].resource.azurerm_cdn_frontdoor_origin);
     const host = `${ip.domain_name_label}.westeurope.cloudapp.azure.com`;
     expect(origins.find((o) => o.host_name === host)).toMatchObject({ enabled: true, weight: 200, priority: 1 });
-    expect(Object.values<any>(stacks['shop-traffic'].resource.azurerm_cdn_frontdoor_origin_group)[0].load_balancing.additional_latency_in_milliseconds).toBe(0);
+    expect(Object.values<any>(stacks['shop-traffic'].resource.azurerm_cdn_frontdoor_origin_group)[0].load_balancing.additional_latency_in_milliseconds).toBe(1000);
     expect(Object.values<any>(stacks['shop-traffic'].resource.azurerm_cdn_frontdoor_origin_group)[0].session_affinity_enabled).toBe(false);
   });
 

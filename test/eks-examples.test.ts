@@ -27,7 +27,7 @@ describe('EKS examples synthesize in-process', () => {
       'shop-prod-euw1-unit-blue-1-33-rl3p4d', 'shop-prod-euw1-unit-green-1-34-k5nz3o',
       'shop-prod-euw1-validate-blue-1-33-rl3p4d', 'shop-prod-euw1-validate-green-1-34-k5nz3o',
     ]);
-    expect(deps['shop-prod-euw1-traffic'].sort()).toEqual(['shop-prod-euw1-shared', 'shop-prod-euw1-validate-blue-1-33-rl3p4d', 'shop-prod-euw1-validate-green-1-34-k5nz3o']);
+    expect(deps['shop-prod-euw1-traffic'].sort()).toEqual(['shop-prod-euw1-shared', 'shop-prod-euw1-unit-blue-1-33-rl3p4d', 'shop-prod-euw1-unit-green-1-34-k5nz3o', 'shop-prod-euw1-validate-blue-1-33-rl3p4d', 'shop-prod-euw1-validate-green-1-34-k5nz3o']);
     expect(stacks['shop-prod-euw1-traffic'].terraform.backend.s3).toMatchObject({ encrypt: true, use_lockfile: true, key: 'shop-prod-euw1/shop-prod-euw1-traffic.tfstate' });
     const files = RolloutPlan.write(app);
     expect(fs.readFileSync(files.markdown, 'utf8')).toContain('EKS cluster units behind Route 53');

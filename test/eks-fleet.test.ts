@@ -34,7 +34,7 @@ describe('EKS fleet stack topology', () => {
       'unit-green': ['shared'],
       'validate-blue': ['unit-blue'],
       'validate-green': ['unit-green'],
-      'traffic': ['shared', 'validate-blue', 'validate-green'],
+      'traffic': ['shared', 'unit-blue', 'unit-green', 'validate-blue', 'validate-green'],
     });
     expect(eks.plan.cloud).toBe('EKS');
     expect(eks.plan.router).toBe('Route 53');
@@ -160,11 +160,11 @@ describe('EKS fleet stack topology', () => {
     const { stacks } = synthAll(app);
     const v = stacks[`shop-validate-${fleet.plan.units[1].name}`];
     expect(v.data.aws_eks_cluster.cluster.name).toBe(`shop-${fleet.plan.units[1].name}`);
-    expect(v.data.aws_eks_cluster_auth['cluster-auth'].name).toBe(`shop-${fleet.plan.units[1].name}`);
+    expect(v.data.aws_eks_cluster_auth).toBeUndefined();
     expect(v.provider.kubernetes[0]).toEqual({
       host: '${data.aws_eks_cluster.cluster.endpoint}',
       cluster_ca_certificate: '${base64decode(data.aws_eks_cluster.cluster.certificate_authority[0].data)}',
-      token: '${data.aws_eks_cluster_auth.cluster-auth.token}',
+      exec: [{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', `shop-${fleet.plan.units[1].name}`, '--region', 'eu-west-1', '--output', 'json'] }],
     });
     expect(v.data.http).toBeDefined();
     expect(JSON.stringify(v.data.http)).toContain(`http://${fleet.plan.units[1].name}.shop.example.com/healthz`);

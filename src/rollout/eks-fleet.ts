@@ -41,7 +41,7 @@ export interface EksFleetProps extends FleetOptions {
   readonly originDomain: EksOriginDomain;
   /** Settings of the units' origins. @default - HTTP origins on port 80, health check `/healthz` */
   readonly origin?: EksOriginOptions;
-  /** How validation stacks reach a unit. @default new EksAccess() (`aws_eks_cluster_auth`) */
+  /** How validation stacks reach a unit. @default new EksAccess() (`aws eks get-token`: no token in state) */
   readonly access?: IClusterAccess;
   /**
    * ARN of the IAM role (or user) that runs the validation stacks; every unit gives it an EKS

@@ -49,7 +49,7 @@ describe('EksAccess', () => {
     new EksAccess({ tokenSource: EksTokenSource.AWS_CLI }).bind(stack, { clusterName: 'shop-blue-1-34-abcdef', location: 'eu-west-1' });
     const json = stackJson(stack);
     expect(json.data.aws_eks_cluster_auth).toBeUndefined();
-    expect(json.provider.kubernetes[0].exec).toEqual([{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', 'shop-blue-1-34-abcdef', '--region', 'eu-west-1'] }]);
+    expect(json.provider.kubernetes[0].exec).toEqual([{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', 'shop-blue-1-34-abcdef', '--region', 'eu-west-1', '--output', 'json'] }]);
     expect(json.provider.kubernetes[0].token).toBeUndefined();
   });
 });

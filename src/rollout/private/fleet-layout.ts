@@ -75,8 +75,8 @@ export interface FleetLayout {
 
 /**
  * Lays out one fleet's stacks and dependencies (DESIGN.md, "Stack topology"):
- * unit → shared; validate-u → unit-u; traffic → shared and validate-u for every unit with weight > 0;
- * a retired unit's (empty) stack → traffic.
+ * unit → shared; validate-u → unit-u; traffic → shared, unit-u for every unit that is not retired
+ * and validate-u for every unit with weight > 0; a retired unit's (empty) stack → traffic.
  */
 export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks): FleetLayout {
   const planned = planUnits(fleet, hooks.units, (u) => hooks.specFingerprint(u), hooks.versionOptions);
@@ -181,9 +181,11 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     `set weights ${live.map((u) => `${u.slot}=${u.weight}`).join(', ')} at ${hooks.router.routerName}; then wait the ${drainSeconds} s drain timer if traffic left a unit`);
   depend(traffic, shared);
   for (const name of weighted) depend(traffic, validations[name]);
+  // Every router names or looks up every live unit (candidates too), and `cdktf deploy '*'` starts
+  // every stack whose dependencies are done at once: without this edge a lookup races the build.
+  for (const u of live) depend(traffic, unitStacks[u.name]);
   if (hooks.candidateValidationAfterTraffic) {
     for (const u of planned.filter((x) => x.lifecycle === UnitLifecycle.CANDIDATE)) {
-      depend(traffic, unitStacks[u.name]);
       if (validations[u.name]) depend(validations[u.name], traffic);
     }
   }

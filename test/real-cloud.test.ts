@@ -1,0 +1,76 @@
+import { AksFleet, AlbWeightedRouter, FrontDoorRouter, GlobalAcceleratorRouter, TrafficManagerRouter, UnitDeclaration, UnitLifecycle } from '../src';
+import { aksSpec, SUBSCRIPTION } from './support/fixtures';
+import { synthAll, testApp } from './support/synth';
+import { eksFleet } from './aws/eks-fixtures';
+
+// Issue 10 ("Real-cloud correctness"): one synth per router, each assertion names the item it pins.
+
+const step: UnitDeclaration[] = [
+  { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90 },
+  { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10 },
+  { slot: 'teal', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.CANDIDATE },
+  { slot: 'gray', kubernetesVersion: '1.32', lifecycle: UnitLifecycle.STANDBY },
+];
+
+function aksApp(router: FrontDoorRouter | TrafficManagerRouter) {
+  const app = testApp();
+  const fleet = new AksFleet(app, 'shop', { subscriptionId: SUBSCRIPTION, spec: aksSpec(), router, units: step, validationPrincipalObjectId: '22222222-2222-2222-2222-222222222222' });
+  return { fleet, ...synthAll(app) };
+}
+
+function eksApp(router?: AlbWeightedRouter | GlobalAcceleratorRouter) {
+  const app = testApp();
+  const fleet = eksFleet(app, 'shop', step, router ? { router } : {});
+  return { fleet, ...synthAll(app) };
+}
+
+const frontDoor = aksApp(new FrontDoorRouter());
+const trafficManager = aksApp(new TrafficManagerRouter());
+const route53 = eksApp();
+const alb = eksApp(new AlbWeightedRouter());
+const accelerator = eksApp(new GlobalAcceleratorRouter());
+const all = { 'Front Door': frontDoor, 'Traffic Manager': trafficManager, 'Route 53': route53, 'ALB': alb, 'Global Accelerator': accelerator };
+
+describe('item 1: Front Door weights decide the split', () => {
+  test('the origin group lets every origin within 1000 ms of the fastest share traffic by weight', () => {
+    const [group] = Object.values<any>(frontDoor.stacks['shop-traffic'].resource.azurerm_cdn_frontdoor_origin_group);
+    expect(group.load_balancing.additional_latency_in_milliseconds).toBe(1000);
+  });
+});
+
+describe('item 2: the traffic stack waits for every live unit, for every router', () => {
+  test.each(Object.keys(all))('%s: traffic depends on the unit stack of every unit that is not retired, candidates included', (router) => {
+    const { fleet, deps } = all[router as keyof typeof all];
+    for (const u of fleet.plan.units) expect({ router, dependsOn: deps['shop-traffic'] }).toEqual({ router, dependsOn: expect.arrayContaining([`shop-unit-${u.name}`]) });
+  });
+});
+
+describe('item 12: every entry point has prevent_destroy', () => {
+  const protectedTypes: Array<[string, typeof frontDoor, string, string[]]> = [
+    ['Front Door', frontDoor, 'shop-shared', ['azurerm_cdn_frontdoor_profile', 'azurerm_cdn_frontdoor_endpoint']],
+    ['Front Door', frontDoor, 'shop-traffic', ['azurerm_cdn_frontdoor_origin_group', 'azurerm_cdn_frontdoor_route']],
+    ['Traffic Manager', trafficManager, 'shop-shared', ['azurerm_traffic_manager_profile']],
+    ['ALB', alb, 'shop-shared', ['aws_lb', 'aws_lb_listener']],
+    ['ALB', alb, 'shop-traffic', ['aws_lb_listener_rule']],
+    ['Global Accelerator', accelerator, 'shop-shared', ['aws_globalaccelerator_accelerator']],
+    ['Global Accelerator', accelerator, 'shop-traffic', ['aws_globalaccelerator_listener', 'aws_globalaccelerator_endpoint_group']],
+  ];
+  test.each(protectedTypes.map(([r, a, s, t]) => [r, s, t, a] as const))('%s: %s protects %j', (_router, stack, types, app) => {
+    for (const type of types) {
+      const bodies = Object.entries<any>(app.stacks[stack].resource[type] ?? {});
+      expect(bodies.length).toBeGreaterThan(0);
+      for (const [name, body] of bodies) expect({ type, name, preventDestroy: body.lifecycle?.prevent_destroy }).toEqual({ type, name, preventDestroy: true });
+    }
+  });
+});
+
+describe('item 13: no EKS token in state', () => {
+  test('validation stacks authenticate with `aws eks get-token` (exec), never aws_eks_cluster_auth', () => {
+    const green = route53.fleet.plan.units[1].name;
+    const v = route53.stacks[`shop-validate-${green}`];
+    expect(v.data.aws_eks_cluster_auth).toBeUndefined();
+    const provider = v.provider.kubernetes[0];
+    expect(provider.token).toBeUndefined();
+    expect(provider.exec).toEqual([{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', `shop-${green}`, '--region', 'eu-west-1', '--output', 'json'] }]);
+  });
+});
