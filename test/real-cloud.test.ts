@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdktf';
 import { AksFleet, AlbWeightedRouter, FrontDoorRouter, GlobalAcceleratorRouter, TrafficManagerRouter, UnitDeclaration, UnitLifecycle } from '../src';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
 import { synthAll, testApp } from './support/synth';
@@ -72,5 +75,42 @@ describe('item 13: no EKS token in state', () => {
     const provider = v.provider.kubernetes[0];
     expect(provider.token).toBeUndefined();
     expect(provider.exec).toEqual([{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', `shop-${green}`, '--region', 'eu-west-1', '--output', 'json'] }]);
+  });
+});
+
+describe('item 16: state is kept where it is not lost', () => {
+  test('the default local backend writes a relative path that resolves, from the stack folder, to terraform.<stack>.tfstate in the working directory', () => {
+    for (const [name, json] of Object.entries<any>(frontDoor.stacks)) {
+      const p: string = json.terraform.backend.local.path;
+      expect({ name, absolute: path.isAbsolute(p) }).toEqual({ name, absolute: false });
+      const stackDir = path.join((frontDoor.fleet.node.root as App).outdir, 'stacks', name);
+      expect(path.resolve(stackDir, p)).toBe(path.resolve(process.cwd(), `terraform.${name}.tfstate`));
+    }
+  });
+
+  test('with CI set, a fleet on local state gets a synth warning (a runner loses its disk, and a retired unit would be orphaned)', () => {
+    const before = process.env.CI;
+    process.env.CI = 'true';
+    try {
+      const app = testApp();
+      new AksFleet(app, 'shop', { subscriptionId: SUBSCRIPTION, spec: aksSpec(), units: step.slice(0, 1).map((u) => ({ ...u, weight: 100 })) });
+      const warnings = app.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+      expect(warnings.filter((w) => /local state/.test(w))).toEqual([expect.stringMatching(/\[shop\] .*CI is set.*local state.*(HcpTerraformBackendFactory|S3BackendFactory|AzurermBackendFactory)/)]);
+    } finally {
+      if (before === undefined) delete process.env.CI; else process.env.CI = before;
+    }
+  });
+
+  test('.gitignore keeps state files (and their backups) out of git', () => {
+    const ignore = fs.readFileSync(path.join(__dirname, '..', '.gitignore'), 'utf8').split('\n').map((l) => l.trim());
+    expect(ignore).toContain('*.tfstate*');
+  });
+
+  test('the CI example installs what the checks authenticate with: kubelogin and the AWS CLI', () => {
+    const workflow = fs.readFileSync(path.join(__dirname, '..', 'examples', 'ci', 'rollout.yml'), 'utf8');
+    for (const job of ['pull-request:', 'deploy:']) {
+      const body = workflow.slice(workflow.indexOf(`  ${job}`)).split(/\n  [a-z-]+:\n/)[0];
+      expect({ job, kubelogin: /azure\/use-kubelogin@v1/.test(body), awsCli: /aws --version/.test(body) }).toEqual({ job, kubelogin: true, awsCli: true });
+    }
   });
 });
