@@ -114,3 +114,23 @@ describe('item 16: state is kept where it is not lost', () => {
     }
   });
 });
+
+describe('item 14: serving → retired is refused at synth when the fleet knows the previous step', () => {
+  const before: UnitDeclaration[] = [
+    { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 50 },
+    { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 50 },
+  ];
+  const after: UnitDeclaration[] = [
+    { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.RETIRED },
+    { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100 },
+  ];
+  test('AKS: a unit serving in previousUnits cannot be retired in this step', () => {
+    expect(() => new AksFleet(testApp(), 'shop', { subscriptionId: SUBSCRIPTION, spec: aksSpec(), units: after, previousUnits: before }))
+      .toThrow('fleet "shop", unit "blue": lifecycle = "retired" (previous step: serving 50) is refused: a serving unit stands by (weight 0, kept for rollback) for at least one step before it is retired, so traffic has left it and a rollback is possible. Fix: lifecycle: UnitLifecycle.STANDBY, weight: 0 in this step; UnitLifecycle.RETIRED in the next.');
+  });
+  test('EKS: the same refusal; a standby unit may be retired', () => {
+    expect(() => eksFleet(testApp(), 'shop', after, { previousUnits: before })).toThrow(/unit "blue": lifecycle = "retired" \(previous step: serving 50\) is refused: a serving unit stands by/);
+    const fleet = eksFleet(testApp(), 'shop', after, { previousUnits: [{ ...before[0], lifecycle: UnitLifecycle.STANDBY, weight: 0 }, { ...before[1], weight: 100 }] });
+    expect(fleet.plan.units.map((u) => u.lifecycle)).toEqual(['retired', 'serving']);
+  });
+});

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { fingerprint } from '../core/fingerprint';
 import { StackRole } from '../core/plan-report';
-import { PlannedUnit, UnitLifecycle } from '../core/rollout-model';
+import { PlannedUnit, UnitDeclaration, UnitLifecycle } from '../core/rollout-model';
 import { stepTags, TAG_MANAGED_BY } from '../core/tags';
 import { AksAccess } from '../azure/aks-access';
 import { AksClusterUnit, AksUnitNames } from '../azure/aks-cluster-unit';
@@ -43,6 +43,14 @@ export interface AksFleetProps extends FleetOptions {
    * through Azure RBAC. @default - none (grant it yourself, e.g. through an admin group)
    */
   readonly validationPrincipalObjectId?: string;
+  /**
+   * The units of the previous rollout step (e.g. what the main branch declares). With it, a unit
+   * that served there and is retired here is refused at synth: it stands by for a step first. The
+   * rollout state file cannot tell (it keeps when a unit entered its lifecycle, not the one before),
+   * so without it only `cdktf-bluegreen check --base` applies this rule.
+   * @default - the transition is not checked at synth
+   */
+  readonly previousUnits?: UnitDeclaration[];
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -89,6 +97,7 @@ export class AksFleet extends RolloutFleet {
       drainSeconds: props.drainSeconds,
       versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
       tags,
+      previousUnits: props.previousUnits,
       specFingerprint: (u) => fingerprint({ cloud: 'aks', kubernetesVersion: u.kubernetesVersion, spec: specOf(u) }),
       checkUnit: (u: PlannedUnit) => {
         if (u.lifecycle !== UnitLifecycle.RETIRED) checkAksSpec(fleet, u.slot, specOf(u), u.kubernetesVersion);

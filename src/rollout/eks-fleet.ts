@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { fingerprint } from '../core/fingerprint';
 import { StackRole } from '../core/plan-report';
-import { PlannedUnit, UnitLifecycle } from '../core/rollout-model';
+import { PlannedUnit, UnitDeclaration, UnitLifecycle } from '../core/rollout-model';
 import { stepTags, TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { AwsRouterContext, AwsUnitOrigin, EksOriginDomain, IAwsRouter } from '../aws/aws-router';
 import { EksAccess } from '../aws/eks-access';
@@ -53,6 +53,14 @@ export interface EksFleetProps extends FleetOptions {
   readonly validationAccessPolicy?: string;
   /** Accounts the AWS provider may act in (a guard against the wrong credentials). @default - any */
   readonly allowedAccountIds?: string[];
+  /**
+   * The units of the previous rollout step (e.g. what the main branch declares). With it, a unit
+   * that served there and is retired here is refused at synth: it stands by for a step first. The
+   * rollout state file cannot tell (it keeps when a unit entered its lifecycle, not the one before),
+   * so without it only `cdktf-bluegreen check --base` applies this rule.
+   * @default - the transition is not checked at synth
+   */
+  readonly previousUnits?: UnitDeclaration[];
 }
 
 const VPC = /^vpc-[0-9a-f]{8,17}$/;
@@ -121,6 +129,7 @@ export class EksFleet extends RolloutFleet {
       drainSeconds: props.drainSeconds,
       versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
       tags,
+      previousUnits: props.previousUnits,
       sharedDescription: router.sharedDescription,
       // Everything that goes into a unit's stack is part of its identity, so a change is a new unit.
       specFingerprint: (u) => fingerprint({

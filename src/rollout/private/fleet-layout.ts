@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../../core/errors';
 import { FleetPlan, PlanStack, StackRole } from '../../core/plan-report';
 import { checkSomethingServes, checkWeights, planUnits, PlannedUnit, stepFingerprint, StepCheckOptions, UnitDeclaration, UnitLifecycle } from '../../core/rollout-model';
+import { checkStandbyBeforeRetire } from '../../core/transitions';
 import { CheckToleration, IValidationCheck } from '../../kubernetes/check';
 import { IRouter, RouterTarget } from '../../routing/router';
 import { IBackendFactory, LocalBackendFactory } from '../backends';
@@ -31,6 +32,8 @@ export interface FleetHooks {
   readonly drainSeconds?: number;
   readonly versionOptions: StepCheckOptions;
   readonly tags?: { [key: string]: string };
+  /** The units of the previous step, when known: transitions are checked at synth. @default - not checked */
+  readonly previousUnits?: UnitDeclaration[];
   /** What the shared stack keeps, for the plan report. @default "resource group, <router> profile" */
   readonly sharedDescription?: string;
   specFingerprint(u: UnitDeclaration): string;
@@ -88,6 +91,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     originHost: hooks.originHost(u), originId: hooks.originId?.(u),
   }));
   checkSomethingServes(fleet, planned);
+  checkStandbyBeforeRetire(fleet, hooks.units, hooks.previousUnits);
   hooks.router.checkTargets(fleet, targets);
   checkWeights(fleet, planned);
 
