@@ -132,7 +132,7 @@ describe('EKS fleet stack topology', () => {
     expect(cluster.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
     expect(cluster.vpc_config.public_access_cidrs).toBeUndefined();
     expect(cluster.access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false });
-    expect(cluster.upgrade_policy).toEqual({ support_type: 'STANDARD' });
+    expect(cluster.upgrade_policy).toEqual({ support_type: 'EXTENDED' });
     expect(cluster.version).toBe('1.34');
     const lt: any = Object.values(unit.aws_launch_template)[0];
     expect(lt.metadata_options).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: 1 });

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
-import { AksFleet, AlbWeightedRouter, FrontDoorRouter, GlobalAcceleratorRouter, TrafficManagerRouter, UnitDeclaration, UnitLifecycle } from '../src';
+import { AksFleet, AlbWeightedRouter, EksSupportType, KubernetesSupportCalendar, FrontDoorRouter, GlobalAcceleratorRouter, TrafficManagerRouter, UnitDeclaration, UnitLifecycle } from '../src';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
 import { synthAll, testApp } from './support/synth';
-import { eksFleet } from './aws/eks-fixtures';
+import { eksFleet, eksSpec } from './aws/eks-fixtures';
 
 // Issue 10 ("Real-cloud correctness"): one synth per router, each assertion names the item it pins.
 
@@ -132,5 +132,36 @@ describe('item 14: serving → retired is refused at synth when the fleet knows 
     expect(() => eksFleet(testApp(), 'shop', after, { previousUnits: before })).toThrow(/unit "blue": lifecycle = "retired" \(previous step: serving 50\) is refused: a serving unit stands by/);
     const fleet = eksFleet(testApp(), 'shop', after, { previousUnits: [{ ...before[0], lifecycle: UnitLifecycle.STANDBY, weight: 0 }, { ...before[1], weight: 100 }] });
     expect(fleet.plan.units.map((u) => u.lifecycle)).toEqual(['retired', 'serving']);
+  });
+});
+
+const isSupportWarning = (w: string) => / serves on (AKS|EKS) /.test(w);
+
+describe('item 4: no live unit is changed by the cloud on its own', () => {
+  test('EKS units default to upgrade_policy EXTENDED (AWS does not upgrade them at the end of standard support)', () => {
+    for (const u of route53.fleet.plan.units) {
+      const [cluster] = Object.values<any>(route53.stacks[`shop-unit-${u.name}`].resource.aws_eks_cluster);
+      expect(cluster.upgrade_policy).toEqual({ support_type: 'EXTENDED' });
+    }
+  });
+
+  const serving: UnitDeclaration[] = [{ slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100 }];
+  test('EKS: the plan warns when a serving unit is within 60 days of the end of its (extended) support, with the date', () => {
+    const soon = eksFleet(testApp(), 'shop', serving, { supportCalendar: KubernetesSupportCalendar.eks({ asOf: '2027-06-15' }) });
+    expect(soon.plan.warnings.filter(isSupportWarning)).toEqual([`unit blue (${soon.plan.units[0].name}) serves on EKS 1.33, whose extended support ends on 2027-07-29 (44 days after 2027-06-15): after that the cloud upgrades the control plane by itself. Start a newer unit and move the traffic to it before.`]);
+    expect(eksFleet(testApp(), 'shop', serving, { supportCalendar: KubernetesSupportCalendar.eks({ asOf: '2027-05-29' }) }).plan.warnings.filter(isSupportWarning)).toEqual([]);
+    const standard = eksFleet(testApp(), 'shop', serving, { spec: eksSpec({ supportType: EksSupportType.STANDARD }), supportCalendar: KubernetesSupportCalendar.eks({ asOf: '2026-07-01' }) });
+    expect(standard.plan.warnings.filter(isSupportWarning)).toEqual([expect.stringContaining('serves on EKS 1.33, whose support ends on 2026-07-29 (28 days after 2026-07-01)')]);
+  });
+
+  test('AKS: the shipped calendar and an override per fleet', () => {
+    const aks = (kubernetesVersion: string, supportCalendar: KubernetesSupportCalendar) => new AksFleet(testApp(), 'shop', {
+      subscriptionId: SUBSCRIPTION, spec: aksSpec(), supportCalendar,
+      units: [{ slot: 'blue', kubernetesVersion, lifecycle: UnitLifecycle.SERVING, weight: 100 }], minimumKubernetesVersion: '1.29',
+    });
+    expect(aks('1.32', KubernetesSupportCalendar.aks({ asOf: '2026-02-01' })).plan.warnings.filter(isSupportWarning)).toEqual([expect.stringContaining('serves on AKS 1.32, whose support ends on 2026-03-01 (28 days after 2026-02-01)')]);
+    expect(aks('1.34', KubernetesSupportCalendar.aks({ asOf: '2026-02-01' })).plan.warnings.filter(isSupportWarning)).toEqual([]);
+    expect(aks('1.34', KubernetesSupportCalendar.aks({ asOf: '2026-10-01', entries: [{ minor: '1.34', endOfSupport: '2026-11-01' }] })).plan.warnings.filter(isSupportWarning))
+      .toEqual([expect.stringContaining('serves on AKS 1.34, whose support ends on 2026-11-01 (31 days after 2026-10-01)')]);
   });
 });

@@ -143,7 +143,7 @@ export class EksClusterUnit extends Construct {
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.secretsKey.arn } },
       enabledClusterLogTypes: [...EKS_REQUIRED_LOG_TYPES, ...(spec.additionalLogTypes ?? []).filter((t) => !EKS_REQUIRED_LOG_TYPES.includes(t))],
-      upgradePolicy: { supportType: spec.supportType ?? EksSupportType.STANDARD },
+      upgradePolicy: { supportType: spec.supportType ?? EksSupportType.EXTENDED },
       // The library installs vpc-cni, kube-proxy, coredns and the pod identity agent as managed add-ons.
       bootstrapSelfManagedAddons: false,
       tags,

@@ -4,6 +4,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { fingerprint } from '../core/fingerprint';
+import { KubernetesSupportCalendar } from '../core/support-calendar';
 import { StackRole } from '../core/plan-report';
 import { PlannedUnit, UnitDeclaration, UnitLifecycle } from '../core/rollout-model';
 import { stepTags, TAG_MANAGED_BY } from '../core/tags';
@@ -51,6 +52,11 @@ export interface AksFleetProps extends FleetOptions {
    * @default - the transition is not checked at synth
    */
   readonly previousUnits?: UnitDeclaration[];
+  /**
+   * When each Kubernetes minor leaves the cloud's support: the rollout plan warns when a serving
+   * unit is within 60 days of it. @default KubernetesSupportCalendar.aks() (shipped dates, today)
+   */
+  readonly supportCalendar?: KubernetesSupportCalendar;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -98,6 +104,7 @@ export class AksFleet extends RolloutFleet {
       versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
       tags,
       previousUnits: props.previousUnits,
+      supportWarning: (u) => (props.supportCalendar ?? KubernetesSupportCalendar.aks()).warningFor(`${u.slot} (${u.name})`, u.kubernetesVersion.toString()),
       specFingerprint: (u) => fingerprint({ cloud: 'aks', kubernetesVersion: u.kubernetesVersion, spec: specOf(u) }),
       checkUnit: (u: PlannedUnit) => {
         if (u.lifecycle !== UnitLifecycle.RETIRED) checkAksSpec(fleet, u.slot, specOf(u), u.kubernetesVersion);

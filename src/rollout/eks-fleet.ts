@@ -3,6 +3,7 @@ import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { fingerprint } from '../core/fingerprint';
+import { KubernetesSupportCalendar } from '../core/support-calendar';
 import { StackRole } from '../core/plan-report';
 import { PlannedUnit, UnitDeclaration, UnitLifecycle } from '../core/rollout-model';
 import { stepTags, TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
@@ -10,7 +11,7 @@ import { AwsRouterContext, AwsUnitOrigin, EksOriginDomain, IAwsRouter } from '..
 import { EksAccess } from '../aws/eks-access';
 import { EksAddonVersions } from '../aws/eks-addons';
 import { EksClusterUnit } from '../aws/eks-cluster-unit';
-import { EksClusterSpec } from '../aws/eks-spec';
+import { EksClusterSpec, EksSupportType } from '../aws/eks-spec';
 import { checkEksAddons, checkEksSpec } from '../aws/eks-spec-rules';
 import { EksUnitNames } from '../aws/eks-unit-names';
 import { EksOriginOptions } from '../aws/eks-unit-origin';
@@ -61,6 +62,11 @@ export interface EksFleetProps extends FleetOptions {
    * @default - the transition is not checked at synth
    */
   readonly previousUnits?: UnitDeclaration[];
+  /**
+   * When each Kubernetes minor leaves the cloud's support: the rollout plan warns when a serving
+   * unit is within 60 days of it. @default KubernetesSupportCalendar.eks() (shipped dates, today)
+   */
+  readonly supportCalendar?: KubernetesSupportCalendar;
 }
 
 const VPC = /^vpc-[0-9a-f]{8,17}$/;
@@ -130,6 +136,8 @@ export class EksFleet extends RolloutFleet {
       versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
       tags,
       previousUnits: props.previousUnits,
+      supportWarning: (u) => (props.supportCalendar ?? KubernetesSupportCalendar.eks())
+        .warningFor(`${u.slot} (${u.name})`, u.kubernetesVersion.toString(), (specOf(u).supportType ?? EksSupportType.EXTENDED) === EksSupportType.EXTENDED),
       sharedDescription: router.sharedDescription,
       // Everything that goes into a unit's stack is part of its identity, so a change is a new unit.
       specFingerprint: (u) => fingerprint({

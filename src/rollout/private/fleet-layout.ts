@@ -34,6 +34,11 @@ export interface FleetHooks {
   readonly tags?: { [key: string]: string };
   /** The units of the previous step, when known: transitions are checked at synth. @default - not checked */
   readonly previousUnits?: UnitDeclaration[];
+  /**
+   * Optional: the warning for a unit whose Kubernetes support is about to end (the support
+   * calendar), for serving units. @default - no support warnings
+   */
+  supportWarning?(u: PlannedUnit): string | undefined;
   /** What the shared stack keeps, for the plan report. @default "resource group, <router> profile" */
   readonly sharedDescription?: string;
   specFingerprint(u: UnitDeclaration): string;
@@ -206,6 +211,13 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
   for (const u of planned) if (u.lifecycle === UnitLifecycle.RETIRED) depend(unitStacks[u.name], traffic);
 
   const warnings: string[] = [];
+  for (const u of planned) {
+    const late = u.lifecycle === UnitLifecycle.SERVING ? hooks.supportWarning?.(u) : undefined;
+    if (late) {
+      warnings.push(late);
+      Annotations.of(unitStacks[u.name]).addWarning(`[${fleet}] ${late}`);
+    }
+  }
   for (const u of planned) {
     if (!u.pinned && u.lifecycle !== UnitLifecycle.CANDIDATE) {
       const msg = `unit ${u.slot} (${u.name}) has no pinned fingerprint: a change to its spec would replace it. Pin it with fingerprint: '${u.fingerprint}'.`;
