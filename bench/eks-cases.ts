@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 // EKS cases of the synth benchmark: the library (EksFleet) against the floor (a plain cdktf
 // program that creates the same provider resources directly, one TerraformStack per unit).
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
@@ -87,6 +88,7 @@ function floorUnit(stack: TerraformStack, fleet: string, unit: string): void {
   const cluster = `${fleet}-${unit}`;
   const tags = { 'bluegreen-fleet': fleet, 'bluegreen-unit': unit, 'managed-by': 'cdktf-bluegreen' };
   const assume = (service: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] });
+  new CloudwatchLogGroup(stack, 'control-plane-logs', { name: `/aws/eks/${cluster}/cluster`, retentionInDays: 90, tags, lifecycle: PROTECT });
   const key = new KmsKey(stack, 'secrets-key', { description: `Secrets of EKS cluster ${cluster}`, enableKeyRotation: true, deletionWindowInDays: 30, tags, lifecycle: PROTECT });
   const clusterRole = new IamRole(stack, 'cluster-role', { name: `${cluster}-cluster`, assumeRolePolicy: assume('eks.amazonaws.com'), tags, lifecycle: PROTECT });
   const cpa = new IamRolePolicyAttachment(stack, 'cluster-role-policy', { role: clusterRole.name, policyArn: 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy', lifecycle: PROTECT });

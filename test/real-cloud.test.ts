@@ -165,3 +165,23 @@ describe('item 4: no live unit is changed by the cloud on its own', () => {
       .toEqual([expect.stringContaining('serves on AKS 1.34, whose support ends on 2026-11-01 (31 days after 2026-10-01)')]);
   });
 });
+
+describe('item 8: a retired unit leaves nothing behind', () => {
+  test('each EKS unit owns its control-plane log group (/aws/eks/<cluster>/cluster) with a retention, created before the cluster', () => {
+    const u = route53.fleet.plan.units[1];
+    const unit = route53.stacks[`shop-unit-${u.name}`].resource;
+    const groups = Object.entries<any>(unit.aws_cloudwatch_log_group ?? {});
+    expect(groups.map(([, g]) => [g.name, g.retention_in_days, g.lifecycle?.prevent_destroy])).toEqual([[`/aws/eks/shop-${u.name}/cluster`, 90, true]]);
+    const [cluster] = Object.values<any>(unit.aws_eks_cluster);
+    expect(cluster.depends_on).toContain(`aws_cloudwatch_log_group.${groups[0][0]}`);
+  });
+
+  test('the retention is a setting, checked against the values CloudWatch Logs takes', () => {
+    const units: UnitDeclaration[] = [{ slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100 }];
+    const fleet = eksFleet(testApp(), 'shop', units, { spec: eksSpec({ controlPlaneLogRetentionDays: 365 }) });
+    const [group] = Object.values<any>(synthAll(App.of(fleet) as App).stacks[`shop-unit-${fleet.plan.units[0].name}`].resource.aws_cloudwatch_log_group);
+    expect(group.retention_in_days).toBe(365);
+    expect(() => eksFleet(testApp(), 'shop', units, { spec: eksSpec({ controlPlaneLogRetentionDays: 100 }) }))
+      .toThrow(/spec.controlPlaneLogRetentionDays = 100 is refused: .*Fix: controlPlaneLogRetentionDays: 90/);
+  });
+});

@@ -161,6 +161,12 @@ export interface EksClusterSpec {
    * @default ['api', 'audit', 'authenticator']
    */
   readonly additionalLogTypes?: string[];
+  /**
+   * Days the unit's control-plane log group keeps events (one of the values CloudWatch Logs takes).
+   * The unit owns the group, so retiring the unit deletes it.
+   * @default 90
+   */
+  readonly controlPlaneLogRetentionDays?: number;
   /** Days KMS waits before deleting the unit's secrets key once the unit is retired. @default 30 */
   readonly kmsKeyDeletionWindowDays?: number;
   /** Extra security groups for the control plane's network interfaces. @default - none */

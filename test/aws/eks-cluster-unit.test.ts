@@ -9,7 +9,7 @@ describe('EksClusterUnit on its own', () => {
     new EksClusterUnit(stack, 'unit', { fleet: 'shop', unitName: 'blue-1-33-abcdef', kubernetesVersion: '1.33.4', spec: eksSpec() });
     const types = new Set(resourcesOf(stackJson(stack)).map(([t]) => t));
     expect([...types].sort()).toEqual([
-      'aws_eks_addon', 'aws_eks_cluster', 'aws_eks_node_group', 'aws_iam_role', 'aws_iam_role_policy', 'aws_iam_role_policy_attachment', 'aws_kms_key', 'aws_launch_template',
+      'aws_cloudwatch_log_group', 'aws_eks_addon', 'aws_eks_cluster', 'aws_eks_node_group', 'aws_iam_role', 'aws_iam_role_policy', 'aws_iam_role_policy_attachment', 'aws_kms_key', 'aws_launch_template',
     ]);
     const cluster: any = Object.values(stackJson(stack).resource.aws_eks_cluster)[0];
     // EKS takes the minor only.
