@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
-import { AksFleet, AlbWeightedRouter, EksSupportType, KubernetesSupportCalendar, FrontDoorRouter, GlobalAcceleratorRouter, TrafficManagerRouter, UnitDeclaration, UnitLifecycle } from '../src';
+import { AksFleet, AksOsType, AlbWeightedRouter, EksSupportType, KubernetesSupportCalendar, FrontDoorRouter, GlobalAcceleratorRouter, TrafficManagerRouter, UnitDeclaration, UnitLifecycle } from '../src';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
 import { synthAll, testApp } from './support/synth';
 import { eksFleet, eksSpec } from './aws/eks-fixtures';
+import { aksPoolFleet } from './support/node-pool-fixtures';
 
 // Issue 10 ("Real-cloud correctness"): one synth per router, each assertion names the item it pins.
 
@@ -183,5 +184,18 @@ describe('item 8: a retired unit leaves nothing behind', () => {
     expect(group.retention_in_days).toBe(365);
     expect(() => eksFleet(testApp(), 'shop', units, { spec: eksSpec({ controlPlaneLogRetentionDays: 100 }) }))
       .toThrow(/spec.controlPlaneLogRetentionDays = 100 is refused: .*Fix: controlPlaneLogRetentionDays: 90/);
+  });
+});
+
+describe('item 6: Windows pools are refused (the Cilium dataplane is Linux-only, the smoke Job is a Linux image)', () => {
+  test('a Windows user pool of a whole-cluster unit', () => {
+    expect(() => new AksFleet(testApp(), 'shop', {
+      subscriptionId: SUBSCRIPTION, units: step.slice(0, 1).map((u) => ({ ...u, weight: 100 })),
+      spec: aksSpec({ userPools: [{ name: 'win', vmSize: 'Standard_D8ds_v5', osType: AksOsType.WINDOWS }] }),
+    })).toThrow('fleet "shop": spec.userPools[0].osType = "Windows" is refused: the clusters use Azure CNI powered by Cilium, which runs Linux nodes only, and the checks run Linux images. Fix: osType: AksOsType.LINUX (run Windows workloads in a cluster outside this library).');
+  });
+  test('a Windows node-pool unit', () => {
+    expect(() => aksPoolFleet(testApp(), { pool: { vmSize: 'Standard_D8ds_v5', osType: AksOsType.WINDOWS } }))
+      .toThrow(/fleet "shop": pool.osType = "Windows" is refused: the clusters use Azure CNI powered by Cilium, which runs Linux nodes only/);
   });
 });
