@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
-import { AksFleet, AksOsType, AlbWeightedRouter, EksSupportType, KubernetesSupportCalendar, FrontDoorRouter, GlobalAcceleratorRouter, TrafficManagerRouter, UnitDeclaration, UnitLifecycle } from '../src';
+import { AksFleet, AksFleetProps, EksFleet, AksOsType, AlbWeightedRouter, EksAmiType, EksCapacityType, EksFleetProps, EksSupportType, KubernetesSupportCalendar, FrontDoorRouter, GlobalAcceleratorRouter, TrafficManagerRouter, UnitDeclaration, UnitLifecycle } from '../src';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
-import { synthAll, testApp } from './support/synth';
+import { stackJson, synthAll, testApp } from './support/synth';
 import { eksFleet, eksSpec } from './aws/eks-fixtures';
 import { aksPoolFleet } from './support/node-pool-fixtures';
 
@@ -197,5 +197,60 @@ describe('item 6: Windows pools are refused (the Cilium dataplane is Linux-only,
   test('a Windows node-pool unit', () => {
     expect(() => aksPoolFleet(testApp(), { pool: { vmSize: 'Standard_D8ds_v5', osType: AksOsType.WINDOWS } }))
       .toThrow(/fleet "shop": pool.osType = "Windows" is refused: the clusters use Azure CNI powered by Cilium, which runs Linux nodes only/);
+  });
+});
+
+describe('item 5: a pinned unit accepts no change: everything that reaches its stack is in its fingerprint', () => {
+  const one: UnitDeclaration[] = [{ slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100 }];
+  const aksFp = (props: Partial<AksFleetProps>) => new AksFleet(testApp(), 'shop', { subscriptionId: SUBSCRIPTION, spec: aksSpec(), units: one, ...props }).plan.units[0].fingerprint;
+  const eksFp = (props: Partial<EksFleetProps>) => eksFleet(testApp(), 'shop', one, props).plan.units[0].fingerprint;
+  const unitJson = (fleet: AksFleet | EksFleet) => stackJson(fleet.unitStacks[fleet.plan.units[0].name]);
+
+  test('AKS: fleet tags, validation principal, resource group and subscription change the fingerprint', () => {
+    const base = aksFp({});
+    const changed = {
+      tags: aksFp({ tags: { costcenter: 'cc-1' } }),
+      validationPrincipalObjectId: aksFp({ validationPrincipalObjectId: '22222222-2222-2222-2222-222222222222' }),
+      resourceGroupName: aksFp({ resourceGroupName: 'other-rg' }),
+      subscriptionId: aksFp({ subscriptionId: '11111111-1111-1111-1111-111111111111' }),
+    };
+    for (const [field, fp] of Object.entries(changed)) expect({ field, same: fp === base }).toEqual({ field, same: false });
+  });
+
+  test('AKS: writing out a documented default changes neither the fingerprint nor the unit', () => {
+    const explicit = aksSpec({
+      skuTier: 'Standard',
+      maintenanceWindow: { dayOfWeek: 'Sunday', startTime: '02:00', durationHours: 4, utcOffset: '+00:00' },
+      systemPool: { name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 2, maxCount: 3, maxPods: 110, osDiskSizeGb: 128, zones: ['1', '2', '3'], osType: AksOsType.LINUX },
+    });
+    const written = new AksFleet(testApp(), 'shop', { subscriptionId: SUBSCRIPTION, spec: explicit, units: one });
+    const implicit = new AksFleet(testApp(), 'shop', { subscriptionId: SUBSCRIPTION, spec: aksSpec(), units: one });
+    expect(written.plan.units[0].fingerprint).toBe(implicit.plan.units[0].fingerprint);
+    expect(unitJson(written)).toEqual(unitJson(implicit));
+  });
+
+  test('EKS: fleet tags, validation principal and policy, origin settings, subnets and allowed accounts change the fingerprint', () => {
+    const base = eksFp({});
+    const changed = {
+      tags: eksFp({ tags: { costcenter: 'cc-1' } }),
+      validationPrincipalArn: eksFp({ validationPrincipalArn: 'arn:aws:iam::123456789012:role/other' }),
+      validationAccessPolicy: eksFp({ validationAccessPolicy: 'AmazonEKSViewPolicy' }),
+      loadBalancerSubnetIds: eksFp({ loadBalancerSubnetIds: ['subnet-0a1b2c3d4e5f6a001', 'subnet-0a1b2c3d4e5f6a009'] }),
+      subnetIds: eksFp({ spec: eksSpec({ subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60009'] }) }),
+      allowedAccountIds: eksFp({ allowedAccountIds: ['123456789012'] }),
+    };
+    for (const [field, fp] of Object.entries(changed)) expect({ field, same: fp === base }).toEqual({ field, same: false });
+  });
+
+  test('EKS: writing out a documented default changes neither the fingerprint nor the unit', () => {
+    const explicit = eksSpec({
+      supportType: EksSupportType.EXTENDED, imdsHopLimit: 1, kmsKeyDeletionWindowDays: 30, controlPlaneLogRetentionDays: 90,
+      endpointAccess: { publicAccess: false }, additionalLogTypes: [],
+      nodeGroups: [{ name: 'apps', instanceTypes: ['m7i.large'], minSize: 2, maxSize: 6, desiredSize: 2, amiType: EksAmiType.AL2023_X86_64_STANDARD, capacityType: EksCapacityType.ON_DEMAND, labels: { workload: 'apps' } }],
+    });
+    const written = eksFleet(testApp(), 'shop', one, { spec: explicit, validationAccessPolicy: 'AmazonEKSClusterAdminPolicy', origin: { targetPort: 80, healthCheckPath: '/healthz', allowedCidrs: ['0.0.0.0/0'] } });
+    const implicit = eksFleet(testApp(), 'shop', one);
+    expect(written.plan.units[0].fingerprint).toBe(implicit.plan.units[0].fingerprint);
+    expect(unitJson(written)).toEqual(unitJson(implicit));
   });
 });

@@ -12,6 +12,7 @@ import { AksAccess } from '../azure/aks-access';
 import { AksClusterUnit, AksUnitNames } from '../azure/aks-cluster-unit';
 import { AksClusterSpec } from '../azure/aks-spec';
 import { checkAksSpec } from '../azure/aks-spec-rules';
+import { resolvedAksSpec } from '../azure/private/resolved-aks-spec';
 import { IAzureRouter } from '../azure/azure-router';
 import { FrontDoorRouter } from '../azure/front-door-router';
 import { HttpProbeCheck } from '../kubernetes/http-probe-check';
@@ -105,7 +106,12 @@ export class AksFleet extends RolloutFleet {
       tags,
       previousUnits: props.previousUnits,
       supportWarning: (u) => (props.supportCalendar ?? KubernetesSupportCalendar.aks()).warningFor(`${u.slot} (${u.name})`, u.kubernetesVersion.toString()),
-      specFingerprint: (u) => fingerprint({ cloud: 'aks', kubernetesVersion: u.kubernetesVersion, spec: specOf(u) }),
+      // Everything that reaches a unit's stack is part of its identity (a change is a new unit), taken
+      // with the documented defaults filled in, so writing a default out changes nothing.
+      specFingerprint: (u) => fingerprint({
+        cloud: 'aks', kubernetesVersion: u.kubernetesVersion, spec: resolvedAksSpec(specOf(u), u.kubernetesVersion.toString()),
+        subscriptionId: props.subscriptionId, resourceGroupName: rg, validationPrincipalObjectId: props.validationPrincipalObjectId, tags,
+      }),
       checkUnit: (u: PlannedUnit) => {
         if (u.lifecycle !== UnitLifecycle.RETIRED) checkAksSpec(fleet, u.slot, specOf(u), u.kubernetesVersion);
         const name = AksUnitNames.clusterName(fleet, u.name);

@@ -14,6 +14,7 @@ import { EksClusterUnit } from '../aws/eks-cluster-unit';
 import { EksClusterSpec, EksSupportType } from '../aws/eks-spec';
 import { checkEksAddons, checkEksSpec } from '../aws/eks-spec-rules';
 import { EksUnitNames } from '../aws/eks-unit-names';
+import { resolvedEksSpec } from '../aws/private/resolved-eks-spec';
 import { EksOriginOptions } from '../aws/eks-unit-origin';
 import { HttpProbeCheck } from '../kubernetes/http-probe-check';
 import { IClusterAccess } from '../kubernetes/cluster-access';
@@ -139,11 +140,14 @@ export class EksFleet extends RolloutFleet {
       supportWarning: (u) => (props.supportCalendar ?? KubernetesSupportCalendar.eks())
         .warningFor(`${u.slot} (${u.name})`, u.kubernetesVersion.toString(), (specOf(u).supportType ?? EksSupportType.EXTENDED) === EksSupportType.EXTENDED),
       sharedDescription: router.sharedDescription,
-      // Everything that goes into a unit's stack is part of its identity, so a change is a new unit.
+      // Everything that reaches a unit's stack is part of its identity (a change is a new unit), taken
+      // with the documented defaults filled in, so writing a default out changes nothing.
       specFingerprint: (u) => fingerprint({
-        cloud: 'eks', kubernetesVersion: u.kubernetesVersion, spec: specOf(u),
+        cloud: 'eks', kubernetesVersion: u.kubernetesVersion, spec: resolvedEksSpec(specOf(u)),
         addons: EksAddonVersions.resolve(u.kubernetesVersion, specOf(u).addonVersions),
-        origin: originSettings, validationPrincipalArn: props.validationPrincipalArn, validationAccessPolicy: props.validationAccessPolicy, tags,
+        origin: { ...originSettings, targetPort: origin.targetPort ?? 80, healthCheckPath: origin.healthCheckPath ?? '/healthz', allowedCidrs: origin.allowedCidrs ?? ['0.0.0.0/0'] },
+        validationPrincipalArn: props.validationPrincipalArn, validationAccessPolicy: props.validationAccessPolicy ?? 'AmazonEKSClusterAdminPolicy',
+        allowedAccountIds: props.allowedAccountIds, tags,
       }),
       checkUnit: (u: PlannedUnit) => {
         if (u.lifecycle === UnitLifecycle.RETIRED) return;
