@@ -55,7 +55,7 @@ describe('AKS unit, validation and traffic content', () => {
   test('every unit resource is tagged with fleet and unit (never the step) and protected', () => {
     for (const [type, , body] of resourcesOf(unit)) {
       expect(body.lifecycle.prevent_destroy).toBe(true);
-      if (type !== 'azurerm_role_assignment') {
+      if (type !== 'azurerm_role_assignment' && type !== 'time_sleep') {
         expect(body.tags).toMatchObject({ 'bluegreen-fleet': 'shop', 'bluegreen-unit': green, costcenter: 'cc-42' });
         expect(body.tags['bluegreen-step']).toBeUndefined();
       }
@@ -113,7 +113,8 @@ describe('AKS unit, validation and traffic content', () => {
   });
 
   test('construct ids (Terraform addresses) of unit resources stay stable', () => {
-    expect(Object.keys(unit.resource).sort()).toEqual(['azurerm_kubernetes_cluster', 'azurerm_kubernetes_cluster_node_pool', 'azurerm_public_ip', 'azurerm_role_assignment', 'azurerm_user_assigned_identity']);
+    expect(Object.keys(unit.resource).sort()).toEqual(['azurerm_kubernetes_cluster', 'azurerm_kubernetes_cluster_node_pool', 'azurerm_public_ip', 'azurerm_role_assignment', 'azurerm_user_assigned_identity', 'time_sleep']);
+    expect(Object.keys(unit.resource.time_sleep)).toEqual(['unit_validation-access-propagation_BD548A8E']);
     expect(Object.keys(unit.resource.azurerm_kubernetes_cluster)[0]).toMatch(/^unit_cluster_[A-Z0-9]{8}$/);
     expect(Object.keys(unit.resource.azurerm_kubernetes_cluster_node_pool)[0]).toMatch(/^unit_pool-apps_[A-Z0-9]{8}$/);
   });

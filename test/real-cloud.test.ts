@@ -254,3 +254,35 @@ describe('item 5: a pinned unit accepts no change: everything that reaches its s
     expect(unitJson(written)).toEqual(unitJson(implicit));
   });
 });
+
+describe('item 7: checks wait within a readiness window before they fail, and say what was missing', () => {
+  const green = () => frontDoor.fleet.plan.units[1].name;
+  test('the HTTP probe polls every 10 s for the default 600 s window; its failure names the unit, the URL and the last status', () => {
+    const [probe] = Object.values<any>(frontDoor.stacks[`shop-validate-${green()}`].data.http);
+    expect(probe.retry).toEqual({ attempts: 60, min_delay_ms: 10000, max_delay_ms: 10000 });
+    const url = `https://shop-${green()}.westeurope.cloudapp.azure.com/healthz`;
+    expect(probe.url).toBe(url);
+    expect(probe.lifecycle.postcondition).toEqual([{
+      condition: '${self.status_code == 200}',
+      error_message: `[shop/${green()}] ${url} still answered \${self.status_code} (expected 200) at the end of the 600 s readiness window: the unit's origin is not serving yet (ingress not installed, or the Service not bound to the origin?). The traffic stack does not run, so the serving units keep the traffic.`,
+    }]);
+  });
+
+  test('the window is a fleet setting (readinessSeconds), checked', () => {
+    const units: UnitDeclaration[] = [{ slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100 }];
+    const fleet = eksFleet(testApp(), 'shop', units, { readinessSeconds: 120 });
+    const [probe] = Object.values<any>(stackJson(fleet.validationStacks[fleet.plan.units[0].name]).data.http);
+    expect(probe.retry.attempts).toBe(12);
+    expect(() => eksFleet(testApp(), 'shop', units, { readinessSeconds: 5 })).toThrow('fleet "shop": readinessSeconds = 5 is refused: the readiness window is a whole number of seconds from 10 to 3600 (checks poll every 10 s within it). Fix: readinessSeconds: 600.');
+  });
+
+  test("AKS: the unit waits out the role assignment's propagation (up to 5 min) once, when it is built, so its checks do not get 403", () => {
+    const unit = frontDoor.stacks[`shop-unit-${green()}`];
+    const [[name, wait]] = Object.entries<any>(unit.resource.time_sleep);
+    const [grantName] = Object.entries<any>(unit.resource.azurerm_role_assignment).find(([, r]) => r.role_definition_name === 'Azure Kubernetes Service RBAC Cluster Admin')!;
+    expect({ name, create_duration: wait.create_duration, depends_on: wait.depends_on, triggers: wait.triggers, prevent_destroy: wait.lifecycle?.prevent_destroy })
+      .toEqual({ name: expect.any(String), create_duration: '300s', depends_on: [`azurerm_role_assignment.${grantName}`], triggers: undefined, prevent_destroy: true });
+    expect(unit.provider.time).toBeDefined();
+    expect(frontDoor.deps[`shop-validate-${green()}`]).toEqual([`shop-unit-${green()}`]);
+  });
+});

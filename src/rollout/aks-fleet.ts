@@ -105,6 +105,7 @@ export class AksFleet extends RolloutFleet {
       versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
       tags,
       previousUnits: props.previousUnits,
+      readinessSeconds: props.readinessSeconds,
       supportWarning: (u) => (props.supportCalendar ?? KubernetesSupportCalendar.aks()).warningFor(`${u.slot} (${u.name})`, u.kubernetesVersion.toString()),
       // Everything that reaches a unit's stack is part of its identity (a change is a new unit), taken
       // with the documented defaults filled in, so writing a default out changes nothing.

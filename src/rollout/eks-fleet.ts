@@ -137,6 +137,7 @@ export class EksFleet extends RolloutFleet {
       versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
       tags,
       previousUnits: props.previousUnits,
+      readinessSeconds: props.readinessSeconds,
       supportWarning: (u) => (props.supportCalendar ?? KubernetesSupportCalendar.eks())
         .warningFor(`${u.slot} (${u.name})`, u.kubernetesVersion.toString(), (specOf(u).supportType ?? EksSupportType.EXTENDED) === EksSupportType.EXTENDED),
       sharedDescription: router.sharedDescription,

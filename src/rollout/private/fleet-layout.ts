@@ -32,6 +32,8 @@ export interface FleetHooks {
   readonly drainSeconds?: number;
   readonly versionOptions: StepCheckOptions;
   readonly tags?: { [key: string]: string };
+  /** Seconds checks wait for readiness. @default DEFAULT_READINESS_SECONDS */
+  readonly readinessSeconds?: number;
   /** The units of the previous step, when known: transitions are checked at synth. @default - not checked */
   readonly previousUnits?: UnitDeclaration[];
   /**
@@ -66,6 +68,9 @@ export interface FleetHooks {
    */
   readonly candidateValidationAfterTraffic?: boolean;
 }
+
+/** The readiness window of the checks when the fleet sets none. */
+export const DEFAULT_READINESS_SECONDS = 600;
 
 /** Namespace the validation checks run in. */
 export const CHECK_NAMESPACE = 'bluegreen-checks';
@@ -107,6 +112,14 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
       fleet, field: 'drainSeconds', value: show(drainSeconds),
       rule: `the drain timer is a whole number of seconds, at least 2 × the ${hooks.router.routerName} TTL of ${ttl} s, so long-lived connections leave a unit before it is destroyed`,
       fix: `drainSeconds: ${2 * ttl}`,
+    });
+  }
+  const readinessSeconds = hooks.readinessSeconds ?? DEFAULT_READINESS_SECONDS;
+  if (!Number.isInteger(readinessSeconds) || readinessSeconds < 10 || readinessSeconds > 3600) {
+    throw new BlueGreenError({
+      fleet, field: 'readinessSeconds', value: show(hooks.readinessSeconds),
+      rule: 'the readiness window is a whole number of seconds from 10 to 3600 (checks poll every 10 s within it)',
+      fix: `readinessSeconds: ${DEFAULT_READINESS_SECONDS}`,
     });
   }
   const names = new Set<string>();
@@ -180,7 +193,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
       check.bind(checkScope, {
         fleet, unitName: u.name, step, kubernetesVersion: u.kubernetesVersion.toString(),
         provider: access.provider, originHost: hooks.originHost(u), namespace: ns.metadata.name,
-        labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector, tolerations: access.tolerations,
+        labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector, tolerations: access.tolerations, readinessSeconds,
       });
     }
   }
