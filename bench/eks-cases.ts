@@ -1,3 +1,4 @@
+import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 // EKS cases of the synth benchmark: the library (EksFleet) against the floor (a plain cdktf
 // program that creates the same provider resources directly, one TerraformStack per unit).
@@ -188,10 +189,12 @@ export function buildEksFloorApp(app: App, units: number): void {
       const validate = floorStack(app, `${f.name}-validate-${unit}`);
       validate.addDependency(unitStack);
       floorValidation(validate, f.name, unit, u.lifecycle !== UnitLifecycle.STANDBY, step);
-      if ((u.weight ?? 0) > 0) traffic.addDependency(validate);
+      if ((u.weight ?? 0) === 0) return;
+      traffic.addDependency(validate);
+      const check = new Route53HealthCheck(traffic, `health-check-${unit}`, { fqdn: `${unit}.${f.name}.example.com`, type: 'HTTP', port: 80, resourcePath: '/healthz', failureThreshold: 3, requestInterval: 10 });
       new Route53Record(traffic, `record-${unit}`, {
         zoneId: ZONE, name: `www.${f.name}.example.com`, type: 'CNAME', ttl: 30, records: [`${unit}.${f.name}.example.com`],
-        setIdentifier: unit, weightedRoutingPolicy: { weight: u.weight ?? 0 },
+        setIdentifier: unit, weightedRoutingPolicy: { weight: u.weight ?? 0 }, healthCheckId: check.id,
       });
     });
     new TimeProvider(traffic, 'time');

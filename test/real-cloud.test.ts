@@ -286,3 +286,23 @@ describe('item 7: checks wait within a readiness window before they fail, and sa
     expect(frontDoor.deps[`shop-validate-${green()}`]).toEqual([`shop-unit-${green()}`]);
   });
 });
+
+describe('item 9: Route 53 records are health-checked, and a unit without weight is never answered', () => {
+  const traffic = () => route53.stacks['shop-traffic'].resource;
+  test('every serving unit has a record with its own HTTP health check on its origin', () => {
+    const checks = traffic().aws_route53_health_check;
+    const records = Object.values<any>(traffic().aws_route53_record);
+    const serving = route53.fleet.plan.units.filter((u) => u.weight > 0);
+    expect(records.map((r) => [r.set_identifier, r.weighted_routing_policy.weight])).toEqual(serving.map((u) => [u.name, u.weight]));
+    for (const r of records) {
+      const id = /^\$\{aws_route53_health_check\.([^.]+)\.id\}$/.exec(r.health_check_id)![1];
+      expect(checks[id]).toMatchObject({ fqdn: `${r.set_identifier}.shop.example.com`, type: 'HTTP', port: 80, resource_path: '/healthz', failure_threshold: 3, request_interval: 10 });
+    }
+  });
+
+  test('candidates and standby units have no record: Route 53 answers zero-weight records when every weighted one is unhealthy', () => {
+    const names = Object.values<any>(traffic().aws_route53_record).map((r) => r.set_identifier);
+    for (const u of route53.fleet.plan.units.filter((x) => x.weight === 0)) expect(names).not.toContain(u.name);
+    expect(route53.fleet.plan.units.filter((u) => u.weight === 0).map((u) => u.routerWeight)).toEqual(['no record (weight 0)', 'no record (weight 0)']);
+  });
+});
