@@ -44,6 +44,11 @@ export interface CheckContext {
    * `readinessSeconds`). @default 600
    */
   readonly readinessSeconds?: number;
+  /**
+   * Headers a request to the unit's origin carries to be let in, as the router would send them
+   * (Front Door: `X-Azure-FDID`). @default - none
+   */
+  readonly originHeaders?: { [key: string]: string };
 }
 
 /**

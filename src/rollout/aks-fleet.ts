@@ -144,6 +144,7 @@ export class AksFleet extends RolloutFleet {
         const minimumNodes = [spec.systemPool, ...(spec.userPools ?? [])].reduce((n, p) => n + (p.minCount ?? 2), 0);
         return { provider, minimumNodes };
       },
+      originHeaders: (stack, _u) => router.validationHeaders?.(stack, { fleet, step: 'validate', tags, resourceGroupName: rg, location }),
       bindTraffic: (scope, step, targets) => {
         router.bindTraffic(scope, { fleet, step, tags: stepTags(fleet, step, tags), resourceGroupName: rg, location }, targets);
       },

@@ -56,6 +56,8 @@ export interface FleetHooks {
   bindUnit(stack: TerraformStack, u: PlannedUnit): void;
   bindAccess(stack: TerraformStack, u: PlannedUnit): UnitAccess;
   bindTraffic(scope: Construct, step: string, targets: RouterTarget[]): void;
+  /** Optional: the headers a validation request to the unit's origin carries (built in the validation stack). @default - none */
+  originHeaders?(stack: TerraformStack, u: PlannedUnit): { [key: string]: string } | undefined;
   /**
    * Optional: the plan's description of a stack's action, given the default one (node-pool fleets
    * describe the in-place control plane and the cordon). @default - the default description
@@ -188,12 +190,13 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
       provider: access.provider,
       metadata: { name: CHECK_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'cdktf-bluegreen', 'pod-security.kubernetes.io/enforce': 'restricted' } },
     });
+    const originHeaders = hooks.originHeaders?.(stack, u);
     for (const check of hooks.checks) {
       const checkScope = new Construct(stack, `check-${check.checkName}`);
       check.bind(checkScope, {
         fleet, unitName: u.name, step, kubernetesVersion: u.kubernetesVersion.toString(),
         provider: access.provider, originHost: hooks.originHost(u), namespace: ns.metadata.name,
-        labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector, tolerations: access.tolerations, readinessSeconds,
+        labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector, tolerations: access.tolerations, readinessSeconds, originHeaders,
       });
     }
   }
