@@ -34,6 +34,8 @@ node -e "const f='$app/cdktf.json', c=require(f); c.app='npx tsx stacks/main.ts'
   # shellcheck disable=SC1091
   source ./env.sh
   npx --no-install cdktn synth > synth.log 2>&1 || { cat synth.log; exit 1; }
+  # Types too: the program importing 'cdktn' type-checks against the shipped declarations.
+  npx --no-install tsc --noEmit --strict --skipLibCheck --target ES2022 --module commonjs --types node stacks/main.ts
 )
 
 echo "== compare"
