@@ -39,6 +39,6 @@ node -e "const f='$app/cdktf.json', c=require(f); c.app='npx tsx stacks/main.ts'
 )
 
 echo "== compare"
-node "$root/scripts/compare-synth.js" "$work/cdktf.out" "$app/cdktf.out"
+node "$root/scripts/compare-synth.js" "$work/cdktf.out" "$app/cdktf.out" "$root" "$app"
 echo "flavour-compare: 1 passed, 0 failed"
 [ -n "${KEEP:-}" ] || rm -rf "$work"
