@@ -4,7 +4,7 @@ import { App } from 'cdktf';
 import { AksFleet, FrontDoorRouter, synthesizeRollout, UnitLifecycle } from '../../src';
 
 export function build(app: App): void {
-  new AksFleet(app, 'shop-prod-weu', {
+  new AksFleet(app, 'shop-canary-weu', {
     subscriptionId: '00000000-0000-0000-0000-000000000000',
     spec: {
       location: 'westeurope',
