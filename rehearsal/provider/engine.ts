@@ -1,0 +1,202 @@
+// The generic resource lifecycle of a simulated provider, independent of gRPC: decode what
+// Terraform sends against the derived schema, ask the world (Simulator), encode the answer
+// conformed to the schema. Protocol semantics follow Terraform's plugin protocol 6 as its client
+// (terraform v1.11.4 internal/plugin6/grpc_provider.go) uses it.
+import type { BlockSchema, CtyType, ProviderSchemas } from './schema';
+import { UNKNOWN, Value, decodeDynamic, encodeDynamic, equal, fromJsonState, impliedType, unknownsToNull } from './values';
+
+/** The world API the engine drives (rehearsal/world/simulator.ts implements it). */
+export interface SimContext {
+  readonly provider: string;
+  readonly providerConfig: Record<string, unknown>;
+  readonly stack: string;
+}
+type Attrs = Record<string, unknown>;
+export interface Simulator {
+  forceNew(type: string): string[];
+  plan?(ctx: SimContext, type: string, prior: Attrs | null, proposed: Attrs): Attrs;
+  create(ctx: SimContext, type: string, planned: Attrs): Attrs;
+  update(ctx: SimContext, type: string, prior: Attrs, planned: Attrs): Attrs;
+  delete(ctx: SimContext, type: string, prior: Attrs): void;
+  read(ctx: SimContext, type: string, state: Attrs): Attrs | null;
+  readData(ctx: SimContext, type: string, config: Attrs): Attrs;
+}
+
+export interface Diagnostic {
+  severity: 'ERROR' | 'WARNING';
+  summary: string;
+  detail: string;
+  attribute?: { steps: PathStep[] };
+}
+export type PathStep = { attribute_name: string } | { element_key_int: number } | { element_key_string: string };
+type DV = { msgpack?: Uint8Array; json?: Uint8Array } | null | undefined;
+
+/** Turns a thrown error into a diagnostic: a SimError's summary/detail, anything else as an internal error. */
+export function toDiagnostic(e: unknown, what: string): Diagnostic {
+  const err = e as { name?: string; summary?: string; detail?: string; message?: string; stack?: string };
+  if (err && err.name === 'SimError') return { severity: 'ERROR', summary: String(err.summary ?? err.message), detail: String(err.detail ?? '') };
+  return { severity: 'ERROR', summary: `simulated provider failed during ${what}`, detail: String(err?.stack ?? err?.message ?? e) };
+}
+
+export class Engine {
+  private readonly types = new Map<string, CtyType>();
+
+  constructor(
+    readonly schemas: ProviderSchemas,
+    private readonly sim: () => Simulator,
+    private readonly ctxOf: (peer: string) => SimContext,
+  ) {}
+
+  private resourceSchema(type: string): BlockSchema {
+    const b = this.schemas.resources[type];
+    if (!b) throw new Error(`${this.schemas.provider} has no resource type ${type}`);
+    return b;
+  }
+
+  private dataSchema(type: string): BlockSchema {
+    const b = this.schemas.dataSources[type];
+    if (!b) throw new Error(`${this.schemas.provider} has no data source ${type}`);
+    return b;
+  }
+
+  private typeOf(kind: 'r' | 'd' | 'p', name: string, b: BlockSchema): CtyType {
+    const key = `${kind}:${name}`;
+    let t = this.types.get(key);
+    if (!t) this.types.set(key, (t = impliedType(b)));
+    return t;
+  }
+
+  providerConfigType(): CtyType {
+    return this.typeOf('p', '', this.schemas.config);
+  }
+
+  decodeProviderConfig(dv: DV): Record<string, unknown> {
+    return (decodeDynamic(dv, this.providerConfigType()) ?? {}) as Record<string, unknown>;
+  }
+
+  upgradeResourceState(type: string, rawJson: Uint8Array | undefined): { upgraded_state: unknown } {
+    const b = this.resourceSchema(type);
+    const t = this.typeOf('r', type, b);
+    const v = rawJson && rawJson.length ? fromJsonState(JSON.parse(Buffer.from(rawJson).toString('utf8')), t) : null;
+    return { upgraded_state: encodeDynamic(v, t, type) };
+  }
+
+  planResourceChange(peer: string, type: string, priorDv: DV, proposedDv: DV, configDv: DV): { planned_state: unknown; requires_replace: unknown[] } {
+    const b = this.resourceSchema(type);
+    const t = this.typeOf('r', type, b);
+    const prior = decodeDynamic(priorDv, t) as Attrs | null;
+    const proposed = decodeDynamic(proposedDv, t) as Attrs | null;
+    if (proposed === null) return { planned_state: encodeDynamic(null, t), requires_replace: [] };
+    const config = decodeDynamic(configDv, t) as Value;
+    // Create: computed values the configuration leaves null are known after apply. Update:
+    // Terraform's proposed state already carries the prior computed values, which stay.
+    let planned = (prior === null ? markComputedUnknown(proposed as Value, config, b) : proposed) as Attrs;
+    const sim = this.sim();
+    if (sim.plan) planned = { ...planned, ...sim.plan(this.ctxOf(peer), type, prior, planned) };
+    const requires: PathStep[][] = [];
+    if (prior !== null) {
+      for (const p of sim.forceNew(type)) requires.push(...changedPaths(prior as Value, planned as Value, p.split('.')));
+    }
+    // A replacement is a new object: its computed values are unknown again.
+    if (requires.length) planned = markComputedUnknown(planned as Value, config, b) as Attrs;
+    return {
+      planned_state: encodeDynamic(planned as Value, t, type),
+      requires_replace: requires.map((steps) => ({ steps })),
+    };
+  }
+
+  applyResourceChange(peer: string, type: string, priorDv: DV, plannedDv: DV): { new_state: unknown } {
+    const b = this.resourceSchema(type);
+    const t = this.typeOf('r', type, b);
+    const prior = decodeDynamic(priorDv, t) as Attrs | null;
+    const planned = decodeDynamic(plannedDv, t) as Attrs | null;
+    const ctx = this.ctxOf(peer);
+    const sim = this.sim();
+    if (planned === null) {
+      if (prior !== null) sim.delete(ctx, type, prior);
+      return { new_state: encodeDynamic(null, t) };
+    }
+    const result = prior === null ? sim.create(ctx, type, planned) : sim.update(ctx, type, prior, planned);
+    return { new_state: encodeDynamic(settle(planned, result, b), t, type) };
+  }
+
+  readResource(peer: string, type: string, stateDv: DV): { new_state: unknown } {
+    const b = this.resourceSchema(type);
+    const t = this.typeOf('r', type, b);
+    const state = decodeDynamic(stateDv, t) as Attrs | null;
+    if (state === null) return { new_state: encodeDynamic(null, t) };
+    const now = this.sim().read(this.ctxOf(peer), type, state);
+    if (now === null) return { new_state: encodeDynamic(null, t) };
+    return { new_state: encodeDynamic(unknownsToNull({ ...state, ...now } as Value), t, type) };
+  }
+
+  readDataSource(peer: string, type: string, configDv: DV): { state: unknown } {
+    const b = this.dataSchema(type);
+    const t = this.typeOf('d', type, b);
+    const config = (decodeDynamic(configDv, t) ?? {}) as Attrs;
+    const out = this.sim().readData(this.ctxOf(peer), type, config);
+    return { state: encodeDynamic(unknownsToNull({ ...config, ...out } as Value), t, type) };
+  }
+}
+
+/** Every computed attribute the configuration leaves null becomes unknown (nested blocks matched by position). */
+function markComputedUnknown(v: Value, config: Value, b: BlockSchema): Value {
+  if (v === null || v === UNKNOWN || typeof v !== 'object' || Array.isArray(v)) return v;
+  const cfg = obj(config) ?? {};
+  const out: Record<string, Value> = { ...(v as Record<string, Value>) };
+  for (const a of b.attributes) {
+    if (a.computed && (cfg[a.name] === null || cfg[a.name] === undefined)) out[a.name] = UNKNOWN;
+  }
+  for (const nb of b.blocks) {
+    const x = out[nb.name];
+    const c = cfg[nb.name] ?? null;
+    if (Array.isArray(x)) out[nb.name] = x.map((e, i) => markComputedUnknown(e, Array.isArray(c) ? c[i] ?? null : null, nb.block));
+    else if (x && typeof x === 'object') {
+      out[nb.name] = nb.nesting === 'map'
+        ? Object.fromEntries(Object.entries(x).map(([k, e]) => [k, markComputedUnknown(e, obj(c)?.[k] ?? null, nb.block)]))
+        : markComputedUnknown(x, c, nb.block);
+    }
+  }
+  return out;
+}
+
+/** The paths (with list indexes) under a dotted attribute path whose value differs between a and b. */
+function changedPaths(a: Value, b: Value, path: string[], prefix: PathStep[] = []): PathStep[][] {
+  if (path.length === 0) return equal(a, b) ? [] : [prefix];
+  const [head, ...rest] = path;
+  const av = obj(a)?.[head] ?? null;
+  const bv = obj(b)?.[head] ?? null;
+  const here: PathStep[] = [...prefix, { attribute_name: head }];
+  if (rest.length === 0) return equal(av, bv) ? [] : [here];
+  if (Array.isArray(av) || Array.isArray(bv)) {
+    const as = (av ?? []) as Value[];
+    const bs = (bv ?? []) as Value[];
+    if (as.length !== bs.length) return [here];
+    const out: PathStep[][] = [];
+    for (let i = 0; i < as.length; i++) out.push(...changedPaths(as[i], bs[i], rest, [...here, { element_key_int: i }]));
+    return out;
+  }
+  if ((av === null) !== (bv === null)) return [here];
+  return changedPaths(av, bv, rest, here);
+}
+
+function obj(v: Value): Record<string, Value> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, Value>) : undefined;
+}
+
+/**
+ * The new state after apply: planned values, with what the world filled in. Known planned values
+ * win over the world's answer for non-computed attributes (a provider must not change them);
+ * whatever is still unknown becomes null.
+ */
+function settle(planned: Attrs, result: Attrs | undefined, b: BlockSchema): Value {
+  const out: Record<string, Value> = { ...(planned as Record<string, Value>) };
+  if (result) {
+    const computed = new Set(b.attributes.filter((a) => a.computed).map((a) => a.name));
+    for (const [k, v] of Object.entries(result)) {
+      if (!(k in out)) continue;
+      if (computed.has(k) || out[k] === UNKNOWN || b.blocks.some((nb) => nb.name === k)) out[k] = v as Value;
+    }
+  }
+  return unknownsToNull(out);
+}
