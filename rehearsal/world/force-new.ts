@@ -83,6 +83,7 @@ export const FORCE_NEW: Record<string, Row> = {
   aws_lb_listener: { paths: ['load_balancer_arn'], source: `${AWS}lb_listener (internal/service/elbv2/listener.go)` },
   aws_lb_listener_rule: { paths: ['listener_arn'], source: `${AWS}lb_listener_rule (internal/service/elbv2/listener_rule.go)` },
   aws_route53_record: { paths: ['name', 'zone_id'], source: `${AWS}route53_record (internal/service/route53/record.go)` },
+  aws_route53_health_check: { paths: ['type', 'reference_name', 'request_interval', 'measure_latency', 'routing_control_arn'], source: `${AWS}route53_health_check (internal/service/route53/health_check.go)` },
   aws_globalaccelerator_accelerator: { paths: [], source: `${AWS}globalaccelerator_accelerator` },
   aws_globalaccelerator_listener: { paths: ['accelerator_arn'], source: `${AWS}globalaccelerator_listener (internal/service/globalaccelerator/listener.go)` },
   aws_globalaccelerator_endpoint_group: { paths: ['listener_arn', 'endpoint_group_region'], source: `${AWS}globalaccelerator_endpoint_group (internal/service/globalaccelerator/endpoint_group.go)` },

@@ -99,7 +99,7 @@ export class WorldStore {
   private lock(): void {
     const deadline = Date.now() + this.lockTimeoutMs;
     const token = `${process.pid} ${Date.now()} ${Math.random().toString(36).slice(2)}`;
-    let delay = 2;
+    let delay = 1;
     fs.mkdirSync(path.dirname(this.lockFile), { recursive: true });
     for (;;) {
       try {
@@ -113,7 +113,7 @@ export class WorldStore {
         throw new WorldBusyError(`world store ${this.file} stayed locked for ${this.lockTimeoutMs} ms (lock file ${this.lockFile})`);
       }
       sleepMs(delay + Math.floor(Math.random() * delay));
-      delay = Math.min(delay * 2, 50);
+      delay = Math.min(delay * 2, 8);
     }
   }
 

@@ -144,6 +144,17 @@ function ngVersionCheck(ng: string, version: string | undefined, cp: string | un
   const c = minorNumber(cp);
   if (n !== undefined && c !== undefined && n > c) throw new SimError('InvalidParameterException', `Node group ${ng} version ${version} cannot be newer than the cluster version ${cp}`);
 }
+// A new managed node group runs the cluster's current version unless it uses a custom AMI from its
+// launch template: https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html
+function ngCreateVersionCheck(call: Call, ng: string, a: Attrs, cp: string | undefined): void {
+  const n = minorNumber(str(a.version));
+  const c = minorNumber(cp);
+  if (n === undefined || c === undefined || n === c) return;
+  const lt = block(a.launch_template);
+  const template = lt && call.ops.find('aws_launch_template', (o) => o.id === lt.id || o.name === lt.name);
+  if (template && str(template.attrs.image_id)) return;
+  throw new SimError('InvalidParameterException', `Node group ${ng} version ${String(a.version)} must be the cluster's Kubernetes version ${cp} (a node group is created at the cluster version unless its launch template names a custom AMI)`);
+}
 const eksNodeGroup: ResourceRule = {
   name(a) {
     return str(a.node_group_name);
@@ -156,6 +167,7 @@ const eksNodeGroup: ResourceRule = {
     const ng = str(a.node_group_name) ?? `tf-${hex(String(call.ops.nextNumber()), 10)}`;
     if (call.ops.find('aws_eks_node_group', (o) => o.cluster === call.ops.keyOf(cluster) && o.name === ng)) throw new SimError('ResourceInUseException', `NodeGroup already exists with name ${ng} and cluster name ${cluster.name}`);
     ngVersionCheck(ng, str(a.version), str(cluster.attrs.version));
+    ngCreateVersionCheck(call, ng, a, str(cluster.attrs.version));
     fill(a, 'node_group_name', ng);
     fill(a, 'id', `${cluster.name}:${ng}`);
     fill(a, 'arn', arn(call, 'eks', `nodegroup/${cluster.name}/${ng}/${guid(ng)}`));
@@ -424,6 +436,20 @@ const route53Record: ResourceRule = {
   },
 };
 
+// ${REG}/resources/route53_health_check: probes fqdn:port/resource_path; the record that names it
+// is healthy while the check passes (traffic.ts): https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html
+const route53HealthCheck: ResourceRule = {
+  name(a) {
+    return `${String(a.type)} ${String(a.fqdn ?? a.ip_address ?? '')}${String(a.resource_path ?? '')}`;
+  },
+  create(call, a) {
+    const id = guid(`hc#${call.ctx.stack}#${call.ops.nextNumber()}`);
+    fill(a, 'id', id);
+    fill(a, 'arn', `arn:aws:route53:::healthcheck/${id}`);
+    fillTags(call, a);
+  },
+};
+
 // ---- Global Accelerator -----------------------------------------------------------------------
 // ${REG}/resources/globalaccelerator_accelerator (dns_name, hosted_zone_id Z2BJ6XQ5FK7U4H, ip_sets),
 // .../globalaccelerator_listener, .../globalaccelerator_endpoint_group (endpoint weights 0–255):
@@ -493,6 +519,7 @@ export const awsResources: Record<string, ResourceRule> = {
   aws_lb_listener: lbListener,
   aws_lb_listener_rule: lbListenerRule,
   aws_route53_record: route53Record,
+  aws_route53_health_check: route53HealthCheck,
   aws_globalaccelerator_accelerator: gaAccelerator,
   aws_globalaccelerator_listener: gaListener,
   aws_globalaccelerator_endpoint_group: gaEndpointGroup,
