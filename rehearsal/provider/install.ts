@@ -3,7 +3,7 @@
 // the environment to run `terraform` / `cdktf deploy` with. The user's ~/.terraformrc is never read
 // or written: TF_CLI_CONFIG_FILE points at the generated file.
 // Mirror layout ("unpacked"): https://developer.hashicorp.com/terraform/cli/config/config-file#filesystem_mirror
-import { execFileSync } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -27,8 +27,14 @@ export interface Installation {
   readonly types: Record<string, { resources: string[]; dataSources: string[] }>;
   /** Milliseconds spent: compile, schemas, types. */
   readonly timings: Record<string, number>;
-  /** Environment for terraform / cdktf runs against `worldFile`. */
+  /**
+   * Environment for terraform / cdktf runs against `worldFile`. With reattach (the default) the
+   * first call for a world file starts one long-lived provider process for it and the
+   * environment carries TF_REATTACH_PROVIDERS.
+   */
   env(worldFile: string, base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+  /** Stops every long-lived provider process this installation started (also done at exit). */
+  stop(): void;
 }
 
 export interface InstallOptions {
@@ -39,6 +45,11 @@ export interface InstallOptions {
   readonly extraDataSources?: string[];
   /** TypeScript module exporting openSimulator(file). @default rehearsal/world/simulator.ts */
   readonly simulator?: string;
+  /**
+   * Serve every Terraform run of a world from one long-lived provider process (TF_REATTACH_PROVIDERS)
+   * instead of Terraform starting a provider process per use. @default true unless REHEARSAL_REATTACH=0
+   */
+  readonly reattach?: boolean;
 }
 
 function hash(parts: string[]): string {
@@ -211,20 +222,56 @@ export function installProviders(options: InstallOptions = {}): Installation {
     '',
   ].join('\n'));
 
+  const reattach = options.reattach ?? process.env.REHEARSAL_REATTACH !== '0';
+  const daemons = new Map<string, { child: ChildProcess; value: string }>();
+  const stop = (): void => {
+    for (const d of daemons.values()) if (d.child.exitCode === null) d.child.kill('SIGTERM');
+    daemons.clear();
+  };
+  process.once('exit', stop);
+  const daemonFor = (world: string, base: NodeJS.ProcessEnv): string => {
+    const known = daemons.get(world);
+    if (known && known.child.exitCode === null) return known.value;
+    const n = daemons.size + 1;
+    const file = path.join(dir, `reattach-${n}.json`);
+    const log = fs.openSync(path.join(dir, `daemon-${n}.log`), 'a');
+    const child = spawn(process.execPath, [server, '--daemon', schemasFile, file, String(process.pid)], {
+      env: { ...base, REHEARSAL_WORLD: world }, stdio: ['ignore', log, log],
+    });
+    fs.closeSync(log);
+    child.unref();
+    const deadline = Date.now() + 20000;
+    while (!fs.existsSync(file)) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`the long-lived provider process did not start (see ${path.join(dir, `daemon-${n}.log`)})`);
+      }
+      Atomics.wait(SLEEP, 0, 0, 25);
+    }
+    const value = fs.readFileSync(file, 'utf8');
+    daemons.set(world, { child, value });
+    return value;
+  };
+
   return {
-    dir, mirrorDir, cliConfigFile, versions, types, timings,
+    dir, mirrorDir, cliConfigFile, versions, types, timings, stop,
     env(worldFile: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-      return {
+      const world = path.resolve(worldFile);
+      const env: NodeJS.ProcessEnv = {
         ...base,
         TF_CLI_CONFIG_FILE: cliConfigFile,
-        REHEARSAL_WORLD: path.resolve(worldFile),
+        REHEARSAL_WORLD: world,
         CHECKPOINT_DISABLE: '1',
         TF_IN_AUTOMATION: '1',
         TF_INPUT: '0',
       };
+      delete env.TF_REATTACH_PROVIDERS;
+      if (reattach) env.TF_REATTACH_PROVIDERS = daemonFor(world, base);
+      return env;
     },
   };
 }
+
+const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 
 function sh(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;

@@ -77,63 +77,46 @@ function unary(what: string, fn: Handler): grpc.handleUnaryCall<any, any> {
   };
 }
 
-export function main(argv: string[]): void {
-  const [providerName, schemasFile, certFile] = argv;
-  if (process.env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
-    process.stderr.write(
-      'This binary is a simulated Terraform provider of the cdktf-bluegreen rehearsal. It is started by Terraform, not directly.\n',
-    );
-    process.exit(1);
-  }
-  const versions = (process.env.PLUGIN_PROTOCOL_VERSIONS ?? '').split(',');
-  if (!versions.includes(String(APP_PROTOCOL_VERSION))) {
-    process.stderr.write(`Terraform offers plugin protocol versions ${versions.join(',')}; this provider speaks only ${APP_PROTOCOL_VERSION}.\n`);
-    process.exit(1);
-  }
-  const clientCert = process.env.PLUGIN_CLIENT_CERT;
-  if (!clientCert) {
-    process.stderr.write('PLUGIN_CLIENT_CERT is not set: Terraform did not offer auto-mTLS.\n');
-    process.exit(1);
-  }
-  // go-plugin servers ignore interrupts: Terraform handles Ctrl-C and then stops the plugin itself.
-  process.on('SIGINT', () => undefined);
+interface Protos {
+  readonly provider: grpc.ServiceDefinition;
+  readonly controller: grpc.ServiceDefinition;
+}
 
-  const all = JSON.parse(fs.readFileSync(schemasFile, 'utf8')) as Record<string, ProviderSchemas>;
-  const schemas = all[providerName];
-  if (!schemas) throw new Error(`${schemasFile} has no schemas for provider ${providerName}`);
-  const cert = JSON.parse(fs.readFileSync(certFile, 'utf8')) as { certPem: string; keyPem: string; derBase64: string };
-
+function loadProtos(): Protos {
   const protoDir = path.join(__dirname, 'proto');
   const opts = { keepCase: true, longs: Number, enums: String, defaults: false, oneofs: true };
   const tf = grpc.loadPackageDefinition(protoLoader.loadSync(path.join(protoDir, 'tfplugin6.proto'), opts)) as any;
   const ctl = grpc.loadPackageDefinition(protoLoader.loadSync(path.join(protoDir, 'grpc_controller.proto'), opts)) as any;
+  return { provider: tf.tfplugin6.Provider.service, controller: ctl.plugin.GRPCController.service };
+}
 
+let simulator: Simulator | undefined;
+function sim(): Simulator {
+  if (simulator) return simulator;
+  const world = process.env.REHEARSAL_WORLD;
+  if (!world) throw new Error('REHEARSAL_WORLD is not set: the simulated provider has no world file to act on');
+  // The world is compiled next to this file (world.js) and loaded on first use only: processes
+  // Terraform starts just to read the schema never pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { openSimulator } = require(path.join(__dirname, 'world.js')) as { openSimulator(f: string): Simulator };
+  simulator = openSimulator(world);
+  return simulator;
+}
+
+/** The tfplugin6.Provider implementation of one provider; `stackOf` names the stack a connection works for. */
+function providerImpl(providerName: string, schemas: ProviderSchemas, stackOf: (peer: string) => string): grpc.UntypedServiceImplementation {
   const configs = new Map<string, Record<string, unknown>>();
-  const stack = process.env.REHEARSAL_STACK ?? path.basename(process.cwd());
-  let simulator: Simulator | undefined;
-  const sim = (): Simulator => {
-    if (simulator) return simulator;
-    const world = process.env.REHEARSAL_WORLD;
-    if (!world) throw new Error('REHEARSAL_WORLD is not set: the simulated provider has no world file to act on');
-    // The world is compiled next to this file (world.js) and loaded on first use only: processes
-    // Terraform starts just to read the schema never pay for it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { openSimulator } = require(path.join(__dirname, 'world.js')) as { openSimulator(f: string): Simulator };
-    simulator = openSimulator(world);
-    return simulator;
-  };
-  const ctxOf = (peer: string): SimContext => ({ provider: providerName, providerConfig: configs.get(peer) ?? {}, stack });
+  const ctxOf = (peer: string): SimContext => ({ provider: providerName, providerConfig: configs.get(peer) ?? {}, stack: stackOf(peer) });
   const engine = new Engine(schemas, sim, ctxOf);
-
   const capabilities = { plan_destroy: false, get_provider_schema_optional: false, move_resource_state: false };
-  const server = new grpc.Server();
-  server.addService(tf.tfplugin6.Provider.service, {
+  let schemaResponse: unknown;
+  return {
     GetMetadata: unary('GetMetadata', () => ({
       server_capabilities: capabilities,
       resources: Object.keys(schemas.resources).map((type_name) => ({ type_name })),
       data_sources: Object.keys(schemas.dataSources).map((type_name) => ({ type_name })),
     })),
-    GetProviderSchema: unary('GetProviderSchema', () => ({
+    GetProviderSchema: unary('GetProviderSchema', () => (schemaResponse ??= {
       provider: schemaToProto(schemas.config),
       resource_schemas: Object.fromEntries(Object.entries(schemas.resources).map(([k, b]) => [k, schemaToProto(b)])),
       data_source_schemas: Object.fromEntries(Object.entries(schemas.dataSources).map(([k, b]) => [k, schemaToProto(b)])),
@@ -155,8 +138,45 @@ export function main(argv: string[]): void {
     ReadDataSource: unary('ReadDataSource', (c) => engine.readDataSource(c.getPeer(), c.request.type_name, c.request.config)),
     GetFunctions: unary('GetFunctions', () => ({ functions: {} })),
     StopProvider: unary('StopProvider', () => ({})),
-  });
-  server.addService(ctl.plugin.GRPCController.service, {
+  };
+}
+
+function readSchemas(schemasFile: string): Record<string, ProviderSchemas> {
+  return JSON.parse(fs.readFileSync(schemasFile, 'utf8')) as Record<string, ProviderSchemas>;
+}
+
+export function main(argv: string[]): void {
+  if (argv[0] === '--daemon') return daemon(argv[1], argv[2], argv[3]);
+  const [providerName, schemasFile, certFile] = argv;
+  if (process.env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
+    process.stderr.write(
+      'This binary is a simulated Terraform provider of the cdktf-bluegreen rehearsal. It is started by Terraform, not directly.\n',
+    );
+    process.exit(1);
+  }
+  const versions = (process.env.PLUGIN_PROTOCOL_VERSIONS ?? '').split(',');
+  if (!versions.includes(String(APP_PROTOCOL_VERSION))) {
+    process.stderr.write(`Terraform offers plugin protocol versions ${versions.join(',')}; this provider speaks only ${APP_PROTOCOL_VERSION}.\n`);
+    process.exit(1);
+  }
+  const clientCert = process.env.PLUGIN_CLIENT_CERT;
+  if (!clientCert) {
+    process.stderr.write('PLUGIN_CLIENT_CERT is not set: Terraform did not offer auto-mTLS.\n');
+    process.exit(1);
+  }
+  // go-plugin servers ignore interrupts: Terraform handles Ctrl-C and then stops the plugin itself.
+  process.on('SIGINT', () => undefined);
+
+  const schemas = readSchemas(schemasFile)[providerName];
+  if (!schemas) throw new Error(`${schemasFile} has no schemas for provider ${providerName}`);
+  const cert = JSON.parse(fs.readFileSync(certFile, 'utf8')) as { certPem: string; keyPem: string; derBase64: string };
+  const protos = loadProtos();
+  // Terraform starts its providers in its working directory: cdktf.out/stacks/<stack>.
+  const stack = process.env.REHEARSAL_STACK ?? path.basename(process.cwd());
+
+  const server = new grpc.Server();
+  server.addService(protos.provider, providerImpl(providerName, schemas, () => stack));
+  server.addService(protos.controller, {
     Shutdown: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => {
       cb(null, {});
       setImmediate(() => {
@@ -181,6 +201,118 @@ export function main(argv: string[]): void {
     process.stdout.write(`${line}\n`);
     trace(`start ${providerName} (${Math.round(process.uptime() * 1000)} ms to listen)`);
   });
+}
+
+/**
+ * Long-lived mode: one process serves all five providers (plaintext gRPC on 127.0.0.1, as
+ * go-plugin's reattach does no TLS) and writes the TF_REATTACH_PROVIDERS value to `reattachFile`.
+ * Terraform then attaches instead of starting a provider process per use. Connections from
+ * concurrent Terraform processes share it: provider configuration is kept per connection and the
+ * stack is the working directory of the Terraform process owning the connection's client socket.
+ */
+function daemon(schemasFile: string, reattachFile: string, parentPid?: string): void {
+  process.on('SIGINT', () => undefined);
+  // Never outlive the runner that started us (it may die without stopping us).
+  if (parentPid) {
+    setInterval(() => {
+      try {
+        process.kill(Number(parentPid), 0);
+      } catch {
+        process.exit(0);
+      }
+    }, 1000).unref();
+  }
+  const all = readSchemas(schemasFile);
+  const protos = loadProtos();
+  const reattach: Record<string, unknown> = {};
+  const names = Object.keys(all);
+  let pending = names.length;
+  for (const name of names) {
+    const server = new grpc.Server();
+    server.addService(protos.provider, providerImpl(name, all[name], stackOfPeer));
+    server.addService(protos.controller, { Shutdown: (_c: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, {}) });
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => {
+      if (err) {
+        process.stderr.write(`cannot listen: ${err.message}\n`);
+        process.exit(1);
+      }
+      reattach[`registry.terraform.io/hashicorp/${name}`] = {
+        Protocol: 'grpc', ProtocolVersion: APP_PROTOCOL_VERSION, Pid: process.pid, Test: true,
+        Addr: { Network: 'tcp', String: `127.0.0.1:${port}` },
+      };
+      if (--pending === 0) {
+        fs.writeFileSync(`${reattachFile}.tmp`, JSON.stringify(reattach));
+        fs.renameSync(`${reattachFile}.tmp`, reattachFile);
+        trace(`daemon serving ${names.join(', ')} (${Math.round(process.uptime() * 1000)} ms to listen)`);
+      }
+    });
+  }
+}
+
+const peerStacks = new Map<string, { inode: string; stack: string }>();
+
+/** Inode of the socket whose local end is 127.0.0.1:<port> (the Terraform side of a connection). */
+function clientSocketInode(port: number): string | undefined {
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = fs.readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[1]?.endsWith(hexPort) && f[3] === '01') return f[9];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The stack of a connection: the working directory of the Terraform process that owns the client
+ * end of the TCP connection (Linux /proc). Cached per connection, re-checked by socket inode so a
+ * reused ephemeral port is never attributed to the previous owner.
+ */
+function stackOfPeer(peer: string): string {
+  const port = Number(/:(\d+)$/.exec(peer)?.[1]);
+  const inode = clientSocketInode(port);
+  if (!inode) throw new Error(`no TCP connection from local port ${port} (peer ${peer})`);
+  const known = peerStacks.get(peer);
+  if (known && known.inode === inode) return known.stack;
+  const target = `socket:[${inode}]`;
+  const pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid);
+  // Terraform processes first: scanning every process's descriptors is the slow path.
+  const comm = (pid: string): string => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  const ordered = [...pids.filter((p) => comm(p) === 'terraform'), ...pids.filter((p) => comm(p) !== 'terraform')];
+  for (const pid of ordered) {
+    let fds: string[];
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      let link: string;
+      try {
+        link = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      if (link === target) {
+        const stack = path.basename(fs.readlinkSync(`/proc/${pid}/cwd`));
+        peerStacks.set(peer, { inode, stack });
+        return stack;
+      }
+    }
+  }
+  throw new Error(`no process owns the client socket of peer ${peer}`);
 }
 
 if (require.main === module) main(process.argv.slice(2));

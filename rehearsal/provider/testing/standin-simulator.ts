@@ -12,11 +12,9 @@ export class SimError extends Error {
 
 type Attrs = Record<string, unknown>;
 let n = 0;
-function fill(v: unknown, type: string): unknown {
-  if (v === UNKNOWN) return `${type}-standin-${process.pid}-${n++}`;
-  if (Array.isArray(v)) return v.map((x) => fill(x, type));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, type)]));
-  return v;
+/** Fills only an unknown `id`; every other unknown is left for the engine to turn into null. */
+function fill(v: Attrs, type: string): Attrs {
+  return v.id === UNKNOWN ? { ...v, id: `${type}-standin-${process.pid}-${n++}` } : v;
 }
 
 export function openSimulator(_file: string) {
