@@ -81,7 +81,7 @@ export class Engine {
     return { upgraded_state: encodeDynamic(v, t, type) };
   }
 
-  planResourceChange(peer: string, type: string, priorDv: DV, proposedDv: DV, configDv: DV): { planned_state: unknown; requires_replace: unknown[] } {
+  planResourceChange(peer: string, type: string, priorDv: DV, proposedDv: DV, configDv: DV): { planned_state: unknown; requires_replace: unknown[]; diagnostics?: Diagnostic[] } {
     const b = this.resourceSchema(type);
     const t = this.typeOf('r', type, b);
     const prior = decodeDynamic(priorDv, t) as Attrs | null;
@@ -94,14 +94,28 @@ export class Engine {
     const sim = this.sim();
     if (sim.plan) planned = { ...planned, ...sim.plan(this.ctxOf(peer), type, prior, planned) };
     const requires: PathStep[][] = [];
+    const diagnostics: Diagnostic[] = [];
     if (prior !== null) {
-      for (const p of sim.forceNew(type)) requires.push(...changedPaths(prior as Value, planned as Value, p.split('.')));
+      for (const p of sim.forceNew(type)) {
+        try {
+          requires.push(...changedPaths(prior as Value, planned as Value, t, p.split('.')));
+        } catch (e) {
+          if (!(e instanceof BadPath)) throw e;
+          // A table row naming an attribute this provider version does not have: said, not fatal.
+          diagnostics.push({
+            severity: 'WARNING',
+            summary: `Simulated ${this.schemas.provider} ${this.schemas.version}: force-new path "${p}" of ${type} names no attribute`,
+            detail: 'The force-new table (rehearsal/world/force-new.ts) lists a path the schema derived from the bindings does not have; it is ignored.',
+          });
+        }
+      }
     }
     // A replacement is a new object: its computed values are unknown again.
     if (requires.length) planned = markComputedUnknown(planned as Value, config, b) as Attrs;
     return {
       planned_state: encodeDynamic(planned as Value, t, type),
       requires_replace: requires.map((steps) => ({ steps })),
+      diagnostics,
     };
   }
 
@@ -160,24 +174,32 @@ function markComputedUnknown(v: Value, config: Value, b: BlockSchema): Value {
   return out;
 }
 
-/** The paths (with list indexes) under a dotted attribute path whose value differs between a and b. */
-function changedPaths(a: Value, b: Value, path: string[], prefix: PathStep[] = []): PathStep[][] {
-  if (path.length === 0) return equal(a, b) ? [] : [prefix];
-  const [head, ...rest] = path;
-  const av = obj(a)?.[head] ?? null;
-  const bv = obj(b)?.[head] ?? null;
-  const here: PathStep[] = [...prefix, { attribute_name: head }];
-  if (rest.length === 0) return equal(av, bv) ? [] : [here];
-  if (Array.isArray(av) || Array.isArray(bv)) {
-    const as = (av ?? []) as Value[];
-    const bs = (bv ?? []) as Value[];
-    if (as.length !== bs.length) return [here];
+/**
+ * The concrete paths under a dotted attribute path whose value differs between a and b. Lists are
+ * walked element by element (Terraform applies each path to both values, so it must exist); a set
+ * or map on the way is compared whole, as set elements have no index a path could name.
+ */
+function changedPaths(a: Value, b: Value, t: CtyType, path: string[], prefix: PathStep[] = []): PathStep[][] {
+  if (path.length === 0 || typeof t === 'string') return equal(a, b) ? [] : [prefix];
+  const [kind, inner] = t;
+  if (kind === 'object') {
+    const [head, ...rest] = path;
+    const at = (inner as Record<string, CtyType>)[head];
+    if (at === undefined) throw new BadPath(`${[...prefix.map(stepName), ...path].join('.')}`);
+    return changedPaths(obj(a)?.[head] ?? null, obj(b)?.[head] ?? null, at, rest, [...prefix, { attribute_name: head }]);
+  }
+  if (kind === 'list' && Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
     const out: PathStep[][] = [];
-    for (let i = 0; i < as.length; i++) out.push(...changedPaths(as[i], bs[i], rest, [...here, { element_key_int: i }]));
+    for (let i = 0; i < a.length; i++) out.push(...changedPaths(a[i], b[i], inner, path, [...prefix, { element_key_int: i }]));
     return out;
   }
-  if ((av === null) !== (bv === null)) return [here];
-  return changedPaths(av, bv, rest, here);
+  return equal(a, b) ? [] : [prefix];
+}
+
+class BadPath extends Error {}
+
+function stepName(s: PathStep): string {
+  return 'attribute_name' in s ? s.attribute_name : 'element_key_int' in s ? String(s.element_key_int) : s.element_key_string;
 }
 
 function obj(v: Value): Record<string, Value> | undefined {

@@ -67,9 +67,9 @@ function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): { code:
 /** Runs every step; never throws for a failed step (each is reported). */
 export function selfCheck(inst: Installation = installProviders(), log: (line: string) => void = () => undefined): StepResult[] {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rehearsal-selfcheck-'));
-  const env = { ...inst.env(path.join(root, 'world.json')), NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...inst.env(path.join(root, 'world.json')), NO_COLOR: '1' };
   // Terraform starting the providers itself from the mirror (go-plugin handshake, auto-mTLS).
-  const spawned = { ...env };
+  const spawned: NodeJS.ProcessEnv = { ...env };
   delete spawned.TF_REATTACH_PROVIDERS;
   const results: StepResult[] = [];
   const step = (name: string, cwd: string, args: string[], expect: (r: { code: number; out: string }) => string | undefined, e = env): boolean => {
@@ -94,6 +94,10 @@ export function selfCheck(inst: Installation = installProviders(), log: (line: s
       exit0(r) ?? (/Plan: 2 to add, 0 to change, 0 to destroy/.test(r.out) ? undefined : 'plan is not "2 to add"')) &&
     step('apply', good, ['apply', '-auto-approve', '-input=false'], (r) => exit0(r) ?? (/Apply complete! Resources: 2 added/.test(r.out) ? undefined : 'apply did not add 2')) &&
     step('plan after apply has no changes', good, ['plan', '-detailed-exitcode', '-input=false'], (r) => (r.code === 0 ? undefined : `exit ${r.code}: the applied state does not match the configuration`)) &&
+    (fs.writeFileSync(path.join(good, 'main.tf'), GOOD.replace('rg-engine-selfcheck', 'rg-engine-selfcheck-2')), true) &&
+    step('renaming the resource group plans a replacement (force-new table)', good, ['plan', '-input=false'], (r) =>
+      exit0(r) ?? (/# forces replacement/.test(r.out) && /Plan: 2 to add, 0 to change, 2 to destroy/.test(r.out) ? undefined : 'no "forces replacement" of the group and its dependent sleep')) &&
+    (fs.writeFileSync(path.join(good, 'main.tf'), GOOD), true) &&
     step('destroy', good, ['destroy', '-auto-approve', '-input=false'], (r) => exit0(r) ?? (/Destroy complete! Resources: 2 destroyed/.test(r.out) ? undefined : 'destroy did not remove 2'));
 
   const bogus = path.join(root, 'bogus');
