@@ -43,6 +43,8 @@ export interface InstallOptions {
   /** Extra types to serve beyond what the library emits (e.g. a scenario's hand-written stack). */
   readonly extraResources?: string[];
   readonly extraDataSources?: string[];
+  /** Serve exactly these types instead of what the library emits (tests: skips the synth). */
+  readonly only?: { readonly resources: string[]; readonly dataSources: string[] };
   /** TypeScript module exporting openSimulator(file). @default rehearsal/world/simulator.ts */
   readonly simulator?: string;
   /**
@@ -182,8 +184,8 @@ export function installProviders(options: InstallOptions = {}): Installation {
   timings.compileMs = Date.now() - t;
 
   t = Date.now();
-  const emitted = emittedTypes();
-  const imported = importedTypes();
+  const emitted: EmittedTypes = options.only ? { ...options.only, requiredProviders: {} } : emittedTypes();
+  const imported = options.only ? { resources: [], dataSources: [] } : importedTypes();
   timings.typesMs = Date.now() - t;
   const union = (...xs: string[][]): string[] => [...new Set(xs.flat())].sort();
   const wanted = {
