@@ -149,8 +149,30 @@ export class Engine {
     const t = this.typeOf('d', type, b);
     const config = (decodeDynamic(configDv, t) ?? {}) as Attrs;
     const out = this.sim().readData(this.ctxOf(peer), type, config);
-    return { state: encodeDynamic(unknownsToNull({ ...config, ...out } as Value), t, type) };
+    return { state: encodeDynamic(unknownsToNull(mergeComputed(config as Value, out as Value, b)), t, type) };
   }
+}
+
+/**
+ * A data source's result: what the configuration set stays (Terraform rejects a read that changes
+ * configured values); computed attributes the configuration left null come from the world.
+ */
+function mergeComputed(config: Value, out: Value, b: BlockSchema): Value {
+  const c = obj(config) ?? {};
+  const o = obj(out) ?? {};
+  const res: Record<string, Value> = {};
+  for (const a of b.attributes) {
+    const cv = c[a.name] ?? null;
+    res[a.name] = a.computed && cv === null ? (o[a.name] ?? null) : cv;
+  }
+  for (const nb of b.blocks) {
+    const cv = c[nb.name] ?? null;
+    const ov = o[nb.name];
+    if (Array.isArray(cv) && Array.isArray(ov) && cv.length === ov.length) res[nb.name] = cv.map((x, i) => mergeComputed(x, ov[i], nb.block));
+    else if (cv && !Array.isArray(cv) && typeof cv === 'object' && ov && typeof ov === 'object' && !Array.isArray(ov)) res[nb.name] = nb.nesting === 'single' ? mergeComputed(cv, ov, nb.block) : cv;
+    else res[nb.name] = cv;
+  }
+  return res;
 }
 
 /** Every computed attribute the configuration leaves null becomes unknown (nested blocks matched by position). */
@@ -207,18 +229,25 @@ function obj(v: Value): Record<string, Value> | undefined {
 }
 
 /**
- * The new state after apply: planned values, with what the world filled in. Known planned values
- * win over the world's answer for non-computed attributes (a provider must not change them);
- * whatever is still unknown becomes null.
+ * The new state after apply: the planned state with every unknown filled from the world's answer
+ * at the same position. Known planned values stay as planned: Terraform refuses an apply result
+ * that differs from a known planned value ("Provider produced inconsistent result after apply").
+ * Whatever is still unknown becomes null.
  */
-function settle(planned: Attrs, result: Attrs | undefined, b: BlockSchema): Value {
-  const out: Record<string, Value> = { ...(planned as Record<string, Value>) };
-  if (result) {
-    const computed = new Set(b.attributes.filter((a) => a.computed).map((a) => a.name));
-    for (const [k, v] of Object.entries(result)) {
-      if (!(k in out)) continue;
-      if (computed.has(k) || out[k] === UNKNOWN || b.blocks.some((nb) => nb.name === k)) out[k] = v as Value;
-    }
+function settle(planned: Attrs, result: Attrs | undefined, _b: BlockSchema): Value {
+  return unknownsToNull(fillUnknowns(planned as Value, (result ?? null) as Value));
+}
+
+function fillUnknowns(planned: Value, result: Value | undefined): Value {
+  if (planned === UNKNOWN) return result === undefined ? null : result;
+  if (result === undefined || result === null || result === UNKNOWN) return planned;
+  if (Array.isArray(planned)) {
+    return Array.isArray(result) && result.length === planned.length ? planned.map((x, i) => fillUnknowns(x, result[i])) : planned;
   }
-  return unknownsToNull(out);
+  if (planned && typeof planned === 'object') {
+    const r = obj(result);
+    if (!r) return planned;
+    return Object.fromEntries(Object.entries(planned).map(([k, x]) => [k, fillUnknowns(x, r[k])]));
+  }
+  return planned;
 }

@@ -140,25 +140,28 @@ function hclEntries(body: string, where: string): Map<string, HclEntry> {
   return out;
 }
 
-const PRIMITIVE: Record<string, CtyType> = { string: 'string', number: 'number', boolean: 'bool', any: 'dynamic' };
+// The generator renders a `dynamic` attribute as a map of `any` (@cdktf/provider-generator
+// lib/get/generator/resource-parser.js, renderAttributeType case "dynamic"), so "anyMap" is read
+// back as dynamic: a real map(dynamic) would have rendered as a map of maps.
+const PRIMITIVE: Record<string, CtyType> = { string: 'string', number: 'number', boolean: 'bool' };
 const COLLECTION: Record<string, CtyType> = {
-  stringList: 'string', numberList: 'number', booleanList: 'bool', anyList: 'dynamic',
-  stringMap: 'string', numberMap: 'number', booleanMap: 'bool', anyMap: 'dynamic',
+  stringList: 'string', numberList: 'number', booleanList: 'bool',
+  stringMap: 'string', numberMap: 'number', booleanMap: 'bool',
 };
 const GETTERS: Record<string, CtyType> = {
   getStringAttribute: 'string', getNumberAttribute: 'number', getBooleanAttribute: 'bool',
   getListAttribute: ['list', 'string'], getNumberListAttribute: ['list', 'number'],
   getBooleanListAttribute: ['list', 'bool'],
   getStringMapAttribute: ['map', 'string'], getNumberMapAttribute: ['map', 'number'],
-  getBooleanMapAttribute: ['map', 'bool'], getAnyMapAttribute: ['map', 'dynamic'],
+  getBooleanMapAttribute: ['map', 'bool'], getAnyMapAttribute: 'dynamic',
   interpolationForAttribute: 'dynamic',
 };
 const CDKTF_MAPS: Record<string, CtyType> = {
-  StringMap: ['map', 'string'], NumberMap: ['map', 'number'], BooleanMap: ['map', 'bool'], AnyMap: ['map', 'dynamic'],
+  StringMap: ['map', 'string'], NumberMap: ['map', 'number'], BooleanMap: ['map', 'bool'], AnyMap: 'dynamic',
   StringListMap: ['map', ['list', 'string']], NumberListMap: ['map', ['list', 'number']],
   BooleanListMap: ['map', ['list', 'bool']], StringMapList: ['list', ['map', 'string']],
   NumberMapList: ['list', ['map', 'number']], BooleanMapList: ['list', ['map', 'bool']],
-  AnyMapList: ['list', ['map', 'dynamic']],
+  AnyMapList: ['list', 'dynamic'],
 };
 
 /** Derives schemas for one module of one provider package. */
@@ -234,6 +237,7 @@ class ModuleReader {
 
   private settableAttribute(cls: string, c: AttrComment, e: HclEntry, flags: Omit<AttributeSchema, 'name'>): AttributeSchema {
     if (e.type === 'simple' && PRIMITIVE[e.storageClassType]) return { name: c.name, type: PRIMITIVE[e.storageClassType], ...flags };
+    if (e.type === 'map' && e.storageClassType === 'anyMap') return { name: c.name, type: 'dynamic', ...flags };
     if ((e.type === 'list' || e.type === 'set' || e.type === 'map') && COLLECTION[e.storageClassType]) {
       return { name: c.name, type: [e.type, COLLECTION[e.storageClassType]], ...flags };
     }

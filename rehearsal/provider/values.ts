@@ -76,8 +76,9 @@ function toWire(v: Value | undefined, t: CtyType, where: string): unknown {
   if (typeof t === 'string') {
     switch (t) {
       case 'dynamic': {
+        // cty writes the type's JSON as msgpack bin, then the value.
         const tt = typeOf(v);
-        return [JSON.stringify(tt), toWire(v, tt, where)];
+        return [new TextEncoder().encode(JSON.stringify(tt)), toWire(v, tt, where)];
       }
       case 'string':
         if (typeof v === 'string') return v;
