@@ -149,3 +149,22 @@ export function unitNamesOf(fleets: AppFleet[]): Record<string, Record<string, s
   }
   return out;
 }
+
+/**
+ * The `name` attribute of every resource of `type` in a unit's stack, computed in-process (to aim
+ * an apply-error fault at one unit's object). Empty when the unit or the type is absent.
+ */
+export function resourceNamesOf(fleets: AppFleet[], fleet: string, slot: string, type: string): string[] {
+  const app = new App({ outdir: require('os').tmpdir(), skipValidation: true });
+  buildFleets(app, fleets);
+  const stack = app.node.children.find((c): c is TerraformStack => c instanceof TerraformStack && c.node.id.startsWith(`${fleet}-unit-${slot}-`));
+  if (!stack) return [];
+  return stack.node.findAll()
+    .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === type)
+    .map((r) => {
+      const json = r.toTerraform() as { resource: Record<string, Record<string, { name?: unknown }>> };
+      return Object.values(json.resource[type] ?? {}).map((x) => x.name);
+    })
+    .flat()
+    .filter((n): n is string => typeof n === 'string');
+}

@@ -78,8 +78,12 @@ export function checkLiveUnitsUntouched(v: StepView, fleet: string): string[] {
   return problems;
 }
 
-/** Each unit's share of 10,000 simulated requests within ±1 point of its declared weight. */
-export function checkShares(v: StepView, fleet: string): { problems: string[]; maxError: number; shares: Record<string, number> } {
+/**
+ * Each unit's share of 10,000 simulated requests within ±1 point of its declared weight. Node-pool
+ * fleets do not split by weight (the scheduler places pods on any schedulable pool, see
+ * SchedulingRouter): there a pool with weight 0 gets nothing (±1) and a pool with weight > 0 some share.
+ */
+export function checkShares(v: StepView, fleet: string, pools = false): { problems: string[]; maxError: number; shares: Record<string, number> } {
   const state = v.state(fleet);
   const names = v.unitNames(fleet);
   const shares = v.world.shares(fleet);
@@ -87,6 +91,10 @@ export function checkShares(v: StepView, fleet: string): { problems: string[]; m
   const problems: string[] = [];
   for (const u of state.units.filter((x) => x.lifecycle !== 'retired')) {
     const share = shares[names[u.slot]] ?? 0;
+    if (pools && u.weight > 0) {
+      if (share <= 0) problems.push(`fleet ${fleet}: pool ${u.slot} serves (weight ${u.weight}) but no simulated pod lands on it (${describeShares(state, names, shares)})`);
+      continue;
+    }
     const err = Math.abs(share - u.weight);
     maxError = Math.max(maxError, err);
     if (err > 1) problems.push(`fleet ${fleet}: ${u.slot} declared ${u.weight} % but received ${share.toFixed(1)} % of 10,000 requests (${describeShares(state, names, shares)})`);

@@ -2,7 +2,7 @@
 // in lockstep (step k of every scenario is deployed by the same `cdktf deploy '*'`). Fleets of
 // different scenarios never depend on each other, so one deploy carries all of them out in
 // parallel, and each scenario judges only its own fleets' stacks and actions.
-import { AppFleet, EscapeHatch, unitNamesOf } from './app-fleets';
+import { AppFleet, EscapeHatch, resourceNamesOf, unitNamesOf } from './app-fleets';
 import { checkLiveUnitsUntouched, checkOrder, checkShares } from './checks';
 import { DeployResult, linesByStack, ScenarioApp, ScenarioRepo, tempDir } from './harness';
 import { ScenarioDef, ScenarioResult, StepSpec, StepView, WorldAction, WorldPort } from './model';
@@ -25,7 +25,7 @@ interface Live {
 export type Logger = (line: string) => void;
 
 /** Runs the scenarios of one group; every scenario gets a result (a harness error fails it, never skips it). */
-export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (dir: string) => GroupWorld, log: Logger): Promise<ScenarioResult[]> {
+export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (dir: string) => GroupWorld, log: Logger, options: { synthOnly?: boolean } = {}): Promise<ScenarioResult[]> {
   const started = Date.now();
   const dir = tempDir(label);
   log(`[${label}] ${defs.map((d) => d.id).join(' ')} in ${dir}`);
@@ -88,6 +88,12 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
         const names = unitNamesOf(fleetsNow);
         gw.world.setFaults(faults.map((f) => {
           if (!f.slot) return f;
+          if (f.fault.kind === 'apply-error') {
+            // Aimed at one object: the named resource type in that unit's stack.
+            const objects = resourceNamesOf(fleetsNow, f.fleet, f.slot, f.fault.type ?? '');
+            if (!objects.length) throw new Error(`no ${f.fault.type} in the unit stack of ${f.fleet} slot ${f.slot}`);
+            return { ...f, fault: { ...f.fault, name: objects[0] } };
+          }
           const unit = names[f.fleet]?.[f.slot];
           if (!unit) throw new Error(`no unit in slot ${f.slot} of fleet ${f.fleet}`);
           return { ...f, fault: { ...f.fault, unit } };
@@ -102,6 +108,17 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
     const sharesBefore: Record<string, Record<string, number>> = {};
     for (const l of stepping) for (const f of l.def.fleets) sharesBefore[f.name] = safeShares(gw.world, f.name);
     log(`[${label}] step ${k}: ${stepping.map((l) => `${l.def.id} ${l.def.steps[k].label}`).join(' · ')}`);
+    if (options.synthOnly) {
+      // Developer aid (--synth-only): the CLI steps and a synth per step, no Terraform, no verdict on behaviour.
+      const r = app.synth(gw.env);
+      log(`[${label}] step ${k}: synth exit ${r.code}${r.code ? `: ${r.out.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
+      for (const l of stepping) {
+        l.result.steps++;
+        if (r.code !== 0) fail(l, `step ${k} (${l.def.steps[k].label}): synth failed: ${r.out.trim().split('\n').slice(-2).join(' | ')}`);
+        else pinUnits(l, app.rolloutPlan());
+      }
+      continue;
+    }
     const deploy = await app.deploy(gw.env, (line) => log(`[${label}] step ${k}: ${line}`));
     let actions: WorldAction[] = [];
     try {
@@ -198,7 +215,7 @@ function judge(l: Live, step: StepSpec, v: StepView, deploy: DeployResult): stri
       problems.push(...checkOrder(v, f.name), ...checkLiveUnitsUntouched(v, f.name));
       const expected = step.expect?.[f.name] ?? 'applied';
       if (expected === 'applied') {
-        const s = checkShares(v, f.name);
+        const s = checkShares(v, f.name, f.kind.endsWith('-pools'));
         l.result.maxShareError = Math.max(l.result.maxShareError, s.maxError);
         problems.push(...s.problems);
       } else {

@@ -149,7 +149,7 @@ export class ScenarioApp {
 
   /** `cdktf synth` (no providers needed). */
   public synth(env: NodeJS.ProcessEnv): { code: number; out: string } {
-    return run(CDKTF, ['synth'], this.dir, { ...env, CHECKPOINT_DISABLE: '1', CI: '1', FORCE_COLOR: '0' });
+    return run(CDKTF, ['synth'], this.dir, deployEnv(env));
   }
 
   /** `cdktf deploy '*' --auto-approve --skip-provider-lock` with the engine's environment. */
@@ -157,7 +157,7 @@ export class ScenarioApp {
     const started = Date.now();
     const output = await new Promise<{ code: number; text: string }>((resolve) => {
       const child = spawn(CDKTF, ['deploy', '*', '--auto-approve', '--skip-provider-lock'], {
-        cwd: this.dir, env: { ...env, CHECKPOINT_DISABLE: '1', CI: '1', FORCE_COLOR: '0', NO_COLOR: '1' },
+        cwd: this.dir, env: deployEnv(env),
       });
       let text = '';
       child.stdout.on('data', (d) => { text += String(d); });
@@ -185,6 +185,17 @@ export class ScenarioApp {
     const file = path.join(this.dir, 'cdktf.out', 'rollout-plan.json');
     return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
   }
+}
+
+/**
+ * The environment of a cdktf run. cdktf points Terraform at a plugin cache in the home directory
+ * by default; that cache is shared with every other run on the machine, whose provider wrappers
+ * differ, so the lock file's checksum would no longer match: each stack installs from the mirror.
+ */
+function deployEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env, CHECKPOINT_DISABLE: '1', CI: '1', FORCE_COLOR: '0', NO_COLOR: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' };
+  delete out.TF_PLUGIN_CACHE_DIR;
+  return out;
 }
 
 export function stripAnsi(s: string): string {
