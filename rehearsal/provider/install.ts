@@ -170,6 +170,12 @@ export function compileServer(outDir: string, simulatorSource: string = DEFAULT_
   bundle(path.join(__dirname, 'server.ts'), out);
   bundle(simulatorSource, path.join(outDir, 'world.js'));
   fs.cpSync(path.join(__dirname, 'proto'), path.join(outDir, 'proto'), { recursive: true });
+  // The parsed .proto files as a JSON descriptor: a provider start skips the .proto parser.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const protobuf = require(require.resolve('protobufjs', { paths: [require.resolve('@grpc/proto-loader')] }));
+  const root = new protobuf.Root();
+  root.loadSync(['tfplugin6.proto', 'grpc_controller.proto'].map((f) => path.join(__dirname, 'proto', f)), { keepCase: true });
+  fs.writeFileSync(path.join(outDir, 'proto', 'descriptors.json'), JSON.stringify(root.toJSON()));
   return out;
 }
 

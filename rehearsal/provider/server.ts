@@ -83,11 +83,11 @@ interface Protos {
 }
 
 function loadProtos(): Protos {
-  const protoDir = path.join(__dirname, 'proto');
   const opts = { keepCase: true, longs: Number, enums: String, defaults: false, oneofs: true };
-  const tf = grpc.loadPackageDefinition(protoLoader.loadSync(path.join(protoDir, 'tfplugin6.proto'), opts)) as any;
-  const ctl = grpc.loadPackageDefinition(protoLoader.loadSync(path.join(protoDir, 'grpc_controller.proto'), opts)) as any;
-  return { provider: tf.tfplugin6.Provider.service, controller: ctl.plugin.GRPCController.service };
+  // install.ts writes the parsed .proto files as JSON next to this file (faster than parsing them).
+  const json = JSON.parse(fs.readFileSync(path.join(__dirname, 'proto', 'descriptors.json'), 'utf8'));
+  const pkg = grpc.loadPackageDefinition(protoLoader.fromJSON(json, opts)) as any;
+  return { provider: pkg.tfplugin6.Provider.service, controller: pkg.plugin.GRPCController.service };
 }
 
 let simulator: Simulator | undefined;
