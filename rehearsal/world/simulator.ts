@@ -93,8 +93,8 @@ class WorldSimulator implements Simulator {
     this.txn(ctx, type, (call, rule) => {
       const name = nameOf(rule, prior);
       applyErrorFault(call, name, 'delete');
-      const cluster = rule.cluster?.(call, prior);
-      const obj = call.ops.get(type, String(prior.id), cluster);
+      const cluster = parentOrGone(call, rule, prior);
+      const obj = cluster === GONE ? undefined : call.ops.get(type, String(prior.id), cluster);
       if (!obj) {
         call.ops.log({ stack: ctx.stack, provider: ctx.provider, type, action: 'delete', id: String(prior.id), name: name ?? String(prior.id), detail: 'already gone' });
         return;
@@ -107,8 +107,8 @@ class WorldSimulator implements Simulator {
 
   read(ctx: SimContext, type: string, state: Attrs): Attrs | null {
     return this.txn(ctx, type, (call, rule) => {
-      const cluster = rule.cluster?.(call, state);
-      const obj = call.ops.get(type, String(state.id), cluster);
+      const cluster = parentOrGone(call, rule, state);
+      const obj = cluster === GONE ? undefined : call.ops.get(type, String(state.id), cluster);
       if (!obj) return null;
       return rule.read ? rule.read(call, obj) : clone(obj.attrs);
     });
@@ -144,6 +144,22 @@ class WorldSimulator implements Simulator {
   private unitOf(call: Call, rule: ResourceRule, attrs: Attrs, cluster?: string): string | undefined {
     const clusterUnit = cluster ? call.ops.world.objects[cluster]?.unit : undefined;
     return unitFromAttrs(attrs) ?? rule.unit?.(call, attrs, cluster) ?? clusterUnit ?? unitFromStack(call.ctx.stack);
+  }
+}
+
+const GONE = Symbol('gone');
+
+/**
+ * The parent cluster of an object being refreshed or deleted. A cloud child (node pool, node group,
+ * add-on …) whose cluster is gone is gone too: the providers treat NotFound on read/delete as
+ * "removed". A Kubernetes API that cannot be reached stays an error, as it is for the real provider.
+ */
+function parentOrGone(call: Call, rule: ResourceRule, attrs: Attrs): string | undefined | typeof GONE {
+  try {
+    return rule.cluster?.(call, attrs);
+  } catch (e) {
+    if (e instanceof SimError && call.ctx.provider !== 'kubernetes') return GONE;
+    throw e;
   }
 }
 

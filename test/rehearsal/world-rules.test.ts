@@ -99,6 +99,16 @@ describe('lookups and existence', () => {
     expect(sim.readData(ctx, 'aws_lb_target_group', { name: 'api-green-1-34-abc' }).arn).toBe(tg.arn);
   });
 
+  test('a target group used by a listener rule cannot be deleted until the rule lets go of it', () => {
+    const lb = sim.create(aws('api-shared'), 'aws_lb', { id: U, arn: U, dns_name: U, name: 'api-alb', load_balancer_type: 'application' });
+    const listener = sim.create(aws('api-shared'), 'aws_lb_listener', { id: U, arn: U, load_balancer_arn: lb.arn, port: 80, default_action: [{ type: 'fixed-response' }] });
+    const tg = sim.create(aws('api-unit-blue-1-33-aaa'), 'aws_lb_target_group', { id: U, arn: U, name: 'api-blue', port: 80, protocol: 'HTTP', vpc_id: 'vpc-1' });
+    const rule = sim.create(aws('api-traffic'), 'aws_lb_listener_rule', { id: U, arn: U, listener_arn: listener.arn, priority: 1, action: [{ type: 'forward', forward: { target_group: [{ arn: tg.arn, weight: 1 }] } }] });
+    expect(failure(() => sim.delete(aws('api-unit-blue-1-33-aaa'), 'aws_lb_target_group', tg)).summary).toBe('ResourceInUse');
+    sim.delete(aws('api-traffic'), 'aws_lb_listener_rule', rule);
+    sim.delete(aws('api-unit-blue-1-33-aaa'), 'aws_lb_target_group', tg);
+  });
+
   test('a resource group must exist before what lives in it', () => {
     const e = failure(() => sim.create(az('s'), 'azurerm_public_ip', { id: U, name: 'ip', resource_group_name: 'nope-rg', location: 'westeurope', allocation_method: 'Static' }));
     expect(e.summary).toBe('ResourceGroupNotFound');
@@ -107,8 +117,12 @@ describe('lookups and existence', () => {
   test('refresh returns null once the object is gone from the world', () => {
     const { cluster } = aksUnit('blue-1-33-aaa', '1.33');
     expect(sim.read(az('shop-unit-blue-1-33-aaa'), 'azurerm_kubernetes_cluster', { id: cluster.id })).not.toBeNull();
+    const pool = Object.values(world().objects).find((o) => o.type === 'azurerm_kubernetes_cluster_node_pool')!.attrs;
     sim.delete(az('shop-unit-blue-1-33-aaa'), 'azurerm_kubernetes_cluster', { id: cluster.id });
     expect(sim.read(az('shop-unit-blue-1-33-aaa'), 'azurerm_kubernetes_cluster', { id: cluster.id })).toBeNull();
+    // a pool whose cluster is gone is gone too (refresh null, delete a no-op)
+    expect(sim.read(az('shop-unit-blue-1-33-aaa'), 'azurerm_kubernetes_cluster_node_pool', pool)).toBeNull();
+    sim.delete(az('shop-unit-blue-1-33-aaa'), 'azurerm_kubernetes_cluster_node_pool', pool);
   });
 });
 
@@ -210,7 +224,10 @@ describe('versions', () => {
     const nodes = sim.readData(k8s('v', endpoint), 'kubernetes_nodes', { metadata: [{ labels: { 'eks.amazonaws.com/nodegroup': 'apps' } }] }).nodes as A[];
     expect(nodes).toHaveLength(2);
     expect(((nodes[0].status as A[])[0].node_info as A[])[0].kubelet_version).toMatch(/^v1\.33\.\d+-eks-/);
-    // control-plane logging made a log group that outlives the cluster
+    // a cluster with node groups cannot be deleted; control-plane logging made a log group that outlives the cluster
+    expect(failure(() => sim.delete(ctx, 'aws_eks_cluster', { id: 'eks-green' })).summary).toBe('ResourceInUseException');
+    const ng = Object.values(world().objects).find((o) => o.type === 'aws_eks_node_group')!.attrs;
+    sim.delete(ctx, 'aws_eks_node_group', ng);
     sim.delete(ctx, 'aws_eks_cluster', { id: 'eks-green' });
     expect(Object.values(world().objects).filter((o) => o.type === 'aws_cloudwatch_log_group').map((o) => o.name)).toEqual(['/aws/eks/eks-green/cluster']);
   });

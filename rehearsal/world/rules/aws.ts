@@ -89,6 +89,8 @@ const kmsKey: ResourceRule = {
 // ${REG}/resources/eks_cluster: exports arn, endpoint, certificate_authority[0].data, identity,
 // platform_version, status. Control planes move one minor version at a time, never down:
 // https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html
+// A cluster with managed node groups cannot be deleted (ResourceInUseException); its add-ons and
+// access entries go with it: https://docs.aws.amazon.com/eks/latest/APIReference/API_DeleteCluster.html
 // Control-plane logging writes to /aws/eks/<cluster>/cluster, a log group EKS creates when it does
 // not exist and never deletes: https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
 export const LOG_GROUP = 'aws_cloudwatch_log_group';
@@ -120,6 +122,10 @@ const eksClusterRule: ResourceRule = {
       call.ops.put({ type: LOG_GROUP, provider: 'aws', id: logGroup, name: logGroup, stack: '(created by EKS)', unit: obj.unit, fleet: obj.fleet, createdAt: call.ops.clock, attrs: { name: logGroup, retention_in_days: 0, created_by: 'eks' } });
       call.ops.log({ stack: call.ctx.stack, provider: 'aws', type: LOG_GROUP, action: 'cloud-create', id: logGroup, name: logGroup, unit: obj.unit, detail: 'created by EKS control-plane logging, never expires' });
     }
+  },
+  delete(call, obj) {
+    const groups = call.ops.all('aws_eks_node_group', (o) => o.cluster === call.ops.keyOf(obj));
+    if (groups.length) throw new SimError('ResourceInUseException', `Cluster has nodegroups attached: ${groups.map((g) => g.name).join(', ')}`);
   },
   update(_call, prior, a) {
     const before = minorNumber(str(prior.attrs.version));
@@ -340,7 +346,13 @@ const lb: ResourceRule = {
     fillTags(call, a);
   },
 };
+// A target group still used by a listener or rule action cannot be deleted (ResourceInUse):
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteTargetGroup.html
 const lbTargetGroup: ResourceRule = {
+  delete(call, obj) {
+    const users = [...call.ops.all('aws_lb_listener', (o) => usesTargetGroup(o.attrs.default_action, obj.attrs.arn)), ...call.ops.all('aws_lb_listener_rule', (o) => usesTargetGroup(o.attrs.action, obj.attrs.arn))];
+    if (users.length) throw new SimError('ResourceInUse', `Target group '${String(obj.attrs.arn)}' is currently in use by a listener or a rule (${users.map((u) => `${u.type} ${u.name} in ${u.stack}`).join(', ')})`);
+  },
   create(call, a) {
     const name = str(a.name) ?? `tf-${hex(String(call.ops.nextNumber()), 24)}`;
     if (call.ops.find('aws_lb_target_group', (o) => o.name === name)) throw new SimError('DuplicateTargetGroupName', `A target group with the same name '${name}' exists, but with different settings`);
@@ -361,6 +373,9 @@ function forwardTargets(action: Attrs): { arn: string; weight: number }[] {
   const fwd = block(action.forward);
   if (fwd) return (Array.isArray(fwd.target_group) ? fwd.target_group : []).map((t: Attrs) => ({ arn: String(t.arn), weight: num(t.weight) ?? 1 }));
   return str(action.target_group_arn) ? [{ arn: String(action.target_group_arn), weight: 1 }] : [];
+}
+function usesTargetGroup(actions: unknown, tgArn: unknown): boolean {
+  return ((Array.isArray(actions) ? actions : []) as Attrs[]).some((a) => forwardTargets(a).some((t) => t.arn === tgArn));
 }
 function checkActions(call: Call, actions: unknown): void {
   for (const action of (Array.isArray(actions) ? actions : []) as Attrs[]) {
