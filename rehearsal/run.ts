@@ -10,8 +10,11 @@ import { run } from './scenarios/harness';
 import { ScenarioDef, ScenarioResult } from './scenarios/model';
 import { FileWorld } from './scenarios/world-port';
 
-/** Groups deployed at the same time (2 cores: two deploys at once keep both busy). */
-const PARALLEL_GROUPS = Number(process.env.REHEARSAL_PARALLEL ?? 2);
+/**
+ * Groups deployed at the same time. A deploy is a chain of stacks (shared → unit → validate →
+ * traffic) whose Terraform runs wait on each other, so three groups keep two cores busy.
+ */
+const PARALLEL_GROUPS = Number(process.env.REHEARSAL_PARALLEL ?? 3);
 
 function log(line: string): void {
   const t = new Date().toISOString().slice(11, 19);
@@ -38,7 +41,10 @@ function report(results: ScenarioResult[], totalSeconds: number): number {
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const wanted = process.argv.slice(2).map((a) => a.toUpperCase());
+  const args = process.argv.slice(2);
+  // --synth-only: a developer aid for writing scenarios (CLI steps + a synth per step, no Terraform).
+  const synthOnly = args.includes('--synth-only');
+  const wanted = args.filter((a) => a !== '--synth-only').map((a) => a.toUpperCase());
   const unknown = wanted.filter((w) => !SCENARIOS.some((s) => s.id === w));
   if (unknown.length) {
     process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}; the scenarios are ${SCENARIOS.map((s) => s.id).join(' ')}\n`);
@@ -57,7 +63,10 @@ async function main(): Promise<number> {
 
   // The engine: install the simulated providers once, then its self-check.
   let makeWorld: (dir: string) => GroupWorld;
-  try {
+  if (synthOnly) {
+    const none = { actions: () => [], shares: () => ({}), setFaults: () => undefined, clearFaults: () => undefined, remainsOf: () => [] };
+    makeWorld = () => ({ env: process.env, world: none });
+  } else try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const engine = require('./provider/install') as typeof import('./provider/install');
     const t0 = Date.now();
@@ -84,13 +93,19 @@ async function main(): Promise<number> {
     for (let g = queue.shift(); g; g = queue.shift()) {
       const label = g.map((s) => s.id).join('-');
       try {
-        results.push(...await runGroup(label, g, makeWorld, log));
+        results.push(...await runGroup(label, g, makeWorld, log, { synthOnly }));
       } catch (e) {
         results.push(...failAll(g, `the harness failed: ${(e as Error).stack?.split('\n').slice(0, 3).join(' ') ?? e}`));
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_GROUPS, groups.length) }, worker));
+  if (synthOnly) {
+    // Not a rehearsal: no PASS line, and never a success of `npm run rehearse`.
+    for (const r of results) process.stdout.write(`${r.passed ? 'SYNTHESIZED' : 'FAIL'} ${r.id} (${r.steps} steps)${r.passed ? '' : `: ${r.why}`}\n`);
+    process.stdout.write('synth only: nothing was deployed\n');
+    return 1;
+  }
   return report(results, (Date.now() - started) / 1000);
 }
 
