@@ -92,7 +92,7 @@ export class Engine {
     // Terraform's proposed state already carries the prior computed values, which stay.
     let planned = (prior === null ? markComputedUnknown(proposed as Value, config, b) : proposed) as Attrs;
     const sim = this.sim();
-    if (sim.plan) planned = { ...planned, ...sim.plan(this.ctxOf(peer), type, prior, planned) };
+    if (sim.plan) planned = applyPlanHook(planned, sim.plan(this.ctxOf(peer), type, prior, planned), config, b);
     const requires: PathStep[][] = [];
     const diagnostics: Diagnostic[] = [];
     if (prior !== null) {
@@ -131,7 +131,7 @@ export class Engine {
       return { new_state: encodeDynamic(null, t) };
     }
     const result = prior === null ? sim.create(ctx, type, planned) : sim.update(ctx, type, prior, planned);
-    return { new_state: encodeDynamic(settle(planned, result, b), t, type) };
+    return { new_state: encodeDynamic(settle(planned, result), t, type) };
   }
 
   readResource(peer: string, type: string, stateDv: DV): { new_state: unknown } {
@@ -151,6 +151,19 @@ export class Engine {
     const out = this.sim().readData(this.ctxOf(peer), type, config);
     return { state: encodeDynamic(unknownsToNull(mergeComputed(config as Value, out as Value, b)), t, type) };
   }
+}
+
+/**
+ * The world's optional plan hook: it may fill what is unknown with values known at plan time,
+ * and mark a computed attribute unknown (it will change on apply). Configured values stay.
+ */
+function applyPlanHook(planned: Attrs, hook: Attrs, config: Value, b: BlockSchema): Attrs {
+  const out = fillUnknowns(planned as Value, hook as Value) as Record<string, Value>;
+  const cfg = obj(config) ?? {};
+  for (const a of b.attributes) {
+    if (a.computed && hook[a.name] === UNKNOWN && (cfg[a.name] ?? null) === null) out[a.name] = UNKNOWN;
+  }
+  return out;
 }
 
 /**
@@ -234,7 +247,7 @@ function obj(v: Value): Record<string, Value> | undefined {
  * that differs from a known planned value ("Provider produced inconsistent result after apply").
  * Whatever is still unknown becomes null.
  */
-function settle(planned: Attrs, result: Attrs | undefined, _b: BlockSchema): Value {
+function settle(planned: Attrs, result: Attrs | undefined): Value {
   return unknownsToNull(fillUnknowns(planned as Value, (result ?? null) as Value));
 }
 
