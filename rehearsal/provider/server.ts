@@ -26,6 +26,9 @@ function log(msg: string): void {
   trace(msg);
 }
 
+// Terraform's client accepts large messages (schemas, big states); so do we.
+const SERVER_OPTIONS = { 'grpc.max_receive_message_length': 256 << 20, 'grpc.max_send_message_length': 256 << 20 };
+
 const NESTING: Record<string, string> = { single: 'SINGLE', list: 'LIST', set: 'SET', map: 'MAP' };
 
 function attrToProto(a: AttributeSchema): unknown {
@@ -174,7 +177,7 @@ export function main(argv: string[]): void {
   // Terraform starts its providers in its working directory: cdktf.out/stacks/<stack>.
   const stack = process.env.REHEARSAL_STACK ?? path.basename(process.cwd());
 
-  const server = new grpc.Server();
+  const server = new grpc.Server(SERVER_OPTIONS);
   server.addService(protos.provider, providerImpl(providerName, schemas, () => stack));
   server.addService(protos.controller, {
     Shutdown: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => {
@@ -228,7 +231,7 @@ function daemon(schemasFile: string, reattachFile: string, parentPid?: string): 
   const names = Object.keys(all);
   let pending = names.length;
   for (const name of names) {
-    const server = new grpc.Server();
+    const server = new grpc.Server(SERVER_OPTIONS);
     server.addService(protos.provider, providerImpl(name, all[name], stackOfPeer));
     server.addService(protos.controller, { Shutdown: (_c: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, {}) });
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => {
