@@ -201,10 +201,11 @@ function judge(l: Live, step: StepSpec, v: StepView, deploy: DeployResult): stri
   for (const f of l.def.fleets) {
     const expected = step.expect?.[f.name] ?? 'applied';
     const failed = deploy.failedStacks.filter((s) => s.startsWith(`${f.name}-`));
+    const notApplied = v.stacksOf(f.name).filter((s) => !deploy.appliedStacks.includes(s));
     if (expected === 'applied' && failed.length) {
       problems.push(`fleet ${f.name}: the deploy failed in ${failed.join(', ')}: ${firstError(deploy, failed[0])}`);
-    } else if (expected === 'applied' && deploy.code !== 0 && !deploy.failedStacks.length) {
-      problems.push(`the deploy exited ${deploy.code} without naming a stack: ${tail(deploy.output)}`);
+    } else if (expected === 'applied' && notApplied.length) {
+      problems.push(`fleet ${f.name}: the deploy (exit ${deploy.code}) did not apply ${notApplied.join(', ')}: ${tail(deploy.output)}`);
     } else if (expected === 'failed' && !failed.length) {
       problems.push(`fleet ${f.name}: the deploy was expected to fail, but every stack of the fleet ${deploy.code === 0 ? 'applied' : 'was left alone'}`);
     }
