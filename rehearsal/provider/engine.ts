@@ -119,19 +119,25 @@ export class Engine {
     };
   }
 
-  applyResourceChange(peer: string, type: string, priorDv: DV, plannedDv: DV): { new_state: unknown } {
+  applyResourceChange(peer: string, type: string, priorDv: DV, plannedDv: DV): { new_state: unknown; diagnostics?: Diagnostic[] } {
     const b = this.resourceSchema(type);
     const t = this.typeOf('r', type, b);
     const prior = decodeDynamic(priorDv, t) as Attrs | null;
     const planned = decodeDynamic(plannedDv, t) as Attrs | null;
     const ctx = this.ctxOf(peer);
     const sim = this.sim();
-    if (planned === null) {
-      if (prior !== null) sim.delete(ctx, type, prior);
-      return { new_state: encodeDynamic(null, t) };
+    try {
+      if (planned === null) {
+        if (prior !== null) sim.delete(ctx, type, prior);
+        return { new_state: encodeDynamic(null, t) };
+      }
+      const result = prior === null ? sim.create(ctx, type, planned) : sim.update(ctx, type, prior, planned);
+      return { new_state: encodeDynamic(settle(planned, result), t, type) };
+    } catch (e) {
+      // A failed update or delete leaves the object as it was: answer the prior state, as
+      // providers return their partial state with errors. A failed create created nothing (null).
+      return { new_state: encodeDynamic(prior as Value, t, type), diagnostics: [toDiagnostic(e, `ApplyResourceChange ${type}`)] };
     }
-    const result = prior === null ? sim.create(ctx, type, planned) : sim.update(ctx, type, prior, planned);
-    return { new_state: encodeDynamic(settle(planned, result), t, type) };
   }
 
   readResource(peer: string, type: string, stateDv: DV): { new_state: unknown } {

@@ -1,5 +1,6 @@
 // The engine's own proof that the real Terraform talks to the simulated providers:
-//  1. a tiny hand-written stack goes through init, plan, apply, a no-change plan and destroy
+//  1. a tiny hand-written stack goes through init, plan, apply, a no-change plan, a planned
+//     replacement, a failed update that keeps the object in the state, and destroy
 //     against a fresh world file;
 //  2. the simulated azurerm provider refuses an argument its real schema does not have
 //     (`bogus_argument` on azurerm_resource_group) with Terraform's own message, while the same
@@ -9,6 +10,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { injectFault } from '../world/faults';
 import { Installation, installProviders } from './install';
 
 export interface StepResult {
@@ -67,7 +69,8 @@ function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): { code:
 /** Runs every step; never throws for a failed step (each is reported). */
 export function selfCheck(inst: Installation = installProviders(), log: (line: string) => void = () => undefined): StepResult[] {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rehearsal-selfcheck-'));
-  const env: NodeJS.ProcessEnv = { ...inst.env(path.join(root, 'world.json')), NO_COLOR: '1' };
+  const worldFile = path.join(root, 'world.json');
+  const env: NodeJS.ProcessEnv = { ...inst.env(worldFile), NO_COLOR: '1' };
   // Terraform starting the providers itself from the mirror (go-plugin handshake, auto-mTLS).
   const spawned: NodeJS.ProcessEnv = { ...env };
   delete spawned.TF_REATTACH_PROVIDERS;
@@ -97,6 +100,14 @@ export function selfCheck(inst: Installation = installProviders(), log: (line: s
     (fs.writeFileSync(path.join(good, 'main.tf'), GOOD.replace('rg-engine-selfcheck', 'rg-engine-selfcheck-2')), true) &&
     step('renaming the resource group plans a replacement (force-new table)', good, ['plan', '-input=false'], (r) =>
       exit0(r) ?? (/# forces replacement/.test(r.out) && /Plan: 2 to add, 0 to change, 2 to destroy/.test(r.out) ? undefined : 'no "forces replacement" of the group and its dependent sleep')) &&
+    (fs.writeFileSync(path.join(good, 'main.tf'), GOOD.replace('purpose = "selfcheck"', 'purpose = "selfcheck-2"')), true) &&
+    (injectFault(worldFile, { kind: 'apply-error', type: 'azurerm_resource_group', name: 'rg-engine-selfcheck', attempts: 1 }), true) &&
+    step('a failed in-place update (apply-error fault) fails the apply with the world\'s message', good, ['apply', '-auto-approve', '-input=false'], (r) =>
+      r.code === 0 ? 'apply succeeded despite the fault' : /simulated update error on azurerm_resource_group/.test(r.out) ? undefined : 'failed without the simulated error') &&
+    step('... and the object stays in the state', good, ['state', 'list'], (r) =>
+      exit0(r) ?? (/azurerm_resource_group\.check/.test(r.out) ? undefined : 'the resource group was dropped from the state')) &&
+    step('the same apply succeeds once the fault is spent', good, ['apply', '-auto-approve', '-input=false'], (r) =>
+      exit0(r) ?? (/0 added, 1 changed, 0 destroyed/.test(r.out) ? undefined : 'apply did not update in place')) &&
     (fs.writeFileSync(path.join(good, 'main.tf'), GOOD), true) &&
     step('destroy', good, ['destroy', '-auto-approve', '-input=false'], (r) => exit0(r) ?? (/Destroy complete! Resources: 2 destroyed/.test(r.out) ? undefined : 'destroy did not remove 2'));
 
