@@ -35,7 +35,7 @@ export const FORCE_NEW: Record<string, Row> = {
       'network_profile', 'node_resource_group', 'private_cluster_enabled', 'private_dns_zone_id', 'role_based_access_control_enabled',
       'default_node_pool.capacity_reservation_group_id', 'default_node_pool.gpu_driver', 'default_node_pool.gpu_instance',
       'default_node_pool.host_group_id', 'default_node_pool.node_public_ip_prefix_id', 'default_node_pool.proximity_placement_group_id',
-      'default_node_pool.type', 'default_node_pool.node_public_ip_tags', 'kubelet_identity.client_id', 'kubelet_identity.object_id',
+      'default_node_pool.type', 'kubelet_identity.client_id', 'kubelet_identity.object_id',
       'kubelet_identity.user_assigned_identity_id', 'linux_profile.admin_username', 'linux_profile.ssh_key.key_data', 'windows_profile.admin_username',
     ],
     source: `${AZ}kubernetes_cluster`,
@@ -44,7 +44,6 @@ export const FORCE_NEW: Record<string, Row> = {
     paths: [
       'name', 'kubernetes_cluster_id', 'capacity_reservation_group_id', 'eviction_policy', 'host_group_id', 'gpu_instance', 'gpu_driver',
       'node_public_ip_prefix_id', 'os_sku', 'os_type', 'priority', 'proximity_placement_group_id', 'spot_max_price', 'windows_profile',
-      'node_public_ip_tags', 'outbound_nat_enabled',
     ],
     source: `${AZ}kubernetes_cluster_node_pool`,
   },
