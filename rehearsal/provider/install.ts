@@ -54,6 +54,14 @@ export interface InstallOptions {
   readonly reattach?: boolean;
 }
 
+/** Cache files are written whole (temp file + rename): concurrent runs never read half a file. */
+function writeAtomic(file: string, text: string, mode = 0o644): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text, { mode });
+  fs.renameSync(tmp, file);
+}
+
 function hash(parts: string[]): string {
   const h = crypto.createHash('sha256');
   for (const p of parts) h.update(p).update('\0');
@@ -83,8 +91,7 @@ export function emittedTypes(): EmittedTypes {
   const out = execFileSync(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'collect-types.ts')], {
     cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20,
   });
-  fs.mkdirSync(CACHE, { recursive: true });
-  fs.writeFileSync(file, out);
+  writeAtomic(file, out);
   return JSON.parse(out);
 }
 
@@ -115,10 +122,7 @@ export function schemasFor(types: { resources: string[]; dataSources: string[] }
   const file = path.join(CACHE, `schemas-${key}.json`);
   if (fs.existsSync(file)) return { file, schemas: JSON.parse(fs.readFileSync(file, 'utf8')) };
   const schemas = buildSchemas(types);
-  fs.mkdirSync(CACHE, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(schemas));
-  fs.renameSync(tmp, file);
+  writeAtomic(file, JSON.stringify(schemas));
   return { file, schemas };
 }
 
@@ -146,8 +150,7 @@ export function serverCert(): string {
   cert.sign(keys.privateKey, forge.md.sha256.create());
   const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
   const out = { certPem: forge.pki.certificateToPem(cert), keyPem: forge.pki.privateKeyToPem(keys.privateKey), derBase64: Buffer.from(der, 'binary').toString('base64') };
-  fs.mkdirSync(CACHE, { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(out), { mode: 0o600 });
+  writeAtomic(file, JSON.stringify(out), 0o600);
   return file;
 }
 
