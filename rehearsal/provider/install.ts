@@ -184,12 +184,36 @@ export function compileServer(outDir: string, simulatorSource: string = DEFAULT_
 
 const DEFAULT_SIMULATOR = path.join(REPO, 'rehearsal', 'world', 'simulator.ts');
 
+/**
+ * The compiled server for these sources, from the cache when nothing changed (keyed by the
+ * content of every source it bundles: this folder, the proto files and the world's folder).
+ */
+export function cachedServer(simulatorSource: string = DEFAULT_SIMULATOR): string {
+  const files = [...sourceFiles(__dirname), ...sourceFiles(path.dirname(simulatorSource))];
+  const protos = fs.readdirSync(path.join(__dirname, 'proto')).sort().map((f) => path.join(__dirname, 'proto', f));
+  const key = hash([process.version, simulatorSource, ...[...files, ...protos].map((f) => `${f}:${fs.readFileSync(f, 'utf8')}`)]);
+  const dir = path.join(CACHE, `build-${key}`);
+  const server = path.join(dir, 'server.js');
+  if (fs.existsSync(server)) return server;
+  const tmp = `${dir}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  compileServer(tmp, simulatorSource);
+  try {
+    fs.renameSync(tmp, dir);
+  } catch (e) {
+    // Another run compiled the same sources first: theirs is identical.
+    if (!fs.existsSync(server)) throw e;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return server;
+}
+
 /** Builds the mirror, CLI config and compiled server for one run. */
 export function installProviders(options: InstallOptions = {}): Installation {
   const timings: Record<string, number> = {};
   let t = Date.now();
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rehearsal-providers-'));
-  const server = compileServer(path.join(dir, 'build'), options.simulator);
+  const server = cachedServer(options.simulator);
   timings.compileMs = Date.now() - t;
 
   t = Date.now();
