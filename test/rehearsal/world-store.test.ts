@@ -36,7 +36,7 @@ function run(script: string, args: string[]): Promise<number> {
   });
 }
 
-test('four processes incrementing one world concurrently lose nothing', async () => {
+test('three processes incrementing one world concurrently lose nothing', async () => {
   const js = compileStore();
   const file = path.join(dir, 'world.json');
   const child = path.join(dir, 'child.js');
@@ -52,12 +52,12 @@ test('four processes incrementing one world concurrently lose nothing', async ()
     }
   `);
   const started = Date.now();
-  const codes = await Promise.all(['a', 'b', 'c', 'd'].map((who) => run(child, [file, who, '25'])));
-  expect(codes).toEqual([0, 0, 0, 0]);
+  const codes = await Promise.all(['a', 'b', 'c'].map((who) => run(child, [file, who, '20'])));
+  expect(codes).toEqual([0, 0, 0]);
   const w = new WorldStore(file).read();
-  expect(w.ext.counter).toBe(100);
-  expect(w.log.map((l) => l.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
-  for (const who of ['a', 'b', 'c', 'd']) expect(w.log.filter((l) => l.stack === who)).toHaveLength(25);
+  expect(w.ext.counter).toBe(60);
+  expect(w.log.map((l) => l.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+  for (const who of ['a', 'b', 'c']) expect(w.log.filter((l) => l.stack === who)).toHaveLength(20);
   expect(fs.existsSync(`${file}.lock`)).toBe(false);
   expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   expect(Date.now() - started).toBeLessThan(5000);
