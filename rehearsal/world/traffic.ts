@@ -126,9 +126,10 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function unitOfHost(ops: WorldOps, host: string | undefined): { unit?: string; createdAt: number } {
+/** Where a host leads; `resolves` false when nothing in the world answers to that name (probes then fail). */
+function unitOfHost(ops: WorldOps, host: string | undefined): { unit?: string; createdAt: number; resolves: boolean } {
   const o = host ? resolveHost(ops, host) : undefined;
-  return { unit: o?.unit, createdAt: o?.createdAt ?? 0 };
+  return { unit: o?.unit, createdAt: o?.createdAt ?? 0, resolves: o !== undefined };
 }
 
 // ---- Azure Front Door -------------------------------------------------------------------------
@@ -152,7 +153,7 @@ function frontDoor(ops: WorldOps, og: WorldObject, notes: string[]): { pick: (u:
   const dests: Dest[] = origins.map((o) => {
     const unit = o.unit ?? o.name;
     const h = unitOfHost(ops, str(o.attrs.host_name));
-    return { unit, weight: num(o.attrs.weight) ?? 500, enabled: o.attrs.enabled !== false, healthy: healthy(ops.world, h.unit ?? unit, h.createdAt), priority: num(o.attrs.priority) ?? 1, latencyMs: latency[unit] };
+    return { unit, weight: num(o.attrs.weight) ?? 500, enabled: o.attrs.enabled !== false, healthy: h.resolves && healthy(ops.world, h.unit ?? unit, h.createdAt), priority: num(o.attrs.priority) ?? 1, latencyMs: latency[unit] };
   });
   const enabled = dests.filter((d) => d.enabled);
   let pool = enabled.filter((d) => d.healthy);
@@ -182,7 +183,7 @@ function trafficManager(ops: WorldOps, endpoints: WorldObject[], notes: string[]
   const dests: Dest[] = endpoints.map((e) => {
     const unit = e.unit ?? e.name;
     const h = unitOfHost(ops, str(e.attrs.target));
-    return { unit, weight: num(e.attrs.weight) ?? 1, enabled: e.attrs.enabled !== false, healthy: e.attrs.always_serve_enabled === true || healthy(ops.world, h.unit ?? unit, h.createdAt), priority: num(e.attrs.priority) ?? 1, latencyMs: 0 };
+    return { unit, weight: num(e.attrs.weight) ?? 1, enabled: e.attrs.enabled !== false, healthy: e.attrs.always_serve_enabled === true || (h.resolves && healthy(ops.world, h.unit ?? unit, h.createdAt)), priority: num(e.attrs.priority) ?? 1, latencyMs: 0 };
   });
   const units = dests.map((d) => d.unit);
   const enabled = dests.filter((d) => d.enabled);
@@ -235,7 +236,7 @@ function recordHealthy(ops: WorldOps, r: WorldObject, unit: string | undefined, 
     if (!hc) return false;
     if (hc.attrs.disabled === true) return !(hc.attrs.invert_healthcheck === true);
     const h = unitOfHost(ops, str(hc.attrs.fqdn));
-    const ok = healthy(ops.world, h.unit ?? unit, h.createdAt || createdAt);
+    const ok = h.resolves && healthy(ops.world, h.unit ?? unit, h.createdAt || createdAt);
     return hc.attrs.invert_healthcheck === true ? !ok : ok;
   }
   const alias = block(r.attrs.alias);

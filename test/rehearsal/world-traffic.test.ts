@@ -75,6 +75,13 @@ describe('Front Door', () => {
     expect(pct(traffic(), GREEN)).toBe(100);
   });
 
+  test('an origin whose host name leads nowhere fails its probes', () => {
+    frontDoor(1000, { [BLUE]: 900, [GREEN]: 100 });
+    const ip = Object.values(new WorldStore(file).read().objects).find((o) => o.type === 'azurerm_public_ip' && o.unit === BLUE)!;
+    sim.delete(az(`shop-unit-${BLUE}`), 'azurerm_public_ip', ip.attrs);
+    expect(pct(traffic(), GREEN)).toBe(100);
+  });
+
   test('every origin failing its probes: round robin across the enabled origins', () => {
     frontDoor(1000, { [BLUE]: 900, [GREEN]: 100 });
     injectFault(file, { kind: 'origin-status', unit: BLUE, status: 503 });
