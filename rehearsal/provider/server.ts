@@ -208,7 +208,8 @@ export function main(argv: string[]): void {
 
 /**
  * Long-lived mode: one process serves all five providers (plaintext gRPC on 127.0.0.1, as
- * go-plugin's reattach does no TLS) and writes the TF_REATTACH_PROVIDERS value to `reattachFile`.
+ * go-plugin's reattach does no TLS) and writes the TF_REATTACH_PROVIDERS value to `reattachFile`
+ * (the mechanism of debugger-based provider debugging: https://developer.hashicorp.com/terraform/plugin/debugging).
  * Terraform then attaches instead of starting a provider process per use. Connections from
  * concurrent Terraform processes share it: provider configuration is kept per connection and the
  * stack is the working directory of the Terraform process owning the connection's client socket.
@@ -254,7 +255,11 @@ function daemon(schemasFile: string, reattachFile: string, parentPid?: string): 
 
 const peerStacks = new Map<string, { inode: string; stack: string }>();
 
-/** Inode of the socket whose local end is 127.0.0.1:<port> (the Terraform side of a connection). */
+/**
+ * Inode of the socket whose local end is 127.0.0.1:<port> (the Terraform side of a connection):
+ * /proc/net/tcp rows are `sl local_address rem_address st ... inode`, addresses in hex, st 01 =
+ * ESTABLISHED (https://www.kernel.org/doc/Documentation/networking/proc_net_tcp.txt).
+ */
 function clientSocketInode(port: number): string | undefined {
   const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
