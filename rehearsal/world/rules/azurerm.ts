@@ -177,7 +177,7 @@ const kubernetesCluster: ResourceRule = {
       nodeName: aksNodeName(pool, obj.id),
     });
   },
-  update(_call, prior, a) {
+  update(call, prior, a) {
     const before = minorNumber(str(prior.attrs.kubernetes_version));
     const after = minorNumber(str(a.kubernetes_version));
     if (before !== undefined && after !== undefined) {
@@ -187,7 +187,7 @@ const kubernetesCluster: ResourceRule = {
     const version = withPatch(str(a.kubernetes_version) ?? '1.34');
     const p = block(a.default_node_pool) ?? {};
     checkPoolVersion(str(p.orchestrator_version) ?? version, version, str(p.name) ?? 'default');
-    for (const other of _call.ops.all('azurerm_kubernetes_cluster_node_pool', (o) => o.cluster === _call.ops.keyOf(prior))) {
+    for (const other of call.ops.all('azurerm_kubernetes_cluster_node_pool', (o) => o.cluster === call.ops.keyOf(prior))) {
       checkPoolVersion(str(other.attrs.orchestrator_version), version, other.name);
     }
     a.current_kubernetes_version = version;

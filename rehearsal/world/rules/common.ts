@@ -2,7 +2,6 @@
 // and the cluster registry (clusters, their API host, their nodes).
 import { SimError } from '../errors';
 import { WorldObject } from '../model';
-import { WorldOps } from '../ops';
 import { Attrs, block, shortHash, str } from '../values';
 import { Call } from './rule';
 
@@ -83,10 +82,6 @@ export function clusterOfProvider(call: Call): WorldObject {
   }
   const hostname = wanted.replace(/^https?:\/\//, '');
   throw new SimError('Kubernetes cluster unreachable', `Get "${wanted}/api?timeout=32s": dial tcp: lookup ${hostname}: no such host`);
-}
-
-export function clusterKey(ops: WorldOps, obj: WorldObject): string {
-  return ops.keyOf(obj);
 }
 
 /** The minor version `1.34` of `1.34`, `1.34.2`, `v1.34.2-eks-123`. */
