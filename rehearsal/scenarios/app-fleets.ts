@@ -35,6 +35,25 @@ export interface AppFleet {
   /** Extra fleet props (e.g. the readiness window of R12), passed through as given. */
   readonly extraProps?: Record<string, unknown>;
   readonly escapeHatch?: EscapeHatch;
+  readonly slowBuild?: SlowBuild;
+}
+
+/**
+ * A unit whose build is slow, as a real one is (an AKS or EKS cluster takes minutes): the object a
+ * router knows the unit by is created only once the fleet's traffic stack has started acting on
+ * the world (plus a grace period), or after a timeout. A `local-exec` provisioner on the unit's
+ * first resources waits, and that object depends on them. Terraform runs the command itself
+ * (https://developer.hashicorp.com/terraform/language/resources/provisioners/local-exec), with
+ * its environment, so REHEARSAL_WORLD names the world file to watch.
+ */
+export interface SlowBuild {
+  readonly slot: string;
+  /** Resource types that get the waiting provisioner (created first in the unit's stack). */
+  readonly hostTypes: string[];
+  /** The object that waits (depends on the hosts), e.g. aws_lb_target_group. */
+  readonly objectType: string;
+  readonly timeoutSeconds: number;
+  readonly graceSeconds: number;
 }
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
@@ -127,12 +146,35 @@ export function buildFleets(app: App, fleets: AppFleet[]): void {
         throw new Error(`unknown fleet kind ${String((f as AppFleet).kind)}`);
     }
     if (f.escapeHatch) applyEscapeHatch(app, f.name, f.escapeHatch);
+    if (f.slowBuild) applySlowBuild(app, f.name, f.slowBuild);
   }
+}
+
+function unitStackOf(app: App, fleet: string, slot: string): TerraformStack | undefined {
+  return app.node.children.find((c): c is TerraformStack => c instanceof TerraformStack && c.node.id.startsWith(`${fleet}-unit-${slot}-`));
+}
+
+function resourcesOf(stack: TerraformStack, type: string): TerraformResource[] {
+  return stack.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === type);
+}
+
+function applySlowBuild(app: App, fleet: string, b: SlowBuild): void {
+  const stack = unitStackOf(app, fleet, b.slot);
+  if (!stack) return; // the unit does not exist (yet, or any more)
+  const hosts = b.hostTypes.flatMap((t) => resourcesOf(stack, t));
+  const objects = resourcesOf(stack, b.objectType);
+  if (!hosts.length || !objects.length) throw new Error(`slow build: ${stack.node.id} has no ${b.hostTypes.join('/')} or no ${b.objectType}`);
+  const traffic = `${fleet}-traffic`;
+  // Waits for the traffic stack's first action of this deploy in the world's log, then the grace period.
+  const waiter = require('path').join(__dirname, 'wait-for-stack.js');
+  const command = `'${process.execPath}' '${waiter}' '${traffic}' ${b.timeoutSeconds} ${b.graceSeconds}`;
+  for (const h of hosts) h.addOverride('provisioner', [{ 'local-exec': { command } }]);
+  for (const o of objects) o.dependsOn = [...(o.dependsOn ?? []), ...hosts.map((h) => h.fqn)];
 }
 
 /** Overrides an attribute of a unit's resource after the library built it, bypassing its guards. */
 function applyEscapeHatch(app: App, fleet: string, h: EscapeHatch): void {
-  const stack = app.node.children.find((c): c is TerraformStack => c instanceof TerraformStack && c.node.id.startsWith(`${fleet}-unit-${h.slot}-`));
+  const stack = unitStackOf(app, fleet, h.slot);
   if (!stack) throw new Error(`escape hatch: no unit stack of slot ${h.slot} in fleet ${fleet}`);
   const resources = stack.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === h.resourceType);
   if (resources.length === 0) throw new Error(`escape hatch: no ${h.resourceType} in ${stack.node.id}`);

@@ -20,6 +20,10 @@ interface Live {
   readonly controlPlane: Record<string, { previous: string; current: string }>;
   readonly hatches: Record<string, EscapeHatch>;
   active: boolean;
+  /** Problems recorded so far (the scenario fails if there is any). */
+  problems: string[];
+  /** Step k needs one more deploy (the previous one did not carry it out). */
+  retry: boolean;
 }
 
 export type Logger = (line: string) => void;
@@ -36,14 +40,22 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
     controlPlane: {},
     hatches: {},
     active: true,
+    problems: [],
+    retry: false,
   }));
+  /** Records a problem; the scenario goes on (it fails in the end). */
+  const record = (l: Live, why: string, evidence: string[] = []) => {
+    l.problems.push(why);
+    l.result.passed = false;
+    l.result.why = summarize(l.problems);
+    if (l.result.evidence.length < 24) l.result.evidence.push(...evidence.slice(0, 24 - l.result.evidence.length));
+    log(`[${label}] ${l.def.id} problem: ${why}`);
+  };
+  /** Records a problem and stops the scenario. */
   const fail = (l: Live, why: string, evidence: string[] = []) => {
     if (!l.active) return;
+    record(l, why, evidence);
     l.active = false;
-    l.result.passed = false;
-    l.result.why = why;
-    l.result.evidence.push(...evidence);
-    log(`[${label}] ${l.def.id} FAILED: ${why}`);
   };
 
   let gw: GroupWorld;
@@ -60,9 +72,10 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
   for (let k = 0; ; k++) {
     const participants = lives.filter((l) => l.active && k < l.def.steps.length);
     if (!participants.length) break;
-    // 1. The state change of step k, through the CLI, committed and checked.
+    // 1. The state change of step k, through the CLI, committed and checked (not again for a retry).
     for (const l of participants) {
       const step = l.def.steps[k];
+      if (l.retry) continue;
       try {
         if (k === 0) initFleets(l);
         for (const [fleet, ...args] of step.cli ?? []) l.repo.cli(fleet, args);
@@ -136,7 +149,7 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
       const fleets = l.def.fleets.map((f) => f.name);
       const mine = (s: string) => fleets.some((f) => s.startsWith(`${f}-`));
       l.result.steps++;
-      l.result.terraformRuns += deploy.stacks.filter(mine).filter((s) => deploy.appliedStacks.includes(s) || deploy.failedStacks.includes(s)).length;
+      l.result.terraformRuns += Object.entries(deploy.runs).filter(([s]) => mine(s)).reduce((n, [, r]) => n + r, 0);
       l.result.stacksApplied += deploy.appliedStacks.filter(mine).length;
       const view: StepView = {
         deploy, world: gw.world, repo: l.repo,
@@ -146,17 +159,27 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
         stacksOf: (fleet) => deploy.stacks.filter((s) => s.startsWith(`${fleet}-`)),
         sharesBefore: (fleet) => sharesBefore[fleet] ?? {},
       };
+      const attempt = l.retry ? ' (deployed again)' : '';
       try {
         const problems = judge(l, step, view, deploy);
+        const carriedOut = l.def.fleets.every((f) => (step.expect?.[f.name] ?? 'applied') === 'failed'
+          || view.stacksOf(f.name).every((s) => deploy.appliedStacks.includes(s)));
         if (problems.length) {
-          fail(l, `step ${k} (${step.label}): ${problems.slice(0, 2).join('; ')}${problems.length > 2 ? ` (+${problems.length - 2} more)` : ''}`, errorEvidence(deploy, fleets));
+          record(l, `step ${k} (${step.label})${attempt}: ${problems.slice(0, 2).join('; ')}${problems.length > 2 ? ` (+${problems.length - 2} more)` : ''}`, errorEvidence(deploy, fleets));
+        }
+        if (!carriedOut) {
+          // As an operator would: deploy the same step once more (the problem stays recorded).
+          if (l.retry) fail(l, `step ${k} (${step.label}): the second deploy did not carry the step out either; the scenario stops`);
+          else { l.retry = true; }
           continue;
         }
-        if (!deploy.failedStacks.some(mine)) pinUnits(l, plan);
+        l.retry = false;
+        pinUnits(l, plan);
       } catch (e) {
-        fail(l, `step ${k} (${step.label}): ${(e as Error).message}`, errorEvidence(deploy, fleets));
+        fail(l, `step ${k} (${step.label})${attempt}: ${(e as Error).message}`, errorEvidence(deploy, fleets));
       }
     }
+    if (lives.some((l) => l.active && l.retry)) k--;
   }
   return finish();
 
@@ -166,6 +189,13 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
     log(`[${label}] done in ${seconds.toFixed(0)} s`);
     return lives.map((l) => l.result);
   }
+}
+
+/** The first problem in full, then the others shortened. */
+function summarize(problems: string[]): string {
+  if (problems.length === 1) return problems[0];
+  const rest = problems.slice(1, 4).map((p) => (p.length > 220 ? `${p.slice(0, 220)}…` : p));
+  return `${problems[0]} — then ${rest.join(' — then ')}${problems.length > 4 ? ` (+${problems.length - 4} more)` : ''}`;
 }
 
 function initFleets(l: Live): void {
@@ -191,6 +221,7 @@ function appFleets(l: Live, app: ScenarioApp): AppFleet[] {
       controlPlane: cp ? { ...cp } : undefined,
       extraProps: f.extraProps,
       escapeHatch: l.hatches[f.name],
+      slowBuild: f.slowBuild,
     };
   });
 }
@@ -273,6 +304,7 @@ function tail(text: string): string {
 
 /** The first Terraform error a stack printed, in one line. */
 export function firstError(deploy: DeployResult, stack: string): string {
+  if (deploy.errors[stack]?.length) return deploy.errors[stack].slice(0, 6).join(' ').replace(/\s+/g, ' ').slice(0, 500);
   const lines = stackLines(deploy, stack);
   const i = lines.findIndex((x) => /Error:/.test(x));
   if (i < 0) return '(no error line)';
@@ -287,6 +319,7 @@ function stackLines(deploy: DeployResult, stack: string): string[] {
 function errorEvidence(deploy: DeployResult, fleets: string[]): string[] {
   const out: string[] = [];
   for (const s of deploy.failedStacks.filter((x) => fleets.some((f) => x.startsWith(`${f}-`)))) {
+    if (deploy.errors[s]?.length) { out.push(...deploy.errors[s].map((x) => `${s}  ${x}`)); continue; }
     const lines = stackLines(deploy, s);
     const i = lines.findIndex((x) => /Error:/.test(x));
     if (i >= 0) out.push(...lines.slice(i, i + 8).map((x) => `${s}  ${x}`));

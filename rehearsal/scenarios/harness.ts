@@ -14,6 +14,8 @@ const CLI = path.join(REPO, 'bin', 'cdktf-bluegreen.js');
 const CDKTF = path.join(REPO, 'node_modules', '.bin', 'cdktf');
 /** tsx's require hook, absolute: the apps live outside the repository. */
 const TSX = require.resolve('tsx/cjs', { paths: [REPO] });
+/** What cdktf runs as Terraform: a recorder of each stack's commands, output and exit codes. */
+const RECORDER = path.join(__dirname, 'terraform-recorder.js');
 
 /** A failure of the harness or of a step's expectation; its message is the scenario's reason. */
 export class StepFailure extends Error {}
@@ -102,13 +104,18 @@ export interface DeployResult {
   readonly stacks: string[];
   /** Stacks whose deploy failed (an error was printed for them). */
   readonly failedStacks: string[];
-  /** Stacks cdktf reported as applied (or with nothing to change). */
+  /** Stacks whose `terraform apply` completed. */
   readonly appliedStacks: string[];
+  /** Terraform plan/apply processes cdktf started, per stack. */
+  readonly runs: Record<string, number>;
+  /** The error lines Terraform printed, per failed stack (verbatim). */
+  readonly errors: Record<string, string[]>;
 }
 
 /** A cdktf app (cdktf.json + main.ts) shared by the scenarios of one run group. */
 export class ScenarioApp {
   public readonly dir: string;
+  private deploys = 0;
 
   constructor(parent: string) {
     this.dir = path.join(parent, 'app');
@@ -155,9 +162,12 @@ export class ScenarioApp {
   /** `cdktf deploy '*' --auto-approve --skip-provider-lock` with the engine's environment. */
   public async deploy(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<DeployResult> {
     const started = Date.now();
+    const logDir = path.join(this.dir, 'tflog', String(++this.deploys));
+    fs.mkdirSync(logDir, { recursive: true });
+    const recorded: NodeJS.ProcessEnv = { ...env, TERRAFORM_BINARY_NAME: RECORDER, REHEARSAL_TF_LOG_DIR: logDir, REHEARSAL_REAL_TERRAFORM: realTerraform() };
     const output = await new Promise<{ code: number; text: string }>((resolve) => {
       const child = spawn(CDKTF, ['deploy', '*', '--auto-approve', '--skip-provider-lock'], {
-        cwd: this.dir, env: deployEnv(env),
+        cwd: this.dir, env: deployEnv(recorded),
       });
       let text = '';
       child.stdout.on('data', (d) => { text += String(d); });
@@ -168,9 +178,9 @@ export class ScenarioApp {
     const seconds = (Date.now() - started) / 1000;
     fs.appendFileSync(path.join(this.dir, 'deploys.log'), `\n===== deploy (exit ${output.code}, ${seconds.toFixed(1)} s)\n${output.text}`);
     const stacks = this.stacks();
-    const parsed = parseDeployOutput(stripAnsi(output.text), stacks);
+    const parsed = readTerraformLogs(logDir, stacks);
     log(`deploy exit ${output.code} in ${seconds.toFixed(1)} s; failed stacks: ${parsed.failed.join(', ') || 'none'}`);
-    return { code: output.code, seconds, output: stripAnsi(output.text), stacks, failedStacks: parsed.failed, appliedStacks: parsed.applied };
+    return { code: output.code, seconds, output: stripAnsi(output.text), stacks, failedStacks: parsed.failed, appliedStacks: parsed.applied, runs: parsed.runs, errors: parsed.errors };
   }
 
   /** Stack names of the last synth (cdktf.out/manifest.json). */
@@ -196,6 +206,47 @@ function deployEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env, CHECKPOINT_DISABLE: '1', CI: '1', FORCE_COLOR: '0', NO_COLOR: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' };
   delete out.TF_PLUGIN_CACHE_DIR;
   return out;
+}
+
+let terraformPath: string | undefined;
+/** The real terraform on PATH, absolute (the recorder runs it). */
+export function realTerraform(): string {
+  if (!terraformPath) {
+    const r = run('sh', ['-c', 'command -v terraform'], process.cwd());
+    terraformPath = r.code === 0 ? r.out.trim() : 'terraform';
+  }
+  return terraformPath;
+}
+
+/**
+ * Each stack's Terraform commands as the recorder logged them: a stack failed when a command
+ * exited non-zero, applied when `apply` exited 0; a command without an exit line was cut off.
+ */
+export function readTerraformLogs(dir: string, stacks: string[]): { failed: string[]; applied: string[]; runs: Record<string, number>; errors: Record<string, string[]> } {
+  const failed: string[] = [];
+  const applied: string[] = [];
+  const runs: Record<string, number> = {};
+  const errors: Record<string, string[]> = {};
+  for (const stack of stacks) {
+    const file = path.join(dir, `${stack}.log`);
+    if (!fs.existsSync(file)) continue;
+    const blocks = stripAnsi(fs.readFileSync(file, 'utf8')).split(/\n=== terraform /).slice(1);
+    let stackFailed = false;
+    for (const b of blocks) {
+      const command = b.split(/\s/)[0];
+      const exit = /\n=== exit (\S+)\n?$/.exec(b.trimEnd() + '\n');
+      if (command === 'plan' || command === 'apply' || command === 'destroy') runs[stack] = (runs[stack] ?? 0) + 1;
+      if (exit && exit[1] !== '0') {
+        stackFailed = true;
+        const lines = b.split('\n').map((x) => x.replace(/^[│╷╵\s]+/, '').trimEnd());
+        const i = lines.findIndex((x) => /^Error:/.test(x));
+        errors[stack] = i >= 0 ? lines.slice(i, i + 12).filter((x) => x.trim()) : lines.filter((x) => x.trim()).slice(-6);
+      }
+      if (command === 'apply' && exit && exit[1] === '0') applied.push(stack);
+    }
+    if (stackFailed) failed.push(stack);
+  }
+  return { failed: failed.sort(), applied: applied.filter((s) => !failed.includes(s)).sort(), runs, errors };
 }
 
 export function stripAnsi(s: string): string {

@@ -1,7 +1,7 @@
 // What a scenario is: fleets in a git repo driven by the CLI, a list of steps (each one deploy),
 // and what each step must show. The run group (group.ts) carries the steps out.
 import type { FaultSpec as WorldFault } from '../world/faults';
-import { EscapeHatch, FleetKind } from './app-fleets';
+import { EscapeHatch, FleetKind, SlowBuild } from './app-fleets';
 import { DeployResult, ScenarioRepo, StateFile } from './harness';
 
 /** One entry of the world's action log (the contract of rehearsal/world). */
@@ -51,6 +51,8 @@ export interface FleetDecl {
   /** Policy written into the new state file. @default the CLI's defaults */
   readonly policy?: Record<string, number>;
   readonly extraProps?: Record<string, unknown>;
+  /** A unit whose build is slow (see app-fleets.ts). */
+  readonly slowBuild?: SlowBuild;
 }
 
 /** What a step's verify callback can read. */
