@@ -59,6 +59,14 @@ resource "azurerm_resource_group" "check" {
 
 /** Terraform's refusal of an argument the schema does not declare (HCL native syntax). */
 export const REFUSAL = /An argument named "bogus_argument" is not expected here/;
+/** The same refusal for JSON configuration, the form cdktf synthesizes. */
+export const REFUSAL_JSON = /No argument or block type is named "bogus_argument"/;
+
+const BOGUS_JSON = JSON.stringify({
+  terraform: { required_providers: { azurerm: { source: 'hashicorp/azurerm', version: '4.55.0' } } },
+  provider: { azurerm: [{ features: [{}] }] },
+  resource: { azurerm_resource_group: { check: { name: 'rg-engine-selfcheck', location: 'westeurope', bogus_argument: 1 } } },
+}, null, 2);
 
 function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): { code: number; out: string; ms: number } {
   const t0 = Date.now();
@@ -118,7 +126,10 @@ export function selfCheck(inst: Installation = installProviders(), log: (line: s
     step('init (bogus)', bogus, ['init', '-input=false', '-backend=false'], exit0, spawned) &&
     step('validate refuses bogus_argument on azurerm_resource_group', bogus, ['validate'], (r) =>
       r.code === 0 ? 'validate accepted bogus_argument' : REFUSAL.test(r.out) ? undefined : 'refused, but not with "An argument named "bogus_argument" is not expected here"') &&
-    step('validate accepts the same resource without it', good, ['validate'], exit0);
+    step('validate accepts the same resource without it', good, ['validate'], exit0) &&
+    (fs.writeFileSync(path.join(bogus, 'main.tf'), ''), fs.writeFileSync(path.join(bogus, 'main.tf.json'), BOGUS_JSON), true) &&
+    step('validate refuses it in JSON configuration too (what cdktf synthesizes)', bogus, ['validate'], (r) =>
+      r.code === 0 ? 'validate accepted bogus_argument' : REFUSAL_JSON.test(r.out) ? undefined : 'refused, but not with "No argument or block type is named "bogus_argument""');
 
   if (lifecycle && refusal) fs.rmSync(root, { recursive: true, force: true });
   else log(`self-check files kept in ${root}`);
