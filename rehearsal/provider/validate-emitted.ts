@@ -44,6 +44,7 @@ function main(): number {
   }
   console.log(`${count - failed} of ${count} synthesized stacks validate against the simulated providers`);
   inst.stop();
+  fs.rmSync(inst.dir, { recursive: true, force: true });
   if (!failed) fs.rmSync(root, { recursive: true, force: true });
   return failed ? 1 : 0;
 }
