@@ -4,7 +4,6 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as ts from 'typescript';
 import { emptyWorld } from '../../rehearsal/world/model';
 import { WorldBusyError, WorldStore } from '../../rehearsal/world/store';
 
@@ -16,14 +15,15 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** The store compiled to plain JS once, so children start with bare `node` (no TS loader). */
+/** The store compiled to plain JS (esbuild, as the engine bundles the world), so children start with bare `node`. */
 function compileStore(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require(require.resolve('esbuild', { paths: [require.resolve('tsx')] })) as { transformSync(src: string, o: object): { code: string } };
   const out = path.join(dir, 'js');
   fs.mkdirSync(out);
   for (const f of ['store.ts', 'model.ts']) {
     const src = fs.readFileSync(path.join(WORLD_DIR, f), 'utf8');
-    const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-    fs.writeFileSync(path.join(out, f.replace(/\.ts$/, '.js')), js);
+    fs.writeFileSync(path.join(out, f.replace(/\.ts$/, '.js')), esbuild.transformSync(src, { loader: 'ts', format: 'cjs', target: 'node20' }).code);
   }
   return out;
 }
