@@ -263,7 +263,11 @@ export function installProviders(options: InstallOptions = {}): Installation {
     for (const d of daemons.values()) if (d.child.exitCode === null) d.child.kill('SIGTERM');
     daemons.clear();
   };
-  process.once('exit', stop);
+  // At exit: stop the daemons, and remove the install dir when it is a temp dir we made.
+  process.once('exit', () => {
+    stop();
+    if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
   const daemonFor = (world: string, base: NodeJS.ProcessEnv): string => {
     const known = daemons.get(world);
     if (known && known.child.exitCode === null) return known.value;
