@@ -20,10 +20,12 @@ export type FaultKind =
   | 'origin-late'
   /** The unit's role assignments are not effective: Kubernetes API calls get 403 for `reads` calls and/or `seconds` after the assignment was created. */
   | 'role-assignment-late'
-  /** Creating/updating/deleting the resource `type` named `name` fails (`times` times, default until cleared). */
-  | 'apply-error';
+  /** Creating/updating/deleting the resource `type` named `name` fails (`attempts` times, default until cleared). */
+  | 'apply-error'
+  /** The unit's EKS control plane reaches the end of standard support: with upgrade policy STANDARD, EKS upgrades it one minor by itself (seen at the next refresh). */
+  | 'standard-support-ended';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error'];
+export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended'];
 
 export interface FaultSpec {
   readonly kind: FaultKind;

@@ -233,6 +233,32 @@ describe('versions', () => {
   });
 });
 
+describe('EKS upgrade policy', () => {
+  function eks(supportType: string | null): { ctx: SimContext; cluster: A } {
+    const ctx = aws('eks-unit-blue-1-33-abc');
+    sim.create(ctx, 'aws_iam_role', { id: U, arn: U, name: 'r', assume_role_policy: '{}' });
+    const arn = Object.values(world().objects).find((o) => o.type === 'aws_iam_role')!.attrs.arn;
+    const cluster = sim.create(ctx, 'aws_eks_cluster', { id: U, arn: U, endpoint: U, name: 'eks-blue', role_arn: arn, version: '1.33', upgrade_policy: supportType ? { support_type: supportType } : null, tags: { 'bluegreen-unit': 'blue-1-33-abc' } });
+    return { ctx, cluster };
+  }
+
+  test('STANDARD: at the end of standard support EKS upgrades the control plane itself; the configuration then plans a downgrade EKS refuses', () => {
+    const { ctx, cluster } = eks('STANDARD');
+    injectFault(file, { kind: 'standard-support-ended', unit: 'blue' });
+    const seen = sim.read(ctx, 'aws_eks_cluster', cluster)!;
+    expect(seen.version).toBe('1.34');
+    expect(world().log.some((l) => l.action === 'cloud-upgrade')).toBe(true);
+    expect(failure(() => sim.update(ctx, 'aws_eks_cluster', seen, { ...seen, version: '1.33' })).detail).toMatch(/Unsupported Kubernetes minor version update from 1.34 to 1.33/);
+    expect(sim.read(ctx, 'aws_eks_cluster', seen)!.version).toBe('1.34'); // once only
+  });
+
+  test('EXTENDED (and the API default) keeps the version', () => {
+    const { ctx, cluster } = eks('EXTENDED');
+    injectFault(file, { kind: 'standard-support-ended', unit: 'blue' });
+    expect(sim.read(ctx, 'aws_eks_cluster', cluster)!.version).toBe('1.33');
+  });
+});
+
 describe('time_sleep and the clock', () => {
   test('create advances the clock by create_duration, destroy by destroy_duration; triggers force a new one', () => {
     const ctx: SimContext = { provider: 'time', providerConfig: {}, stack: 'shop-traffic' };

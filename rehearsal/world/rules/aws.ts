@@ -2,6 +2,7 @@
 // https://registry.terraform.io/providers/hashicorp/aws/6.25.0/docs/… ; service behaviour from
 // docs.aws.amazon.com (cited per rule).
 import { SimError } from '../errors';
+import { activeFaults } from '../faults';
 import { WorldObject } from '../model';
 import { Attrs, block, fill, num, str, strMap } from '../values';
 import { awsAccountOf, awsDefaultTags, awsRegionOf, guid, hex, minorNumber, timestamp, withPatch } from './common';
@@ -122,6 +123,25 @@ const eksClusterRule: ResourceRule = {
       call.ops.put({ type: LOG_GROUP, provider: 'aws', id: logGroup, name: logGroup, stack: '(created by EKS)', unit: obj.unit, fleet: obj.fleet, createdAt: call.ops.clock, attrs: { name: logGroup, retention_in_days: 0, created_by: 'eks' } });
       call.ops.log({ stack: call.ctx.stack, provider: 'aws', type: LOG_GROUP, action: 'cloud-create', id: logGroup, name: logGroup, unit: obj.unit, detail: 'created by EKS control-plane logging, never expires' });
     }
+  },
+  // With upgrade policy STANDARD, EKS upgrades the control plane by itself at the end of standard
+  // support; EXTENDED (the API default) keeps the version at extra cost. Fault `standard-support-ended`
+  // stands for that date passing; the next refresh sees the new version (node groups stay):
+  // https://docs.aws.amazon.com/eks/latest/userguide/view-upgrade-policy.html
+  // https://docs.aws.amazon.com/eks/latest/APIReference/API_UpgradePolicyRequest.html
+  read(call, obj) {
+    const policy = str(block(obj.attrs.upgrade_policy)?.support_type) ?? 'EXTENDED';
+    for (const f of activeFaults(call.ops, 'standard-support-ended', obj.unit)) {
+      if (policy !== 'STANDARD') continue;
+      const minor = minorNumber(str(obj.attrs.version));
+      if (minor === undefined) continue;
+      const from = String(obj.attrs.version);
+      obj.attrs.version = from.replace(/^(\d+)\.(\d+)/, (_m, major: string) => `${major}.${minor + 1}`);
+      obj.attrs.platform_version = 'eks.1';
+      f.remaining = 0;
+      call.ops.log({ stack: call.ctx.stack, provider: 'aws', type: 'aws_eks_cluster', action: 'cloud-upgrade', id: obj.id, name: obj.name, unit: obj.unit, detail: `end of standard support: EKS upgraded the control plane ${from} → ${String(obj.attrs.version)} (upgrade policy STANDARD)` });
+    }
+    return { ...obj.attrs };
   },
   delete(call, obj) {
     const groups = call.ops.all('aws_eks_node_group', (o) => o.cluster === call.ops.keyOf(obj));
