@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { installProviders, importedTypes } from '../rehearsal/provider/install';
 import { buildSchemas, deriveTypeSchema, SchemaError } from '../rehearsal/provider/schema';
-import { REFUSAL } from '../rehearsal/provider/selfcheck';
+import { REFUSAL } from '../rehearsal/provider/refusal';
 
 describe('schemas derived from @cdktf/provider-* bindings', () => {
   test('azurerm_resource_group: required, optional+computed, map and single-nested timeouts', () => {

@@ -8,7 +8,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EmittedTypes } from './collect-types';
+import type { EmittedTypes } from './collect-types';
 import { PROVIDERS, ProviderSchemas, buildSchemas, bindingVersion, SchemaError } from './schema';
 
 const REPO = path.resolve(__dirname, '..', '..');

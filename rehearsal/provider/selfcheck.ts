@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { injectFault } from '../world/faults';
 import { Installation, installProviders } from './install';
+import { REFUSAL, REFUSAL_JSON } from './refusal';
 
 export interface StepResult {
   readonly step: string;
@@ -57,10 +58,6 @@ resource "azurerm_resource_group" "check" {
 }
 `;
 
-/** Terraform's refusal of an argument the schema does not declare (HCL native syntax). */
-export const REFUSAL = /An argument named "bogus_argument" is not expected here/;
-/** The same refusal for JSON configuration, the form cdktf synthesizes. */
-export const REFUSAL_JSON = /No argument or block type is named "bogus_argument"/;
 
 const BOGUS_JSON = JSON.stringify({
   terraform: { required_providers: { azurerm: { source: 'hashicorp/azurerm', version: '4.55.0' } } },
