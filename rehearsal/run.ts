@@ -12,9 +12,9 @@ import { FileWorld } from './scenarios/world-port';
 
 /**
  * Groups deployed at the same time. A deploy is a chain of stacks (shared → unit → validate →
- * traffic) whose Terraform runs wait on each other, so four at once keep two cores busy.
+ * traffic) whose Terraform runs mostly wait on each other, so six at once keep two cores busy.
  */
-const PARALLEL_GROUPS = Number(process.env.REHEARSAL_PARALLEL ?? 4);
+const PARALLEL_GROUPS = Number(process.env.REHEARSAL_PARALLEL ?? 6);
 
 function log(line: string): void {
   const t = new Date().toISOString().slice(11, 19);

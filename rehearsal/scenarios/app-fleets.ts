@@ -2,7 +2,7 @@
 // fleets.json the harness writes before every step; every fleet reads its units from the scenario's
 // state file (RolloutState.unitsOf), exactly as an infra repo would. The library comes from this
 // repository's src/ (what is being rehearsed), never from a published build.
-import { App, TerraformResource, TerraformStack } from 'cdktf';
+import { App, dependable, TerraformResource, TerraformStack } from 'cdktf';
 import {
   AksFleet, AksNodePoolFleet, AlbWeightedRouter, EksFleet, EksNodePoolFleet, FrontDoorRouter,
   GlobalAcceleratorRouter, Route53WeightedRouter, RolloutFleet, RolloutState, TrafficManagerRouter,
@@ -169,7 +169,7 @@ function applySlowBuild(app: App, fleet: string, b: SlowBuild): void {
   const waiter = require('path').join(__dirname, 'wait-for-stack.js');
   const command = `'${process.execPath}' '${waiter}' '${traffic}' ${b.timeoutSeconds} ${b.graceSeconds}`;
   for (const h of hosts) h.addOverride('provisioner', [{ 'local-exec': { command } }]);
-  for (const o of objects) o.dependsOn = [...(o.dependsOn ?? []), ...hosts.map((h) => h.fqn)];
+  for (const o of objects) o.dependsOn = [...(o.dependsOn ?? []), ...hosts.map((h) => dependable(h))];
 }
 
 /** Overrides an attribute of a unit's resource after the library built it, bypassing its guards. */

@@ -232,6 +232,6 @@ export const SCENARIOS: ScenarioDef[] = [
  * Scenarios deployed together (one app, one world, lockstep) — today every scenario alone: when a
  * stack fails while others of the same `cdktf deploy '*'` run, cdktf 0.21 may abort the whole
  * deploy (an unhandled promise rejection, exit 7), which would stop other scenarios' stacks.
- * Longest first; REHEARSAL_PARALLEL (default 4) groups run at a time.
+ * Longest first; REHEARSAL_PARALLEL (default 6) groups run at a time.
  */
 export const GROUPS: string[][] = [['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12']];

@@ -175,6 +175,10 @@ export class ScenarioApp {
       child.on('close', (code) => resolve({ code: code ?? 1, text }));
       child.on('error', (e) => resolve({ code: 127, text: String(e) }));
     });
+    // When cdktf aborts, Terraform processes it started may still be running: let them finish
+    // (their state locks and world changes belong to this deploy).
+    const orphansSettled = Date.now() + 180_000;
+    while (inFlight(logDir) && Date.now() < orphansSettled) await new Promise((r) => setTimeout(r, 1000));
     const seconds = (Date.now() - started) / 1000;
     fs.appendFileSync(path.join(this.dir, 'deploys.log'), `\n===== deploy (exit ${output.code}, ${seconds.toFixed(1)} s)\n${output.text}`);
     const stacks = this.stacks();
@@ -208,6 +212,14 @@ function deployEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return out;
 }
 
+/** Does a recorded Terraform command still run (started, no exit line yet)? */
+function inFlight(logDir: string): boolean {
+  return fs.readdirSync(logDir).some((f) => {
+    const text = fs.readFileSync(path.join(logDir, f), 'utf8');
+    return (text.match(/\n=== terraform /g) ?? []).length > (text.match(/\n=== exit /g) ?? []).length;
+  });
+}
+
 let terraformPath: string | undefined;
 /** The real terraform on PATH, absolute (the recorder runs it). */
 export function realTerraform(): string {
@@ -238,7 +250,7 @@ export function readTerraformLogs(dir: string, stacks: string[]): { failed: stri
       if (command === 'plan' || command === 'apply' || command === 'destroy') runs[stack] = (runs[stack] ?? 0) + 1;
       if (exit && exit[1] !== '0') {
         stackFailed = true;
-        const lines = b.split('\n').map((x) => x.replace(/^[│╷╵\s]+/, '').trimEnd());
+        const lines = b.split('\n').map((x) => x.replace(/^[│╷╵\s]+/, '').trimEnd()).filter((x) => !x.startsWith('=== exit'));
         const i = lines.findIndex((x) => /^Error:/.test(x));
         errors[stack] = i >= 0 ? lines.slice(i, i + 12).filter((x) => x.trim()) : lines.filter((x) => x.trim()).slice(-6);
       }
