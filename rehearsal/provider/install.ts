@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { EmittedTypes } from './collect-types';
-import { PROVIDERS, ProviderSchemas, buildSchemas, bindingVersion, SchemaError } from './schema';
+import { PROVIDERS, ProviderSchemas, buildSchemas, bindingVersion, isSimulated, SchemaError } from './schema';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CACHE = path.join(__dirname, '.cache');
@@ -224,9 +224,10 @@ export function installProviders(options: InstallOptions = {}): Installation {
   const imported = options.only ? { resources: [], dataSources: [] } : importedTypes();
   timings.typesMs = Date.now() - t;
   const union = (...xs: string[][]): string[] => [...new Set(xs.flat())].sort();
+  // examples/hcp-terraform also emits the tfe provider's types: HCP Terraform is proven on its JSON (test/hcp), not rehearsed.
   const wanted = {
-    resources: union(emitted.resources, imported.resources, options.extraResources ?? []),
-    dataSources: union(emitted.dataSources, imported.dataSources, options.extraDataSources ?? []),
+    resources: union(emitted.resources.filter(isSimulated), imported.resources, options.extraResources ?? []),
+    dataSources: union(emitted.dataSources.filter(isSimulated), imported.dataSources, options.extraDataSources ?? []),
   };
   t = Date.now();
   const { file: schemasFile, schemas } = schemasFor(wanted);
