@@ -110,6 +110,9 @@ export class GlobalAcceleratorRouter implements IAwsRouter {
       protocol: 'TCP',
       clientAffinity: affinity,
       portRange: [{ fromPort: context.originPort, toPort: context.originPort }],
+      // Entry points: a replacement would drop every client connection.
+      // https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle
+      lifecycle: { preventDestroy: true },
     });
     new GlobalacceleratorEndpointGroup(scope, 'endpoint-group', {
       provider,
@@ -126,6 +129,7 @@ export class GlobalAcceleratorRouter implements IAwsRouter {
         weight: awsWeight(t),
         clientIpPreservationEnabled: true,
       })),
+      lifecycle: { preventDestroy: true },
     });
   }
 

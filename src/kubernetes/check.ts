@@ -39,6 +39,11 @@ export interface CheckContext {
   readonly nodeSelector?: { [key: string]: string };
   /** Tolerations the check's pods need to run on the unit's nodes. @default - none */
   readonly tolerations?: CheckToleration[];
+  /**
+   * Seconds a check waits for what it checks to become ready before it fails (the fleet's
+   * `readinessSeconds`). @default 600
+   */
+  readonly readinessSeconds?: number;
 }
 
 /**
