@@ -201,7 +201,7 @@ describe('EKS fleet stack topology', () => {
     expect(shared.provider.aws).toContainEqual({ alias: 'global_accelerator', region: 'us-west-2' });
     expect(Object.values<any>(shared.resource.aws_globalaccelerator_accelerator)[0]).toMatchObject({ name: 'shop-ga', lifecycle: { prevent_destroy: true } });
     const unit = stacks[`shop-unit-${fleet.plan.units[0].name}`].resource;
-    expect(Object.values<any>(unit.aws_lb)[0]).toMatchObject({ name: `shop-${fleet.plan.units[0].name}`, internal: false });
+    expect(Object.values<any>(unit.aws_lb)[0]).toMatchObject({ name: `shop-${fleet.plan.units[0].name}`, internal: true });
     expect(Object.values<any>(unit.aws_route53_record)[0].alias.evaluate_target_health).toBe(true);
     const group: any = Object.values(stacks['shop-traffic'].resource.aws_globalaccelerator_endpoint_group)[0];
     expect(group.endpoint_group_region).toBe('eu-west-1');

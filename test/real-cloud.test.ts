@@ -306,3 +306,32 @@ describe('item 9: Route 53 records are health-checked, and a unit without weight
     expect(route53.fleet.plan.units.filter((u) => u.weight === 0).map((u) => u.routerWeight)).toEqual(['no record (weight 0)', 'no record (weight 0)']);
   });
 });
+
+describe('item 11: origins accept traffic only through the front door, where the router allows it; validation still reaches them', () => {
+  test('Front Door: the probe reaches the origin as Front Door does, with this profile\'s X-Azure-FDID', () => {
+    const green = frontDoor.fleet.plan.units[1].name;
+    const v = frontDoor.stacks[`shop-validate-${green}`];
+    const [[profileId, profile]] = Object.entries<any>(v.data.azurerm_cdn_frontdoor_profile);
+    expect(profile).toMatchObject({ name: 'shop-afd', resource_group_name: 'shop-rg' });
+    const [probe] = Object.values<any>(v.data.http);
+    expect(probe.request_headers).toEqual({ 'X-Azure-FDID': `\${data.azurerm_cdn_frontdoor_profile.${profileId}.resource_guid}` });
+  });
+
+  test('Global Accelerator: unit load balancers are internal, and the probe runs inside the unit (a Job), not from the deploy machine', () => {
+    const green = accelerator.fleet.plan.units[1].name;
+    const [lb] = Object.values<any>(accelerator.stacks[`shop-unit-${green}`].resource.aws_lb);
+    expect(lb.internal).toBe(true);
+    const v = accelerator.stacks[`shop-validate-${green}`];
+    expect(v.data?.http).toBeUndefined();
+    const job = Object.values<any>(v.resource.kubernetes_job_v1).find((j) => j.metadata.name.startsWith('http-probe-'));
+    expect(job.spec.template.spec.container[0].command.join(' ')).toContain(`http://${green}.shop.example.com/healthz`);
+  });
+
+  test('ALB: a unit has no load balancer of its own; its target group hangs only off the shared listener', () => {
+    const green = alb.fleet.plan.units[1].name;
+    const unit = alb.stacks[`shop-unit-${green}`].resource;
+    expect(unit.aws_lb).toBeUndefined();
+    expect(unit.aws_lb_listener).toBeUndefined();
+    expect(Object.values<any>(unit.aws_lb_listener_rule).map((r) => r.listener_arn)).toEqual([expect.stringMatching(/^\$\{data\.aws_lb_listener\./)]);
+  });
+});

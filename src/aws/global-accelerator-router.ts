@@ -55,7 +55,8 @@ export class GlobalAcceleratorRouter implements IAwsRouter {
 
   public readonly routerName = 'Global Accelerator';
   public readonly sharedDescription = 'the accelerator and its static IP addresses';
-  public readonly unitOrigin = AwsUnitOrigin.LOAD_BALANCER;
+  // Internal unit ALBs: clients reach a unit only through the accelerator.
+  public readonly unitOrigin = AwsUnitOrigin.INTERNAL_LOAD_BALANCER;
   public readonly ttlSeconds: number;
 
   constructor(private readonly props: GlobalAcceleratorRouterProps = {}) {

@@ -85,6 +85,19 @@ export class FrontDoorRouter implements IAzureRouter {
     });
   }
 
+  /**
+   * The header an origin locked down to this profile requires: `X-Azure-FDID` = the profile's
+   * `resource_guid`, read in the validation stack, so the probe reaches the origin as Front Door does.
+   * @see https://learn.microsoft.com/azure/frontdoor/origin-security
+   */
+  public validationHeaders(scope: Construct, context: AzureRouterContext): { [key: string]: string } {
+    const profile = new DataAzurermCdnFrontdoorProfile(scope, 'front-door-profile', {
+      name: FrontDoorRouter.profileName(context.fleet),
+      resourceGroupName: context.resourceGroupName,
+    });
+    return { 'X-Azure-FDID': profile.resourceGuid };
+  }
+
   public bindTraffic(scope: Construct, context: AzureRouterContext, targets: RouterTarget[]): void {
     const profile = new DataAzurermCdnFrontdoorProfile(scope, 'front-door-profile', {
       name: FrontDoorRouter.profileName(context.fleet),

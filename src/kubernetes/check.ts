@@ -51,6 +51,11 @@ export interface CheckContext {
    * sources) depend on these, so they are read only after them. @default - nothing
    */
   readonly after?: ITerraformDependable[];
+  /**
+   * Headers a request to the unit's origin carries to be let in, as the router would send them
+   * (Front Door: `X-Azure-FDID`). @default - none
+   */
+  readonly originHeaders?: { [key: string]: string };
 }
 
 /**

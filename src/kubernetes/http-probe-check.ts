@@ -4,6 +4,18 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { CheckContext, IValidationCheck } from './check';
+import { SmokeJobCheck } from './smoke-job-check';
+
+/** Where an {@link HttpProbeCheck} sends its request from. */
+export enum HttpProbeSource {
+  /** The machine that runs the deploy (the `http` data source): for origins with a public address. */
+  DEPLOY_MACHINE = 'deploy-machine',
+  /**
+   * A Job inside the unit (a pinned busybox `wget` loop): for origins reachable only from inside
+   * the network, such as the internal load balancers behind Global Accelerator.
+   */
+  IN_CLUSTER = 'in-cluster',
+}
 
 /** Options of an {@link HttpProbeCheck}. */
 export interface HttpProbeCheckProps {
@@ -18,6 +30,8 @@ export interface HttpProbeCheckProps {
    * readiness window (`readinessSeconds` / 10)
    */
   readonly attempts?: number;
+  /** Where the request is sent from. @default HttpProbeSource.DEPLOY_MACHINE */
+  readonly source?: HttpProbeSource;
 }
 
 /** Seconds between two attempts of the probe. */
@@ -60,9 +74,22 @@ export class HttpProbeCheck implements IValidationCheck {
     const url = `${this.props.scheme ?? 'https'}://${context.originHost}${this.path}`;
     const window = context.readinessSeconds ?? 600;
     const attempts = this.props.attempts ?? Math.ceil((window * 1000) / POLL_MS);
+    if ((this.props.source ?? HttpProbeSource.DEPLOY_MACHINE) === HttpProbeSource.IN_CLUSTER) {
+      // busybox wget fails on any status >= 400, so the loop ends at the first good answer.
+      const missing = `[${context.fleet}/${context.unitName}] ${url} did not answer within the ${window} s readiness window`;
+      new SmokeJobCheck({
+        name: this.checkName,
+        image: 'busybox:1.37.0',
+        command: ['sh', '-c', `i=0; while [ $i -lt ${attempts} ]; do wget -q -T 10 -O /dev/null '${url}' && exit 0; i=$((i+1)); sleep ${POLL_MS / 1000}; done; echo '${missing}: the unit origin is not serving yet'; exit 1`],
+        timeoutMinutes: Math.ceil((attempts * (POLL_MS / 1000 + 10)) / 60) + 1,
+        backoffLimit: 0,
+      }).bind(scope, context);
+      return;
+    }
     new DataHttp(scope, `probe-${context.step}`, {
       url,
       method: 'GET',
+      requestHeaders: context.originHeaders,
       requestTimeoutMs: 10000,
       retry: { attempts, minDelayMs: POLL_MS, maxDelayMs: POLL_MS },
       // After the GitOps sync and access checks, when the fleet has them: read at apply, not at plan.

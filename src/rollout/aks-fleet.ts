@@ -182,8 +182,10 @@ export class AksFleet extends RolloutFleet {
       },
       bindShared: (stack) => {
         const sharedTags = { ...tags, 'bluegreen-fleet': fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' };
-        new ResourceGroup(stack, 'resource-group', { name: rg, location, tags: sharedTags, lifecycle: { preventDestroy: true } });
-        router.bindShared(stack, { fleet, step: 'shared', tags: sharedTags, resourceGroupName: rg, location });
+        const group = new ResourceGroup(stack, 'resource-group', { name: rg, location, tags: sharedTags, lifecycle: { preventDestroy: true } });
+        // A reference, not the literal name: Terraform then creates the group before the router's profile
+        // (Azure refuses a create in a group that does not exist yet, ResourceGroupNotFound — found by the rehearsal).
+        router.bindShared(stack, { fleet, step: 'shared', tags: sharedTags, resourceGroupName: group.name, location });
       },
       bindUnit: (stack, u) => {
         const spec = specOf(u);
@@ -208,6 +210,7 @@ export class AksFleet extends RolloutFleet {
         const minimumNodes = [spec.systemPool, ...(spec.userPools ?? [])].reduce((n, p) => n + (p.minCount ?? 2), 0);
         return { provider, minimumNodes };
       },
+      originHeaders: (stack, _u) => router.validationHeaders?.(stack, { fleet, step: 'validate', tags, resourceGroupName: rg, location }),
       bindTraffic: (scope, step, targets) => {
         router.bindTraffic(scope, { fleet, step, tags: stepTags(fleet, step, tags), resourceGroupName: rg, location }, targets);
       },

@@ -20,7 +20,7 @@ import { checkEksAddons, checkEksSpec } from '../aws/eks-spec-rules';
 import { EksUnitNames } from '../aws/eks-unit-names';
 import { resolvedEksSpec } from '../aws/private/resolved-eks-spec';
 import { EksOriginOptions } from '../aws/eks-unit-origin';
-import { HttpProbeCheck } from '../kubernetes/http-probe-check';
+import { HttpProbeCheck, HttpProbeSource } from '../kubernetes/http-probe-check';
 import { IClusterAccess } from '../kubernetes/cluster-access';
 import { NodesReadyCheck } from '../kubernetes/nodes-ready-check';
 import { SmokeJobCheck } from '../kubernetes/smoke-job-check';
@@ -151,7 +151,11 @@ export class EksFleet extends RolloutFleet {
     }));
     const checks = [
       ...(props.gitOps ? [eksGitOpsSyncCheck(props.gitOps)] : []),
-      ...(props.checks ?? [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck({ scheme: origin.certificateArn ? 'https' : 'http' })]),
+      ...(props.checks ?? [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck({
+        scheme: origin.certificateArn ? 'https' : 'http',
+        // An internal origin is reachable only from inside the network: probe from inside the unit.
+        source: router.unitOrigin === AwsUnitOrigin.INTERNAL_LOAD_BALANCER ? HttpProbeSource.IN_CLUSTER : HttpProbeSource.DEPLOY_MACHINE,
+      })]),
       ...identityChecks,
     ];
     const routerContext = (step: string, routerTags: { [key: string]: string }): AwsRouterContext => ({

@@ -56,6 +56,8 @@ export interface FleetHooks {
   bindUnit(stack: TerraformStack, u: PlannedUnit): void;
   bindAccess(stack: TerraformStack, u: PlannedUnit): UnitAccess;
   bindTraffic(scope: Construct, step: string, targets: RouterTarget[]): void;
+  /** Optional: the headers a validation request to the unit's origin carries (built in the validation stack). @default - none */
+  originHeaders?(stack: TerraformStack, u: PlannedUnit): { [key: string]: string } | undefined;
   /**
    * Optional: adds to the shared stack what must hold before the candidates are built (the
    * version-offered look-ups, which fail the plan of the shared stack, so no unit stack runs).
@@ -203,6 +205,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
       provider: access.provider,
       metadata: { name: CHECK_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'cdktf-bluegreen', 'pod-security.kubernetes.io/enforce': 'restricted' } },
     });
+    const originHeaders = hooks.originHeaders?.(stack, u);
     // Phases in order (sync, access, validation): each check waits for every check of the earlier phases.
     let after: ITerraformDependable[] = bootstrap;
     for (const phase of [CheckPhase.SYNC, CheckPhase.ACCESS, CheckPhase.VALIDATION]) {
@@ -212,7 +215,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
         check.bind(checkScope, {
           fleet, unitName: u.name, step, kubernetesVersion: u.kubernetesVersion.toString(),
           provider: access.provider, originHost: hooks.originHost(u), namespace: ns.metadata.name,
-          labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector, tolerations: access.tolerations, readinessSeconds,
+          labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector, tolerations: access.tolerations, readinessSeconds, originHeaders,
           after: after.length ? after : undefined,
         });
         made.push(...checkScope.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c)));
