@@ -63,7 +63,7 @@ const WAIT: Record<GitOpsSyncKind, { resource: string; apiGroup: string; plural:
  */
 export class GitOpsSyncCheck implements IValidationCheck {
   public readonly checkName = 'gitops-sync';
-  public readonly phase = CheckPhase.SYNC;
+  public readonly phase?: CheckPhase = CheckPhase.SYNC;
   public readonly description: string;
   /** The sync object this check waits for, `<namespace>/<name>`. */
   public readonly syncName: string;

@@ -65,7 +65,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 export class WorkloadIdentityCheck implements IValidationCheck {
   public readonly checkName: string;
   public readonly description: string;
-  public readonly phase = CheckPhase.ACCESS;
+  public readonly phase?: CheckPhase = CheckPhase.ACCESS;
 
   constructor(private readonly props: WorkloadIdentityCheckProps) {
     const refuse = (field: string, value: unknown, rule: string, fix: string): never => {
