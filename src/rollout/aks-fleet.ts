@@ -93,7 +93,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export class AksFleet extends RolloutFleet {
   constructor(scope: Construct, id: string, props: AksFleetProps) {
-    super(scope, id);
+    super(scope, id, props);
     const fleet = id;
     if (typeof props.subscriptionId !== 'string' || !GUID.test(props.subscriptionId)) {
       throw new BlueGreenError({ fleet, field: 'subscriptionId', value: show(props.subscriptionId), rule: 'a subscription id is a GUID', fix: "subscriptionId: '00000000-0000-0000-0000-000000000000'" });
