@@ -285,19 +285,18 @@ export const SCENARIOS: ScenarioDef[] = [
     })(),
   },
   {
-    id: 'R19', text: 'a version the simulated region does not offer fails at plan, naming the offered versions, before anything is created (AKS and EKS)',
-    fleets: [
-      { name: 'r19tm', kind: 'aks-trafficmanager', version: FROM },
-      { name: 'r19r53', kind: 'eks-route53', version: FROM },
-    ],
+    // AKS only: for EKS the library itself refuses a minor its add-on table does not know (1.36) at
+    // synth; the EKS look-up (aws_eks_cluster_versions) runs in every EKS scenario's start step.
+    id: 'R19', text: 'a version the simulated region does not offer fails at plan, naming the offered versions, before anything is created',
+    fleets: [{ name: 'r19tm', kind: 'aks-trafficmanager', version: FROM }],
     steps: [
       { label: 'first deploy' },
       {
-        label: 'start 1.36 (not offered in the simulated regions)', cli: [['r19tm', 'start', '1.36'], ['r19r53', 'start', '1.36']],
-        expect: { r19tm: 'failed', r19r53: 'failed' },
+        label: 'start 1.36 (not offered in the simulated region)', cli: [['r19tm', 'start', '1.36']],
+        expect: { r19tm: 'failed' },
         verify: (v: StepView) => {
           const problems: string[] = [];
-          for (const [fleet, offered] of [['r19tm', /Offered versions: 1\.30\.14, 1\.31\.10/], ['r19r53', /Offered versions: 1\.30, 1\.31/]] as const) {
+          for (const [fleet, offered] of [['r19tm', /Offered versions: 1\.30\.14, 1\.31\.10/]] as const) {
             if (!v.deploy.failedStacks.includes(`${fleet}-shared`)) problems.push(`${fleet}: the shared stack did not fail (failed: ${v.deploy.failedStacks.join(', ') || 'none'})`);
             else {
               const msg = firstError(v.deploy, `${fleet}-shared`) + v.deploy.output;
