@@ -39,11 +39,7 @@ export function collectEmittedTypes(repo: string): EmittedTypes {
     scan(app);
     fs.rmSync(app.outdir, { recursive: true, force: true });
   }
-  // The HCP Terraform bootstrap stack (examples/hcp-terraform, provider tfe) is not rehearsed: no
-  // scenario deploys it, and there is no simulated tfe provider.
-  const rehearsed = (t: string) => !t.startsWith('tfe_');
-  delete requiredProviders.tfe;
-  return { resources: [...resources].filter(rehearsed).sort(), dataSources: [...dataSources].filter(rehearsed).sort(), requiredProviders };
+  return { resources: [...resources].sort(), dataSources: [...dataSources].sort(), requiredProviders };
 }
 
 if (require.main === module) {
