@@ -5,7 +5,8 @@
 import { App, dependable, TerraformResource, TerraformStack } from 'cdktf';
 import {
   AksFleet, AksNodePoolFleet, AlbWeightedRouter, EksFleet, EksNodePoolFleet, FrontDoorRouter,
-  GlobalAcceleratorRouter, Route53WeightedRouter, RolloutFleet, RolloutState, TrafficManagerRouter,
+  GlobalAcceleratorRouter, HttpProbeCheck, NodesReadyCheck, Route53WeightedRouter, RolloutFleet, RolloutState, SmokeJobCheck,
+  TrafficManagerRouter, WorkloadIdentityCheck, WorkloadIdentityCheckProps,
 } from '../../src';
 
 /** The fleet kinds the rehearsal knows: one per router, plus the two node-pool fleets. */
@@ -91,6 +92,16 @@ function previousUnits(f: AppFleet) {
   return f.previousStateFile ? RolloutState.unitsOf(f.previousStateFile, f.name) : undefined;
 }
 
+/**
+ * fleets.json holds plain JSON; `identityChecks` (R18) become WorkloadIdentityChecks after the AKS
+ * fleet's default checks, as a team would add them to `checks`.
+ */
+function aksExtras(extra: Record<string, unknown>): Record<string, unknown> {
+  const { identityChecks, ...rest } = extra as { identityChecks?: WorkloadIdentityCheckProps[] };
+  if (!identityChecks) return rest;
+  return { ...rest, checks: [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck(), ...identityChecks.map((c) => new WorkloadIdentityCheck(c))] };
+}
+
 /** Adds every fleet of fleets.json to the app. */
 export function buildFleets(app: App, fleets: AppFleet[]): void {
   for (const f of fleets) {
@@ -104,7 +115,7 @@ export function buildFleets(app: App, fleets: AppFleet[]): void {
           router: f.kind === 'aks-frontdoor' ? new FrontDoorRouter({ healthProbePath: '/healthz' }) : new TrafficManagerRouter({ ttlSeconds: 30 }),
           validationPrincipalObjectId: VALIDATION_PRINCIPAL,
           units: RolloutState.unitsOf(f.stateFile, f.name),
-          ...extra,
+          ...aksExtras(extra),
         });
         break;
       case 'eks-route53':

@@ -23,9 +23,11 @@ export type FaultKind =
   /** Creating/updating/deleting the resource `type` named `name` fails (`attempts` times, default until cleared). */
   | 'apply-error'
   /** The unit's EKS control plane reaches the end of standard support: with upgrade policy STANDARD, EKS upgrades it one minor by itself (seen at the next refresh). */
-  | 'standard-support-ended';
+  | 'standard-support-ended'
+  /** The unit's GitOps sync (Flux Kustomization) never becomes Ready: its check Job times out. */
+  | 'sync-never-ready';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended'];
+export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended', 'sync-never-ready'];
 
 export interface FaultSpec {
   readonly kind: FaultKind;
