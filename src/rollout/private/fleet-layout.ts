@@ -57,6 +57,11 @@ export interface FleetHooks {
    * new pool so nothing lands on it before its validation passed). @default false
    */
   readonly candidateValidationAfterTraffic?: boolean;
+  /**
+   * Optional: the namespace a unit's checks run in. Units that share a cluster (node pools) need one
+   * each, so no two validation stacks own the same object. @default CHECK_NAMESPACE
+   */
+  checkNamespace?(unit: PlannedUnit): string;
 }
 
 /** Namespace the validation checks run in. */
@@ -164,7 +169,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     };
     const ns = new NamespaceV1(stack, 'checks-namespace', {
       provider: access.provider,
-      metadata: { name: CHECK_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'cdktf-bluegreen', 'pod-security.kubernetes.io/enforce': 'restricted' } },
+      metadata: { name: hooks.checkNamespace?.(u) ?? CHECK_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'cdktf-bluegreen', 'pod-security.kubernetes.io/enforce': 'restricted' } },
     });
     for (const check of hooks.checks) {
       const checkScope = new Construct(stack, `check-${check.checkName}`);
