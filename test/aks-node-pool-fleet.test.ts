@@ -90,7 +90,16 @@ describe('AKS node-pool fleet', () => {
     expect(order.indexOf(`shop-validate-${green}`)).toBeLessThan(order.indexOf('shop-traffic'));
     expect(order.indexOf('shop-traffic')).toBeLessThan(order.indexOf(`shop-unit-${blue}`));
     const job = drainJobOf(traffic);
-    expect(job.metadata.name).toBe(`drain-${a2.fleet.step}`);
+    // The Job's name ends with the attempt: it goes up when the last run of this step did not finish,
+    // so re-deploying runs the drain again; a finished drain keeps its name (nothing to do).
+    const previous = Object.entries<any>(traffic.data.kubernetes_config_map_v1).find(([k]) => k.includes('drain-previous-result'))!;
+    const last = (key: string, fallback: string) => `lookup(data.kubernetes_config_map_v1.${previous[0]}.data, "${key}", "${fallback}")`;
+    const attempt = `\${try(${last('step', '')} == "${a2.fleet.step}" ? (${last('status', '')} == "drained" ? tonumber(${last('attempt', '1')}) : tonumber(${last('attempt', '1')}) + 1) : 1, 1)}`;
+    expect(job.metadata.name).toBe(`drain-${a2.fleet.step}-${attempt}`);
+    expect(previous[1].depends_on[0]).toMatch(/^kubernetes_config_map_v1\./);
+    const resultMap = Object.values<any>(traffic.resource.kubernetes_config_map_v1)[0];
+    expect(resultMap.lifecycle.ignore_changes).toEqual(['data']);
+    expect(job.depends_on.some((d: string) => d.startsWith('kubernetes_cluster_role_binding_v1.'))).toBe(true);
     expect(job.metadata.namespace).toBe('shop-drain');
     expect(job.metadata.labels).toMatchObject({ 'bluegreen.cdktf.io/action': 'drain', 'bluegreen.cdktf.io/fleet': 'shop', 'bluegreen.cdktf.io/step': a2.fleet.step });
     expect(job.metadata.annotations).toEqual({
@@ -103,6 +112,7 @@ describe('AKS node-pool fleet', () => {
       'bluegreen.cdktf.io/batch-size': '1',
       'bluegreen.cdktf.io/timeout-seconds': '900',
       'bluegreen.cdktf.io/result-configmap': 'shop-drain/drain-result',
+      'bluegreen.cdktf.io/attempt': attempt,
     });
     expect(job.wait_for_completion).toBe(true);
     expect(job.timeouts).toEqual({ create: '1200s', update: '1200s' });
@@ -113,7 +123,7 @@ describe('AKS node-pool fleet', () => {
     expect(pod.container[0].security_context).toEqual({ allow_privilege_escalation: false, read_only_root_filesystem: true, capabilities: { drop: ['ALL'] } });
     expect(pod.security_context.run_as_non_root).toBe(true);
     // the deploy fails unless the Job reported this step's drain as done, with the Job's own account of what blocked
-    const result = Object.values<any>(traffic.data.kubernetes_config_map_v1)[0];
+    const result = Object.entries<any>(traffic.data.kubernetes_config_map_v1).find(([k]) => !k.includes('drain-previous-result'))![1];
     expect(result.metadata).toEqual({ name: 'drain-result', namespace: 'shop-drain' });
     expect(result.depends_on[0]).toMatch(/^kubernetes_job_v1\./);
     expect(result.lifecycle.postcondition[0].condition).toBe(`\${try(self.data["step"], "") == "${a2.fleet.step}" && try(self.data["status"], "") == "drained"}`);

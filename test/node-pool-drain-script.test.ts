@@ -39,7 +39,7 @@ function run(drainRc: number) {
   const out = spawnSync('sh', ['-c', DRAIN_SCRIPT.replace(/\/tmp\//g, `${dir}/`)], {
     env: {
       PATH: `${dir}:${process.env.PATH}`, FAKE: dir, FAKE_DRAIN_RC: String(drainRc),
-      STEP: 's1', NODE_LABEL_KEY: 'kubernetes.azure.com/agentpool', DRAIN_POOLS: 'blue', SERVING_POOLS: 'green', ENTERING_POOLS: 'green',
+      STEP: 's1', ATTEMPT: '2', NODE_LABEL_KEY: 'kubernetes.azure.com/agentpool', DRAIN_POOLS: 'blue', SERVING_POOLS: 'green', ENTERING_POOLS: 'green',
       BATCH_SIZE: '1', TIMEOUT_SECONDS: '60', POD_SELECTOR: 'app.kubernetes.io/managed-by!=cdktf-bluegreen',
       RESULT_NAMESPACE: 'shop-drain', RESULT_CONFIGMAP: 'drain-result', HOME: dir,
     },
@@ -61,6 +61,7 @@ describe('the drain Job script', () => {
     const create = blocked.calls.find((c) => c.includes('create configmap drain-result'))!;
     expect(create).toContain('--from-literal=status=blocked');
     expect(create).toContain('--from-literal=step=s1');
+    expect(create).toContain('--from-literal=attempt=2');
     // order: serving pools uncordoned, blue cordoned, drained one node at a time (first batch fails), then restored
     const idx = (re: RegExp) => blocked.calls.findIndex((c) => re.test(c));
     expect(idx(/^uncordon -l kubernetes.azure.com\/agentpool in \(green\)/)).toBe(0);

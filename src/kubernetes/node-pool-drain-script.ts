@@ -8,8 +8,8 @@
  *    (HTTP 429), until the time left of TIMEOUT_SECONDS runs out
  *    (https://kubernetes.io/docs/tasks/administer-cluster/safely-drain-node/);
  * 3. wait until every Deployment / StatefulSet that lost a pod is fully available again;
- * 4. write the outcome to ConfigMap RESULT_CONFIGMAP (keys step, status, detail): the traffic stack
- *    reads it and fails the deploy with `detail` unless status is `drained`.
+ * 4. write the outcome to ConfigMap RESULT_CONFIGMAP (keys step, attempt, status, detail): the traffic
+ *    stack reads it and fails the deploy with `detail` unless status is `drained`.
  * On a blocked eviction or a workload that does not become Ready, the schedulable set is put back
  * as it was before the step (drained pools uncordoned, pools that entered service cordoned) and the
  * detail names the PodDisruptionBudgets that allow no disruption and the pods still on the pools.
@@ -22,7 +22,7 @@ export const DRAIN_SCRIPT = [
   "sel() { echo \"$NODE_LABEL_KEY in ($1)\"; }",
   "result() {",
   "  kubectl -n \"$RESULT_NAMESPACE\" create configmap \"$RESULT_CONFIGMAP\" --from-literal=step=\"$STEP\" \\",
-  "    --from-literal=status=\"$1\" --from-literal=detail=\"$2\" --dry-run=client -o yaml | kubectl apply -f - >/dev/null || exit 2",
+  "    --from-literal=status=\"$1\" --from-literal=detail=\"$2\" --from-literal=attempt=\"$ATTEMPT\" --dry-run=client -o yaml | kubectl apply -f - >/dev/null || exit 2",
   "  echo \"$1: $2\"",
   "  exit 0",
   "}",

@@ -1,5 +1,6 @@
 import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { DataKubernetesConfigMapV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-config-map-v1';
 import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
@@ -212,7 +213,7 @@ export class SchedulingRouter implements IRouter {
         { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['list'] },
       ],
     });
-    new ClusterRoleBindingV1(scope, 'drain-cluster-role-binding', {
+    const clusterBinding = new ClusterRoleBindingV1(scope, 'drain-cluster-role-binding', {
       provider,
       metadata: { name: `bluegreen-drain-${fleet}`, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name },
@@ -224,6 +225,13 @@ export class SchedulingRouter implements IRouter {
       // Only the drain's own namespace: it writes its outcome to one ConfigMap there.
       rule: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'patch'] }],
     });
+    // The Job writes its outcome here; Terraform creates it once and leaves its data to the Job.
+    const resultMap = new ConfigMapV1(scope, 'drain-result-map', {
+      provider,
+      metadata: { name: 'drain-result', namespace: namespace.metadata.name, labels },
+      data: { step: 'none', status: 'none', detail: '', attempt: '0' },
+      lifecycle: { ignoreChanges: ['data'] },
+    });
     const resultBinding = new RoleBindingV1(scope, 'drain-result-role-binding', {
       provider,
       metadata: { name: 'drain-result', namespace: ns, labels },
@@ -233,6 +241,13 @@ export class SchedulingRouter implements IRouter {
 
     const drained = pools.filter((p) => SchedulingRouter.isDrained(p.lifecycle));
     if (drained.length === 0) return;
+    // The attempt of this step's drain, from the result the last run left (read at plan time): it goes
+    // up when that run of the same step did not finish, so re-deploying renames the Job and runs it again.
+    const previous = new DataKubernetesConfigMapV1(scope, 'drain-previous-result', {
+      provider, metadata: { name: 'drain-result', namespace: ns }, dependsOn: [resultMap],
+    });
+    const last = (key: string, fallback: string) => `lookup(data.kubernetes_config_map_v1.${previous.friendlyUniqueId}.data, "${key}", "${fallback}")`;
+    const attempt = `\${try(${last('step', '')} == "${step}" ? (${last('status', '')} == "drained" ? tonumber(${last('attempt', '1')}) : tonumber(${last('attempt', '1')}) + 1) : 1, 1)}`;
     const serving = pools.filter((p) => !SchedulingRouter.isCordoned(p.lifecycle, p.weight));
     const entering = serving.filter((p) => !p.servingBefore);
     const list = (ps: SchedulingPool[]) => ps.map((p) => p.poolName).join(',');
@@ -242,6 +257,7 @@ export class SchedulingRouter implements IRouter {
     const timeout = this.drainTimeoutSeconds;
     const env: { [k: string]: string } = {
       STEP: step,
+      ATTEMPT: attempt,
       NODE_LABEL_KEY: context.nodeLabelKey,
       DRAIN_POOLS: list(drained),
       SERVING_POOLS: list(serving),
@@ -256,7 +272,7 @@ export class SchedulingRouter implements IRouter {
     const job = new JobV1(scope, 'drain-job', {
       provider,
       metadata: {
-        name: `drain-${step}`,
+        name: `drain-${step}-${attempt}`,
         namespace: ns,
         labels: jobLabels,
         // The contract a reader (or the rehearsal's simulated cluster) relies on: docs/node-pools.md, "The drain Job".
@@ -270,6 +286,7 @@ export class SchedulingRouter implements IRouter {
           'bluegreen.cdktf.io/batch-size': env.BATCH_SIZE,
           'bluegreen.cdktf.io/timeout-seconds': env.TIMEOUT_SECONDS,
           'bluegreen.cdktf.io/result-configmap': `${ns}/${resultName}`,
+          'bluegreen.cdktf.io/attempt': attempt,
         },
       },
       waitForCompletion: true,
@@ -297,7 +314,7 @@ export class SchedulingRouter implements IRouter {
           },
         },
       },
-      dependsOn: [resultBinding],
+      dependsOn: [resultBinding, clusterBinding, resultMap],
     });
     new DataKubernetesConfigMapV1(scope, 'drain-result', {
       provider,
