@@ -260,6 +260,11 @@ describe('AKS node-pool fleet', () => {
     expect(order.indexOf('shop-traffic')).toBeLessThan(order.indexOf(`shop-unit-${green}`));
   });
 
+  test('without previousUnits no serving pool counts as entering: a failed drain never cordons a pool that may have served all along', () => {
+    const s = step({ controlPlaneVersion: '1.34', units: [standby('blue', '1.33'), serving('green', '1.34')] });
+    expect(drainJobOf(s.stacks['shop-traffic']).metadata.annotations['bluegreen.cdktf.io/entering-pools']).toBe('');
+  });
+
   test('drain options reach the Job; bad ones are refused at synth', () => {
     const s = step({ ...s2, router: new SchedulingRouter({ drain: { timeoutSeconds: 300, batchSize: 3, image: 'registry.example.com/tools/kubectl:1.34.1' } }) });
     const job = drainJobOf(s.stacks['shop-traffic']);

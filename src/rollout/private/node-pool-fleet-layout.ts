@@ -84,7 +84,9 @@ export function layoutNodePoolFleet(scope: Construct, fleet: string, props: Node
       fix: "new SmokeJobCheck({ name: 'http', image: 'curlimages/curl:8.11.1', command: ['curl', '-fsS', 'http://shop.shop.svc/healthz'] })",
     });
   }
-  const wasServing = (slot: string) => (props.previousUnits ?? []).some((p) => p.slot === slot && p.lifecycle === UnitLifecycle.SERVING && (p.weight ?? 0) > 0);
+  // Without previousUnits the previous step is unknown: a failed drain then cordons no serving pool again.
+  const wasServing = (slot: string) => props.previousUnits === undefined
+    || props.previousUnits.some((p) => p.slot === slot && p.lifecycle === UnitLifecycle.SERVING && (p.weight ?? 0) > 0);
 
   const layout = layoutFleet(scope, fleet, {
     cloud: cloud.cloud,
