@@ -37,6 +37,11 @@ describe('AKS node-pool fleet', () => {
     expect(cluster(a1).default_node_pool.orchestrator_version).toBe('1.34');
     expect(cluster(a1).lifecycle.prevent_destroy).toBe(true);
     expect(a1.stacks['shop-shared'].resource.azurerm_kubernetes_cluster_node_pool).toBeUndefined();
+    // the identity and the cluster name their resource group by reference, so Terraform creates it first
+    // (the rehearsal's first deploy failed with ResourceGroupNotFound when they named it by string)
+    const shared = a1.stacks['shop-shared'].resource;
+    expect(cluster(a1).resource_group_name).toMatch(/^\$\{azurerm_resource_group\.[^.]+\.name\}$/);
+    expect(Object.values<any>(shared.azurerm_user_assigned_identity)[0].resource_group_name).toMatch(/^\$\{azurerm_resource_group\./);
   });
 
   test('a pool\'s stack differs across steps only in node_taints, which hold the cordon exactly while it is not serving', () => {

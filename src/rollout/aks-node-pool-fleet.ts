@@ -92,9 +92,10 @@ export class AksNodePoolFleet extends RolloutFleet {
       },
       bindShared: (stack, cp) => {
         const sharedTags = { ...tags, [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' };
-        new ResourceGroup(stack, 'resource-group', { name: rg, location, tags: sharedTags, lifecycle: { preventDestroy: true } });
+        const group = new ResourceGroup(stack, 'resource-group', { name: rg, location, tags: sharedTags, lifecycle: { preventDestroy: true } });
+        // By reference, so Terraform creates the group before the identity and cluster that live in it.
         new AksNodePoolCluster(stack, 'cluster', {
-          fleet, clusterName, controlPlaneVersion: cp.toString(), resourceGroupName: rg, spec: props.cluster,
+          fleet, clusterName, controlPlaneVersion: cp.toString(), resourceGroupName: group.name, spec: props.cluster,
           validationPrincipalObjectId: props.validationPrincipalObjectId, tags: sharedTags,
         });
       },
