@@ -8,10 +8,16 @@ const path = require('path');
 const root = path.join(__dirname, '..');
 const compiled = path.join(root, 'lib', 'cli', 'main.js');
 let cli;
-if (fs.existsSync(compiled)) {
-  cli = require(compiled);
-} else {
-  require('tsx/cjs');
-  cli = require(path.join(root, 'src', 'cli', 'main.ts'));
+try {
+  if (fs.existsSync(compiled)) {
+    cli = require(compiled);
+  } else {
+    require('tsx/cjs');
+    cli = require(path.join(root, 'src', 'cli', 'main.ts'));
+  }
+} catch (e) {
+  // Even a broken installation ends in one line and exit 1, never a stack trace.
+  process.stderr.write(`failed: cdktf-bluegreen could not start (${String(e && e.message ? e.message : e).split('\n')[0].slice(0, 200)}); reinstall the package.\n`);
+  process.exit(1);
 }
 process.exitCode = cli.main(process.argv.slice(2), cli.processIo());

@@ -57,3 +57,9 @@ export * from './aws/global-accelerator-router';
 export * from './rollout/eks-fleet';
 export * from './rollout/synthesize-rollout';
 export * from './rollout/node-pool-fleet-options';
+// HCP Terraform: workspaces as code, execution per stack role, dynamic provider credentials
+export { HcpExecution } from './hcp/hcp-execution';
+export type { HcpExecutionPolicy } from './hcp/hcp-execution';
+export type { HcpAzureDynamicCredentials, HcpAwsDynamicCredentials, HcpWorkspaceVariable } from './hcp/hcp-credentials';
+// export * keeps this module lazily loadable by the package build (it needs @cdktf/provider-tfe)
+export * from './hcp/hcp-workspaces';

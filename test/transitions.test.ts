@@ -114,4 +114,10 @@ describe('transition rules', () => {
       { command: 'cdktf-bluegreen start 1.35', change: 'teal (1.35) new candidate' },
     ]);
   });
+
+  test('legal next steps suggest abandoning at most the 3 last declared candidates, so status stays short and fast on a large fleet', () => {
+    const s = state(4, [['blue', '1.33', 'serving', 100, { peakWeight: 100 }], ...['c1', 'c2', 'c3', 'c4', 'c5'].map((slot) => [slot, '1.34', 'candidate', 0, { since: 4, peakWeight: 0 }] as [string, string, string, number, object])]);
+    const abandon = legalNextSteps(s).filter((n) => n.command.startsWith('cdktf-bluegreen retire --slot')).map((n) => n.command);
+    expect(abandon).toEqual(['cdktf-bluegreen retire --slot c3', 'cdktf-bluegreen retire --slot c4', 'cdktf-bluegreen retire --slot c5']);
+  });
 });

@@ -1,12 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { BlueGreenError, show } from '../core/errors';
-import { KubernetesVersion } from '../core/kubernetes-version';
+import { BlueGreenError } from '../core/errors';
+import { escapeLine, excerpt } from '../core/excerpt';
+import { DEFAULT_MAXIMUM_KUBERNETES_VERSION, DEFAULT_MINIMUM_KUBERNETES_VERSION, KubernetesVersion } from '../core/kubernetes-version';
 import { applyStep, StepCommand } from '../core/rollout-steps';
 import { UnitLifecycle } from '../core/rollout-model';
-import { formatRolloutState, parseRolloutState, parseRolloutStateText, RolloutStateFile, STATE_FILE_VERSION } from '../core/state-file';
+import { formatRolloutState, isStateFileVersion, parseRolloutState, parseRolloutStateText, RolloutStateFile, STATE_FILE_VERSION } from '../core/state-file';
+import { displayPath, readStateFileText, resolveInside, StateFileAccessError, StateFileProblem, writeStateFileText } from '../core/state-file-io';
 import { TransitionError, transitionViolations } from '../core/transitions';
-import { listJsonAt, showFile, verifyRef } from './git';
+import { listJsonAt, readFilesAt, RefFile, verifyRef } from './git';
 import { UsageError } from './usage-error';
 
 /** Where to find state files. */
@@ -27,35 +29,67 @@ export function stateFiles(cwd: string, o: FileOptions): string[] {
   if (o.file !== undefined) return [o.file];
   const dir = o.dir ?? DEFAULT_DIR;
   if (o.fleet !== undefined) return [path.join(dir, `${o.fleet}.json`)];
-  const abs = path.resolve(cwd, dir);
-  if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) return [];
-  return fs.readdirSync(abs).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f));
+  // The folder itself must lie inside the repository (resolved through symlinks) before it is listed.
+  let real: string;
+  try {
+    real = path.dirname(resolveInside(cwd, path.join(dir, 'x.json')).real);
+  } catch (e) {
+    if (e instanceof StateFileAccessError && (e.problem === StateFileProblem.MISSING || e.problem === StateFileProblem.NOT_A_FILE)) return [];
+    throw e;
+  }
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(real);
+  } catch {
+    return [];
+  }
+  return entries.filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f));
 }
 
 /** The one state file a writing command acts on. */
 export function oneStateFile(cwd: string, o: FileOptions): string {
   const files = stateFiles(cwd, o);
-  const dir = o.dir ?? DEFAULT_DIR;
-  if (files.length === 0) throw new UsageError(`no rollout state file in ${dir}/ (looked from ${cwd}); name one with --file <path>, --dir <folder> or --fleet <name>, or create one with \`cdktf-bluegreen init <fleet> <version>\``);
-  if (files.length > 1) throw new UsageError(`${dir}/ holds ${files.length} state files (${files.map((f) => path.basename(f, '.json')).join(', ')}); name the fleet with --fleet <name> or the file with --file <path>`);
+  const dir = escapeLine(o.dir ?? DEFAULT_DIR);
+  if (files.length === 0) throw new UsageError(`no rollout state file in ${dir}/; name one with --file <path>, --dir <folder> or --fleet <name>, or create one with \`cdktf-bluegreen init <fleet> <version>\``);
+  if (files.length > 1) {
+    const names = files.slice(0, 10).map((f) => escapeLine(path.basename(f, '.json'))).join(', ');
+    throw new UsageError(`${dir}/ holds ${files.length} state files (${names}${files.length > 10 ? ', …' : ''}); name the fleet with --fleet <name> or the file with --file <path>`);
+  }
   return files[0];
+}
+
+/** A state file of the working tree, read safely and checked, with the text it was read from. */
+export interface ReadState {
+  readonly state: RolloutStateFile;
+  readonly text: string;
+}
+
+/** Reads and checks a state file of the working tree (a missing file is a usage error). */
+export function readStateWithText(cwd: string, file: string): ReadState {
+  let text: string;
+  try {
+    text = readStateFileText(cwd, file).text;
+  } catch (e) {
+    if (e instanceof StateFileAccessError && e.problem === StateFileProblem.MISSING) throw new UsageError(`${displayPath(cwd, file)}: no such state file; create it with \`cdktf-bluegreen init <fleet> <version>\`, or name an existing one with --file <path>`);
+    throw e;
+  }
+  const shown = displayPath(cwd, file);
+  return { state: checkFileName(shown, parseRolloutStateText(text, shown)), text };
 }
 
 /** Reads and checks a state file of the working tree. */
 export function readState(cwd: string, file: string): RolloutStateFile {
-  const abs = path.resolve(cwd, file);
-  if (!fs.existsSync(abs)) throw new UsageError(`${file}: no such file (looked from ${cwd})`);
-  return checkFileName(file, parseRolloutStateText(fs.readFileSync(abs, 'utf8'), file));
+  return readStateWithText(cwd, file).state;
 }
 
 /** A fleet's state file is named after the fleet, so `--fleet <name>` finds it and no two files claim one fleet. */
 export function checkFileName(file: string, state: RolloutStateFile): RolloutStateFile {
   const name = path.basename(file, '.json');
-  if (name !== state.fleet) {
+  if (name !== state.fleet || !file.endsWith('.json')) {
     throw new BlueGreenError({
-      fleet: state.fleet, field: `${file}: file name`, value: show(path.basename(file)),
+      fleet: state.fleet, field: `${escapeLine(file)}: file name`, value: excerpt(path.basename(file)),
       rule: 'a fleet\'s state file is named <fleet>.json (so --fleet finds it, and no two files claim one fleet)',
-      fix: `rename it to ${show(path.join(path.dirname(file), `${state.fleet}.json`))}`,
+      fix: `rename it to ${JSON.stringify(path.join(path.dirname(file), `${state.fleet}.json`))}`,
     });
   }
   return state;
@@ -73,32 +107,43 @@ export function applyCommand(before: RolloutStateFile, command: StepCommand, fil
   return after;
 }
 
-/** Writes a state file atomically (a reader never sees half a file). */
-export function writeState(cwd: string, file: string, state: RolloutStateFile): void {
-  const abs = path.resolve(cwd, file);
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
-  const tmp = `${abs}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, formatRolloutState(state));
-  fs.renameSync(tmp, abs);
-}
-
-/** Reads the file, applies the command under the rules, and writes the result (unless `dryRun`). */
+/**
+ * Reads the file, applies the command under the rules, and writes the result (unless `dryRun`).
+ * The write is refused if another writer changed the file meanwhile (see `writeStateFileText`).
+ */
 export function stepFile(cwd: string, file: string, command: StepCommand, dryRun = false): { before: RolloutStateFile; after: RolloutStateFile } {
-  const before = readState(cwd, file);
-  const after = applyCommand(before, command, file);
-  if (!dryRun) writeState(cwd, file, after);
+  const { state: before, text } = readStateWithText(cwd, file);
+  const after = applyCommand(before, command, displayPath(cwd, file));
+  if (!dryRun) writeStateFileText(cwd, file, formatRolloutState(after), text);
   return { before, after };
 }
 
-/** `init <fleet> <version>`: a new state file with one unit serving all the traffic. */
+/**
+ * `init <fleet> <version>`: a new state file with one unit serving all the traffic. The version
+ * must lie in the default policy's range, as it would for any new unit.
+ */
 export function initState(fleet: string, kubernetesVersion: string, slot = 'blue', fp?: string): RolloutStateFile {
-  const v = KubernetesVersion.tryParse(kubernetesVersion);
-  if (!v) throw new BlueGreenError({ fleet, field: 'version', value: show(kubernetesVersion), rule: 'a Kubernetes version is 1.MINOR or 1.MINOR.PATCH', fix: 'cdktf-bluegreen init shop-prod 1.33' });
+  const refuse = (field: string, value: unknown, rule: string, fix: string): never => {
+    throw new BlueGreenError({ fleet: escapeLine(fleet.slice(0, 40)), field, value: excerpt(value), rule, fix });
+  };
+  if (!isStateFileVersion(kubernetesVersion)) refuse('version', kubernetesVersion, 'a Kubernetes version is 1.MINOR or 1.MINOR.PATCH in plain digits', 'cdktf-bluegreen init shop-prod 1.33');
+  const v = KubernetesVersion.parse(kubernetesVersion);
+  const min = KubernetesVersion.parse(DEFAULT_MINIMUM_KUBERNETES_VERSION);
+  const max = KubernetesVersion.parse(DEFAULT_MAXIMUM_KUBERNETES_VERSION);
+  if (v.minorsAhead(min) < 0 || v.minorsAhead(max) > 0) {
+    refuse('version', kubernetesVersion, `a new fleet's first unit uses a supported minor, ${min.minorVersion} to ${max.minorVersion} (the default policy's range)`, `cdktf-bluegreen init <fleet> ${max.minorVersion}, or write the file by hand with a wider "policy"`);
+  }
   return parseRolloutState({
     version: STATE_FILE_VERSION, fleet, step: 0,
     policy: { canaryWeight: 10, maxWeightStep: 25 },
-    units: [{ slot, kubernetesVersion: v.toString(), lifecycle: UnitLifecycle.SERVING, weight: 100, ...(fp ? { fingerprint: fp } : {}), since: 0, peakWeight: 100 }],
+    units: [{ slot, kubernetesVersion, lifecycle: UnitLifecycle.SERVING, weight: 100, ...(fp !== undefined ? { fingerprint: fp } : {}), since: 0, peakWeight: 100 }],
   }, `${fleet}.json`);
+}
+
+/** Writes a new state file; refused if one exists (never overwritten). */
+export function createStateFile(cwd: string, file: string, state: RolloutStateFile): void {
+  checkFileName(displayPath(cwd, file), state);
+  writeStateFileText(cwd, file, formatRolloutState(state));
 }
 
 /** One fleet file compared between a base ref and the working tree (or a head ref). */
@@ -112,6 +157,8 @@ export interface FileComparison {
   readonly error?: Error;
   /** The ref the file was compared with. @default - none: the state is shown on its own */
   readonly base?: string;
+  /** Whether the file is absent at head (deleted), as opposed to present but unreadable or invalid. @default false */
+  readonly deleted?: boolean;
 }
 
 /**
@@ -129,38 +176,58 @@ export function compareWithBase(cwd: string, o: FileOptions, base: string, head?
   const baseFiles = o.file !== undefined || o.fleet !== undefined ? [] : listJsonAt(base, dir, cwd, env);
   const norm = (f: string) => path.normalize(f);
   const all = [...new Set([...headFiles, ...baseFiles].map(norm))].sort();
-  if (all.length === 0) throw new UsageError(`no rollout state files in ${dir}/ at ${head ?? 'the working tree'} or at ${base}; name them with --dir <folder> or --file <path>`);
-  return all.map((file) => {
-    let before: RolloutStateFile | undefined;
-    let after: RolloutStateFile | undefined;
-    try {
-      const baseText = showFile(base, file, cwd, env);
-      if (baseText !== undefined) before = parseRolloutStateText(baseText, `${file} at ${base}`);
-      const headText = head === undefined
-        ? (fs.existsSync(path.resolve(cwd, file)) ? fs.readFileSync(path.resolve(cwd, file), 'utf8') : undefined)
-        : showFile(head, file, cwd, env);
-      if (headText !== undefined) after = checkFileName(file, parseRolloutStateText(headText, file));
-      if (before && after) {
-        const violations = transitionViolations(before, after);
-        if (violations.length > 0) return { file, before, after, base, error: new TransitionError(file, before, after, violations) };
-      } else if (before && !after) {
-        const live = before.units.filter((u) => u.lifecycle !== UnitLifecycle.RETIRED);
-        if (live.length > 0) {
-          return {
-            file, before, base, error: new BlueGreenError({
-              fleet: before.fleet, field: file, value: '(deleted)',
-              rule: `a fleet's state file is deleted only when every unit was retired in the base state (so the deploy destroyed them); ${live.map((u) => `${u.slot} is ${u.lifecycle}`).join(', ')}`,
-              fix: 'restore the file, and retire the units step by step first',
-            }),
-          };
-        }
-      } else if (!before && !after) {
-        throw new UsageError(`${file}: not found at ${base} nor at ${head ?? 'the working tree'}`);
+  if (all.length === 0) throw new UsageError(`no rollout state files in ${escapeLine(dir)}/ at ${escapeLine(head ?? 'the working tree')} or at ${escapeLine(base)}; name them with --dir <folder> or --file <path>`);
+  // Two git calls per ref, however many files.
+  const atBase = readFilesAt(base, all, cwd, env);
+  const atHead = head === undefined ? undefined : readFilesAt(head, all, cwd, env);
+  return all.map((file) => compareOne(cwd, file, base, head, atBase, atHead));
+}
+
+function textOf(files: Map<string, RefFile>, file: string): string | undefined {
+  const r = files.get(file);
+  if (r === undefined) return undefined;
+  if ('error' in r) throw r.error;
+  return r.text;
+}
+
+function compareOne(cwd: string, file: string, base: string, head: string | undefined, atBase: Map<string, RefFile>, atHead?: Map<string, RefFile>): FileComparison {
+  const shown = displayPath(cwd, file);
+  let before: RolloutStateFile | undefined;
+  let after: RolloutStateFile | undefined;
+  let headAbsent = false;
+  try {
+    const baseText = textOf(atBase, file);
+    if (baseText !== undefined) before = parseRolloutStateText(baseText, `${shown} at ${escapeLine(base)}`);
+    let headText: string | undefined;
+    if (head === undefined) {
+      try {
+        headText = readStateFileText(cwd, file).text;
+      } catch (e) {
+        if (!(e instanceof StateFileAccessError) || e.problem !== StateFileProblem.MISSING) throw e;
       }
-      return { file, before, after, base };
-    } catch (e) {
-      if (e instanceof BlueGreenError) return { file, before, after, base, error: e };
-      throw e;
+    } else headText = textOf(atHead!, file);
+    headAbsent = headText === undefined;
+    if (headText !== undefined) after = checkFileName(shown, parseRolloutStateText(headText, shown));
+    if (before && after) {
+      const violations = transitionViolations(before, after);
+      if (violations.length > 0) return { file: shown, before, after, base, error: new TransitionError(shown, before, after, violations) };
+    } else if (before && !after) {
+      const live = before.units.filter((u) => u.lifecycle !== UnitLifecycle.RETIRED);
+      if (live.length > 0) {
+        return {
+          file: shown, before, base, deleted: true, error: new BlueGreenError({
+            fleet: before.fleet, field: shown, value: '(deleted)',
+            rule: `a fleet's state file is deleted only when every unit was retired in the base state (so the deploy destroyed them); ${live.slice(0, 10).map((u) => `${u.slot} is ${u.lifecycle}`).join(', ')}${live.length > 10 ? ', …' : ''}`,
+            fix: 'restore the file, and retire the units step by step first',
+          }),
+        };
+      }
+    } else if (!before && !after) {
+      throw new UsageError(`${shown}: not found at ${escapeLine(base)} nor at ${escapeLine(head ?? 'the working tree')}`);
     }
-  });
+    return { file: shown, before, after, base, deleted: headAbsent };
+  } catch (e) {
+    if (e instanceof BlueGreenError) return { file: shown, before, after, base, error: e, deleted: false };
+    throw e;
+  }
 }

@@ -1,10 +1,11 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { BlueGreenError } from '../core/errors';
+import { escapeControls, escapeLine, excerpt, shortText } from '../core/excerpt';
 import { describeChange, StepCommand } from '../core/rollout-steps';
+import { StateFileAccessError, StateFileProblem, displayPath, writeOutputFile } from '../core/state-file-io';
 import { legalNextSteps, TransitionError } from '../core/transitions';
-import { compareWithBase, DEFAULT_DIR, FileComparison, FileOptions, initState, oneStateFile, readState, stateFiles, stepFile, writeState } from './commands';
-import { CliIo, painter, textTable } from './output';
+import { compareWithBase, createStateFile, DEFAULT_DIR, FileComparison, FileOptions, initState, oneStateFile, readState, stateFiles, stepFile } from './commands';
+import { CliIo, colorAllowed, painter, textTable } from './output';
 import { fleetReport, planJson, planMarkdown, statusText, stepsText } from './report';
 import { UsageError } from './usage-error';
 
@@ -40,9 +41,9 @@ Options:
   --fleet <name>    the file <dir>/<name>.json (needed when the folder holds several)
   --head <ref>      check/plan: compare with <ref> instead of the working tree
   --dry-run         show the step without writing it
-  --no-color        plain output (also with NO_COLOR=1, or when stdout is not a terminal)
+  --no-color        plain output (also with NO_COLOR set, TERM=dumb, or when the output is not a terminal)
 
-Exit codes: 0 ok, 1 refused or illegal, 2 usage error.`;
+Exit codes: 0 ok, 1 refused (illegal step, invalid or unsafe file, lost race: re-run), 2 usage error.`;
 
 const VALUE_FLAGS = ['file', 'dir', 'fleet', 'base', 'head', 'out', 'slot', 'weight', 'fingerprint'];
 const BOOL_FLAGS = ['json', 'dry-run', 'no-color', 'help'];
@@ -70,6 +71,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     if (!a.startsWith('--')) { positional.push(a); continue; }
     const eq = a.indexOf('=');
     const name = a.slice(2, eq < 0 ? undefined : eq);
+    if (a === '--') throw new UsageError('"--" is not an option; give arguments as they are');
     if (BOOL_FLAGS.includes(name)) {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       flags[name] = 'true';
@@ -79,11 +81,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
       if (name in flags) throw new UsageError(`--${name} is given twice`);
       flags[name] = value;
     } else {
-      throw new UsageError(`unknown option --${name} (the options are ${[...VALUE_FLAGS, ...BOOL_FLAGS].map((f) => `--${f}`).join(', ')})`);
+      throw new UsageError(`unknown option ${shortText(`--${name}`, 40)} (the options are ${[...VALUE_FLAGS, ...BOOL_FLAGS].map((f) => `--${f}`).join(', ')})`);
     }
   }
   const command = positional.shift() ?? '';
-  if (command && ALLOWED[command]) {
+  if (command && Object.prototype.hasOwnProperty.call(ALLOWED, command)) {
     for (const f of Object.keys(flags)) {
       if (!COMMON.includes(f) && !ALLOWED[command].includes(f)) throw new UsageError(`${command} takes no --${f} (it takes ${[...ALLOWED[command], 'file', 'dir', 'fleet'].map((x) => `--${x}`).join(', ')})`);
     }
@@ -93,7 +95,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
 
 function weightFlag(flags: { [name: string]: string }): number | undefined {
   if (flags.weight === undefined) return undefined;
-  if (!/^\d+$/.test(flags.weight)) throw new UsageError(`--weight ${flags.weight}: a weight is a whole number from 0 to 100`);
+  if (!/^(0|[1-9][0-9]{0,2})$/.test(flags.weight) || Number(flags.weight) > 100) throw new UsageError(`--weight ${shortText(flags.weight, 20)}: a weight is a whole number from 0 to 100`);
   return Number(flags.weight);
 }
 
@@ -117,42 +119,53 @@ export function stepCommandOf(args: ParsedArgs): StepCommand {
     default: {
       // retire / forget / rollback / promote / shift take the slot as --slot or as one positional.
       const [slot] = positionals(args, 0, 1, '[slot] [--weight N]');
-      if (slot !== undefined && f.slot !== undefined && slot !== f.slot) throw new UsageError(`${args.command}: the slot is given twice (${slot} and --slot ${f.slot})`);
+      if (slot !== undefined && f.slot !== undefined && slot !== f.slot) throw new UsageError(`${args.command}: the slot is given twice (${excerpt(slot, 20)} and --slot ${excerpt(f.slot, 20)})`);
       return { name: args.command, slot: slot ?? f.slot, weight: weightFlag(f) };
     }
   }
 }
 
+const isCommand = (c: string) => Object.prototype.hasOwnProperty.call(ALLOWED, c);
+const FLEET_FLAG = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
+
 /**
  * Runs the CLI in-process and returns its exit code. Everything it prints goes through `io`, so
- * tests call it directly.
+ * tests call it directly. It never throws: every failure ends in a one-paragraph message on
+ * stderr and exit code 1 (refused) or 2 (usage).
  */
 export function main(argv: string[], io: CliIo): number {
-  let color = io.color;
+  const allowed = colorAllowed(io.env);
+  let color = io.color && allowed;
+  let errColor = (io.errColor ?? io.color) && allowed;
+  const out = (s: string) => io.out(s);
+  const err = (s: string) => io.err(s);
   try {
     const args = parseArgs(argv);
-    if (args.flags['no-color']) color = false;
+    if (args.flags['no-color']) { color = false; errColor = false; }
     const p = painter(color);
-    if (args.flags.help || args.command === 'help') { io.out(`${USAGE}\n`); return EXIT_OK; }
+    const pe = painter(errColor);
+    if (args.flags.help || args.command === 'help') { out(`${USAGE}\n`); return EXIT_OK; }
     if (!args.command) throw new UsageError('no command given');
-    if (!ALLOWED[args.command]) throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);
+    if (!isCommand(args.command)) throw new UsageError(`unknown command ${excerpt(args.command, 40)}`);
+    if (args.flags.fleet !== undefined && !FLEET_FLAG.test(args.flags.fleet)) {
+      throw new UsageError(`--fleet ${excerpt(args.flags.fleet, 40)}: a fleet name is 2-24 lowercase letters, digits and "-" (the file is <dir>/<fleet>.json)`);
+    }
     const files: FileOptions = { file: args.flags.file, dir: args.flags.dir, fleet: args.flags.fleet };
 
     if (args.command === 'status') {
       positionals(args, 0, 0, '');
       const list = stateFiles(io.cwd, files);
       if (list.length === 0) oneStateFile(io.cwd, files);
-      io.out(list.map((f) => statusText(f, readState(io.cwd, f), p)).join('\n'));
+      out(list.map((f) => statusText(displayPath(io.cwd, f), readState(io.cwd, f), p)).join('\n'));
       return EXIT_OK;
     }
 
     if (args.command === 'init') {
       const [fleet, version] = positionals(args, 2, 2, '<fleet> <version> [--slot blue] [--fingerprint f]');
       const file = files.file ?? path.join(files.dir ?? DEFAULT_DIR, `${fleet}.json`);
-      if (fs.existsSync(path.resolve(io.cwd, file))) throw new UsageError(`${file} exists already; a fleet has one state file`);
       const state = initState(fleet, version, args.flags.slot, args.flags.fingerprint);
-      writeState(io.cwd, file, state);
-      io.out(`${p.green('✓')} ${fleet}: wrote ${file} (step 0, ${state.units[0].slot} ${state.units[0].kubernetesVersion} serving 100)\n`);
+      createStateFile(io.cwd, file, state);
+      out(`${p.green('✓')} ${state.fleet}: wrote ${displayPath(io.cwd, file)} (step 0, ${state.units[0].slot} ${state.units[0].kubernetesVersion} serving 100)\n`);
       return EXIT_OK;
     }
 
@@ -160,17 +173,25 @@ export function main(argv: string[], io: CliIo): number {
       positionals(args, 0, 0, '[--base <ref>]');
       const base = args.flags.base;
       if (args.command === 'check' && base === undefined) throw new UsageError('check needs --base <git-ref>, e.g. --base origin/main');
+      if (base === undefined && args.flags.head !== undefined) throw new UsageError('--head <ref> is compared with --base <ref>; give both');
       const comparisons: FileComparison[] = base === undefined
-        ? stateFilesOrFail(io.cwd, files).map((file) => ({ file, after: readState(io.cwd, file) }))
+        ? stateFilesOrFail(io.cwd, files).map((file) => ({ file: displayPath(io.cwd, file), after: readState(io.cwd, file) }))
         : compareWithBase(io.cwd, files, base, args.flags.head, io.env);
       const reports = comparisons.map(fleetReport);
       const refused = comparisons.filter((c) => c.error);
+      const shownBase = base === undefined ? undefined : escapeLine(base);
       if (args.command === 'plan') {
-        const text = args.flags.json ? planJson(reports, base) : planMarkdown(reports, base);
-        if (args.flags.out) {
-          fs.writeFileSync(path.resolve(io.cwd, args.flags.out), text);
-          io.out(`wrote ${args.flags.out}\n`);
-        } else io.out(text);
+        // The report is posted on pull requests: no control character of any file reaches it raw.
+        const text = escapeControls(args.flags.json ? planJson(reports, shownBase) : planMarkdown(reports, shownBase));
+        if (args.flags.out !== undefined) {
+          try {
+            writeOutputFile(io.cwd, args.flags.out, text);
+          } catch (e) {
+            if (e instanceof StateFileAccessError && e.problem === StateFileProblem.MISSING) throw new UsageError(`--out ${e.value.replace(/^\(|\)$/g, '')}: give a path in an existing folder`);
+            throw e;
+          }
+          out(`wrote ${displayPath(io.cwd, args.flags.out)}\n`);
+        } else out(text);
         return refused.length ? EXIT_REFUSED : EXIT_OK;
       }
       const rows = reports.map((r) => [
@@ -178,34 +199,38 @@ export function main(argv: string[], io: CliIo): number {
         stepsText(r),
         r.verdict === 'refused' ? p.red('refused') : r.verdict, r.verdict === 'refused' ? '' : r.change,
       ]);
-      io.out(`${textTable(['', 'FLEET', 'STEP', 'VERDICT', 'CHANGE'], rows, { paint: p })}\n`);
-      for (const c of refused) io.err(`\n${p.red((c.error as Error).message)}\n`);
-      if (refused.length) io.err(`\n${refused.length} of ${comparisons.length} state file(s) refused against ${base}.\n`);
+      out(`${textTable(['', 'FLEET', 'STEP', 'VERDICT', 'CHANGE'], rows, { paint: p })}\n`);
+      for (const c of refused) err(`\n${pe.red(escapeControls((c.error as Error).message))}\n`);
+      if (refused.length) err(`\n${refused.length} of ${comparisons.length} state file(s) refused against ${shownBase}.\n`);
       return refused.length ? EXIT_REFUSED : EXIT_OK;
     }
 
     // The writing commands.
     const command = stepCommandOf(args);
     const file = oneStateFile(io.cwd, files);
+    const shown = displayPath(io.cwd, file);
     const dryRun = Boolean(args.flags['dry-run']);
     const { before, after } = stepFile(io.cwd, file, command, dryRun);
     const steps = before.step === after.step ? `step ${after.step}` : `step ${before.step} → ${after.step}`;
-    io.out(`${p.green('✓')} ${p.bold(after.fleet)} ${steps}: ${describeChange(before, after)}\n`);
-    io.out(dryRun ? `  (dry run: ${file} not written)\n` : `  wrote ${file}; commit it and open a pull request (one step per PR: the check compares with the base branch)\n`);
+    out(`${p.green('✓')} ${p.bold(after.fleet)} ${steps}: ${describeChange(before, after)}\n`);
+    out(dryRun ? `  (dry run: ${shown} not written)\n` : `  wrote ${shown}; commit it and open a pull request (one step per PR: the check compares with the base branch)\n`);
     const next = legalNextSteps(after);
-    if (next.length) io.out(`  ${p.dim(`then, in a later PR: ${next.map((n) => n.command.replace('cdktf-bluegreen ', '')).join(' | ')}`)}\n`);
+    if (next.length) out(`  ${p.dim(`then, in a later PR: ${next.map((n) => n.command.replace('cdktf-bluegreen ', '')).join(' | ')}`)}\n`);
     return EXIT_OK;
   } catch (e) {
-    const p = painter(color);
+    const pe = painter(errColor);
     if (e instanceof UsageError) {
-      io.err(`${p.red('usage error:')} ${e.message}\n\nRun \`cdktf-bluegreen --help\` for the commands.\n`);
+      err(`${pe.red('usage error:')} ${escapeControls(e.message)}\n\nRun \`cdktf-bluegreen --help\` for the commands.\n`);
       return EXIT_USAGE;
     }
     if (e instanceof TransitionError || e instanceof BlueGreenError) {
-      io.err(`${p.red('refused:')} ${e.message}\n`);
+      err(`${pe.red('refused:')} ${escapeControls(e.message)}\n`);
       return EXIT_REFUSED;
     }
-    throw e;
+    // Anything else is a failure of the CLI itself: one paragraph, no stack trace, nothing written.
+    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    err(`${pe.red('failed:')} cdktf-bluegreen could not finish (${shortText(what, 200)}); no state file was changed. Re-run the command; if it fails again, report it with this message.\n`);
+    return EXIT_REFUSED;
   }
 }
 
@@ -215,13 +240,14 @@ function stateFilesOrFail(cwd: string, o: FileOptions): string[] {
   return list;
 }
 
-/** The process's own io: colour only on a TTY with NO_COLOR unset. */
+/** The process's own io: colour on stdout and on stderr each only when that stream is a terminal. */
 export function processIo(): CliIo {
   return {
     cwd: process.cwd(),
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
-    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    color: Boolean(process.stdout.isTTY),
+    errColor: Boolean(process.stderr.isTTY),
     env: process.env,
   };
 }

@@ -1,4 +1,4 @@
-// Terminal output: aligned tables, and colour only when a person is looking (a TTY without NO_COLOR).
+// Terminal output: aligned tables, and colour only when a person is looking (a TTY, without NO_COLOR or TERM=dumb).
 
 /** Where the CLI writes, and whether it may use colour. */
 export interface CliIo {
@@ -8,8 +8,10 @@ export interface CliIo {
   out(text: string): void;
   /** Writes to standard error. */
   err(text: string): void;
-  /** Whether to colour the output. */
+  /** Whether to colour standard output (its own terminal-ness; NO_COLOR and TERM=dumb are applied on top). */
   readonly color: boolean;
+  /** Whether to colour standard error. @default - as `color` */
+  readonly errColor?: boolean;
   /** Environment of git and other child processes. @default process.env */
   readonly env?: { [key: string]: string | undefined };
 }
@@ -17,6 +19,15 @@ export interface CliIo {
 const CODES: { [name: string]: [number, number] } = {
   bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39], gray: [90, 39],
 };
+
+/**
+ * Whether the environment allows colour at all: `NO_COLOR` set to anything but the empty string
+ * (https://no-color.org) or `TERM=dumb` turn it off.
+ */
+export function colorAllowed(env: { [key: string]: string | undefined } | undefined): boolean {
+  const e = env ?? process.env;
+  return !(e.NO_COLOR !== undefined && e.NO_COLOR !== '') && e.TERM !== 'dumb';
+}
 
 /** A painter: `p.green('ok')` colours when colour is on, and returns the text as is otherwise. */
 export type Paint = Record<'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan' | 'gray', (s: string) => string>;

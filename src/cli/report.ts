@@ -5,6 +5,7 @@ import { describeChange } from '../core/rollout-steps';
 import { plannedUnitsOf, RolloutStateFile, RolloutStateUnit } from '../core/state-file';
 import { legalNextSteps, TransitionError } from '../core/transitions';
 import { FileComparison } from './commands';
+import { escapeLine } from '../core/excerpt';
 import { bar, Paint, textTable } from './output';
 
 /** The colour of a lifecycle. */
@@ -85,18 +86,30 @@ export interface FleetReport {
   /** legal, refused, new, deleted or unchanged. */
   readonly verdict: string;
   readonly change: string;
+  /** The head file could not be read or understood (as opposed to deleted). @default false */
+  readonly unreadable?: boolean;
   readonly problems: string[];
   readonly units: ReportUnit[];
   readonly actions: ReportAction[];
 }
 
+const NAMES = new WeakMap<RolloutStateFile, Map<string, string>>();
+
+/** A unit's name (`slot-1-34-fingerprint`); the state is planned once, however many units ask. */
 function nameOf(state: RolloutStateFile, slot: string): string {
-  try {
-    return plannedUnitsOf(state).find((u) => u.slot === slot)?.name ?? slot;
-  } catch {
-    return slot;
+  let names = NAMES.get(state);
+  if (!names) {
+    try {
+      names = new Map(plannedUnitsOf(state).map((u) => [u.slot, u.name]));
+    } catch {
+      names = new Map();
+    }
+    NAMES.set(state, names);
   }
+  return names.get(slot) ?? slot;
 }
+
+const bySlot = (state: RolloutStateFile | undefined) => new Map((state?.units ?? []).map((u) => [u.slot, u]));
 
 /** The deploy of `after` as ordered stack actions, with the stacks and checks that gate each one (mirrors the fleet layout). */
 export function deployActions(before: RolloutStateFile | undefined, after: RolloutStateFile): ReportAction[] {
@@ -106,9 +119,10 @@ export function deployActions(before: RolloutStateFile | undefined, after: Rollo
   const traffic = `${f}-traffic`;
   rows.push({ name: shared, role: StackRole.SHARED, dependsOn: [], action: 'keep the fleet\'s long-lived resources (resource group, front door)' });
   const weighted: string[] = [];
+  const old = bySlot(before);
   for (const u of after.units) {
     const name = nameOf(after, u.slot);
-    const b = before?.units.find((x) => x.slot === u.slot);
+    const b = old.get(u.slot);
     const unitStack = `${f}-unit-${name}`;
     const validate = `${f}-validate-${name}`;
     if (u.lifecycle === UnitLifecycle.RETIRED) {
@@ -132,10 +146,10 @@ export function deployActions(before: RolloutStateFile | undefined, after: Rollo
     if ((u.weight ?? 0) > 0) weighted.push(validate);
   }
   const weights = after.units.filter((u) => u.lifecycle !== UnitLifecycle.RETIRED).map((u) => {
-    const b = before?.units.find((x) => x.slot === u.slot);
+    const b = old.get(u.slot);
     return b && (b.weight ?? 0) !== (u.weight ?? 0) ? `${u.slot} ${b.weight ?? 0} → ${u.weight ?? 0}` : `${u.slot} ${u.weight ?? 0}`;
   }).join(', ');
-  const drained = after.units.some((u) => (u.lifecycle === UnitLifecycle.STANDBY || u.lifecycle === UnitLifecycle.RETIRED) && before?.units.find((x) => x.slot === u.slot)?.lifecycle !== u.lifecycle);
+  const drained = after.units.some((u) => (u.lifecycle === UnitLifecycle.STANDBY || u.lifecycle === UnitLifecycle.RETIRED) && old.get(u.slot)?.lifecycle !== u.lifecycle);
   rows.push({ name: traffic, role: StackRole.TRAFFIC, dependsOn: [shared, ...weighted], action: `set weights ${weights}${drained ? '; then wait the drain timer (traffic left a unit)' : ''}` });
   return deployOrder(rows).map((r) => ({ stack: r.name, action: r.action, gatedBy: [...r.dependsOn] }));
 }
@@ -145,23 +159,31 @@ export function fleetReport(c: FileComparison): FleetReport {
   const after = c.after;
   const before = c.before;
   const state = after ?? before;
-  const problems = c.error ? (c.error instanceof TransitionError ? c.error.violations.map((v) => `${v.rule}: ${v.slot ? `${v.slot} ${v.before} → ${v.after}: ` : ''}${v.message}`) : [c.error.message]) : [];
+  const problems = (c.error ? (c.error instanceof TransitionError ? c.error.violations.map((v) => `${v.rule}: ${v.slot ? `${v.slot} ${v.before} → ${v.after}: ` : ''}${v.message}`) : [c.error.message]) : []).map(escapeLine);
   const verdict = c.error ? 'refused' : c.base === undefined ? 'current' : !before ? 'new' : !after ? 'deleted' : before.step === after.step && describeChange(before, after) === 'no change' ? 'unchanged' : 'legal';
   const slots = [...new Set([...(after?.units ?? []).map((u) => u.slot), ...(before?.units ?? []).map((u) => u.slot)])];
+  const afterBySlot = bySlot(after);
+  const beforeBySlot = bySlot(before);
   const units: ReportUnit[] = slots.map((slot) => {
-    const a = after?.units.find((u) => u.slot === slot);
-    const b = before?.units.find((u) => u.slot === slot);
+    const a = afterBySlot.get(slot);
+    const b = beforeBySlot.get(slot);
     const u = (a ?? b)!;
     return {
       slot, name: nameOf(a ? after! : before!, slot), kubernetesVersion: u.kubernetesVersion, fingerprint: u.fingerprint,
       lifecycleBefore: b?.lifecycle, lifecycleAfter: a?.lifecycle, weightBefore: b ? b.weight ?? 0 : undefined, weightAfter: a ? a.weight ?? 0 : undefined,
     };
   });
+  const unreadable = !after && !c.deleted && c.base !== undefined;
   return {
-    fleet: state?.fleet ?? c.file.replace(/^.*[\\/]/, '').replace(/\.json$/, ''), file: c.file, stepBefore: before?.step, stepAfter: after?.step, verdict,
-    change: after ? describeChange(before, after) : before ? 'file deleted' : 'unreadable', problems, units,
+    fleet: escapeLine(state?.fleet ?? c.file.replace(/^.*[\\/]/, '').replace(/\.json$/, '')), file: escapeLine(c.file), stepBefore: before?.step, stepAfter: after?.step, verdict,
+    change: after ? describeChange(before, after) : unreadable || !before ? 'unreadable' : 'file deleted', ...(unreadable ? { unreadable } : {}), problems, units,
     actions: after && !c.error ? deployActions(before, after) : [],
   };
+}
+
+/** Text for a Markdown code span or table cell: no backtick to close the span, no pipe to split the cell. */
+function md(text: string): string {
+  return text.replace(/`/g, "'").replace(/\|/g, '\\|');
 }
 
 function mdTable(head: string[], rows: string[][]): string {
@@ -179,7 +201,7 @@ export function stepsText(r: FleetReport): string {
   const a = r.stepAfter;
   if (b === undefined && a === undefined) return '—';
   if (b === undefined) return `step ${a}`;
-  if (a === undefined) return `step ${b} → (deleted)`;
+  if (a === undefined) return `step ${b} → ${r.unreadable ? '(unreadable)' : '(deleted)'}`;
   return b === a ? `step ${a}` : `step ${b} → ${a}`;
 }
 
@@ -189,9 +211,9 @@ export function planMarkdown(reports: FleetReport[], base?: string): string {
   const refused = reports.filter((r) => r.verdict === 'refused').length;
   out.push(base ? `Compared with \`${base}\`: ${reports.length} fleet file(s), ${refused ? `**${refused} refused**` : 'all legal'}.` : `${reports.length} fleet file(s).`, '');
   for (const r of reports) {
-    out.push(`## Fleet \`${r.fleet}\` — ${stepsText(r)} — ${VERDICT[r.verdict] ?? r.verdict}`, '');
-    out.push(`\`${r.file}\`: ${r.change}`, '');
-    if (r.problems.length) out.push('Refused because:', '', ...r.problems.map((p) => `- ${p.replace(/\n/g, ' ')}`), '');
+    out.push(`## Fleet \`${md(r.fleet)}\` — ${stepsText(r)} — ${VERDICT[r.verdict] ?? r.verdict}`, '');
+    out.push(`\`${md(r.file)}\`: ${r.change}`, '');
+    if (r.problems.length) out.push('Refused because:', '', ...r.problems.map((p) => `- ${md(p.replace(/\n/g, ' '))}`), '');
     if (r.units.length) out.push(mdTable(['slot', 'unit', 'version', 'fingerprint', 'lifecycle', 'weight'], r.units.map((u) => {
       const fresh = r.stepBefore === undefined;
       const life = u.lifecycleBefore === u.lifecycleAfter || fresh ? `${u.lifecycleAfter}` : `${u.lifecycleBefore ?? '(new)'} → ${u.lifecycleAfter ?? '(forgotten)'}`;

@@ -1,8 +1,9 @@
-import { BlueGreenError, show } from './errors';
+import { BlueGreenError } from './errors';
 import { KubernetesVersion } from './kubernetes-version';
 import { limitsFor, peakOf } from './rollout-policy';
 import { TOTAL_WEIGHT, UnitLifecycle } from './rollout-model';
-import { RolloutStateFile, RolloutStateUnit } from './state-file';
+import { excerpt, shortText } from './excerpt';
+import { isStateFileVersion, RolloutStateFile, RolloutStateUnit } from './state-file';
 
 // The steps a rollout is made of, as pure functions from one state to the next. They do not
 // judge legality: the transition rules (transitions.ts) do, so a hand edit and a command are held
@@ -25,12 +26,13 @@ export interface StepCommand {
 const SLOT_NAMES = ['blue', 'green', 'teal', 'amber', 'violet'];
 
 function refuse(state: RolloutStateFile, command: string, rule: string, fix: string, unit?: string): never {
-  throw new BlueGreenError({ fleet: state.fleet, unit, field: 'command', value: show(command), rule, fix });
+  throw new BlueGreenError({ fleet: state.fleet, unit: unit === undefined ? undefined : shortText(unit, 40), field: 'command', value: excerpt(command, 30), rule, fix });
 }
 
 /** Renders units as `blue serving 90, green candidate 0`. */
 export function listUnits(units: RolloutStateUnit[]): string {
-  return units.map((u) => `${u.slot} ${u.lifecycle} ${u.weight ?? 0}`).join(', ');
+  const shown = units.slice(0, 10).map((u) => `${u.slot} ${u.lifecycle} ${u.weight ?? 0}`).join(', ');
+  return units.length > 10 ? `${shown}, … ${units.length - 10} more` : shown;
 }
 
 /** The first free slot name (blue, green, teal, amber, violet, u2, u3, ...). */
@@ -46,7 +48,9 @@ function version(u: RolloutStateUnit): KubernetesVersion {
 
 /** Newest first: higher version, then entered its lifecycle later, then declared later. */
 function newestFirst(units: RolloutStateUnit[], all: RolloutStateUnit[]): RolloutStateUnit[] {
-  return [...units].sort((a, b) => version(b).compare(version(a)) || b.since - a.since || all.indexOf(b) - all.indexOf(a));
+  const at = new Map(all.map((u, i) => [u, i]));
+  const v = new Map(units.map((u) => [u, version(u)]));
+  return [...units].sort((a, b) => v.get(b)!.compare(v.get(a)!) || b.since - a.since || at.get(b)! - at.get(a)!);
 }
 
 /** The serving unit that is taking over (the newest). */
@@ -63,8 +67,9 @@ type Draft = { slot: string; lifecycle: UnitLifecycle; weight: number };
 function advance(state: RolloutStateFile, drafts: Draft[], added: RolloutStateUnit[] = []): RolloutStateFile {
   const step = state.step + 1;
   const units: RolloutStateUnit[] = [];
+  const bySlot = new Map(drafts.map((d) => [d.slot, d]));
   for (const u of state.units) {
-    const d = drafts.find((x) => x.slot === u.slot);
+    const d = bySlot.get(u.slot);
     if (!d) continue;
     units.push({
       slot: u.slot, kubernetesVersion: u.kubernetesVersion, lifecycle: d.lifecycle, weight: d.weight,
@@ -116,7 +121,7 @@ function checkWeightArg(state: RolloutStateFile, command: string, weight: number
 
 function unitIn(state: RolloutStateFile, command: string, slot: string, lifecycles: UnitLifecycle[]): RolloutStateUnit {
   const u = state.units.find((x) => x.slot === slot);
-  if (!u) refuse(state, command, `there is no unit in slot ${show(slot)}; the units are ${listUnits(state.units)}`, `name one of ${state.units.map((x) => x.slot).join(', ')}`, slot);
+  if (!u) refuse(state, command, `there is no unit in slot ${excerpt(slot)}; the units are ${listUnits(state.units)}`, `name one of ${state.units.map((x) => x.slot).join(', ')}`, slot);
   if (!lifecycles.includes(u!.lifecycle)) {
     refuse(state, command, `${command} acts on a ${lifecycles.join(' or ')} unit, and ${slot} is ${u!.lifecycle}`, `name a ${lifecycles.join(' or ')} unit (${state.units.filter((x) => lifecycles.includes(x.lifecycle)).map((x) => x.slot).join(', ') || 'none now'})`, slot);
   }
@@ -125,14 +130,13 @@ function unitIn(state: RolloutStateFile, command: string, slot: string, lifecycl
 
 /** `start <version>`: a new candidate unit (weight 0) in a free slot. */
 export function startUnit(state: RolloutStateFile, kubernetesVersion: string, slot?: string, fp?: string): RolloutStateFile {
-  const v = KubernetesVersion.tryParse(kubernetesVersion);
-  if (!v) refuse(state, 'start', `${show(kubernetesVersion)} is not a Kubernetes version (1.MINOR or 1.MINOR.PATCH)`, 'cdktf-bluegreen start 1.34');
+  if (!isStateFileVersion(kubernetesVersion)) refuse(state, 'start', `${excerpt(kubernetesVersion, 30)} is not a Kubernetes version as a state file keeps it (1.MINOR or 1.MINOR.PATCH in plain digits)`, 'cdktf-bluegreen start 1.34');
   const s = slot ?? freeSlot(state);
   if (state.units.some((u) => u.slot === s)) {
-    refuse(state, 'start', `slot ${show(s)} is taken (${listUnits(state.units.filter((u) => u.slot === s))}); a unit's slot names one incarnation until it is forgotten`, `--slot ${freeSlot(state)}`, s);
+    refuse(state, 'start', `slot ${excerpt(s)} is taken (${listUnits(state.units.filter((u) => u.slot === s))}); a unit's slot names one incarnation until it is forgotten`, `--slot ${freeSlot(state)}`, s);
   }
   const added: RolloutStateUnit = {
-    slot: s, kubernetesVersion: v!.toString(), lifecycle: UnitLifecycle.CANDIDATE, weight: 0,
+    slot: s, kubernetesVersion, lifecycle: UnitLifecycle.CANDIDATE, weight: 0,
     ...(fp !== undefined ? { fingerprint: fp } : {}), since: 0,
   };
   return advance(state, draftsOf(state), [added]);
@@ -187,7 +191,8 @@ export function retireUnits(state: RolloutStateFile, slot?: string): RolloutStat
     refuse(state, 'retire', `no unit stands by (${listUnits(state.units)}); a serving unit stands by for a step before it is retired`, 'take its traffic away first (cdktf-bluegreen promote or shift), or name a candidate to abandon with --slot');
   }
   const drafts = draftsOf(state);
-  for (const t of targets) drafts.find((d) => d.slot === t.slot)!.lifecycle = UnitLifecycle.RETIRED;
+  const retiring = new Set(targets.map((t) => t.slot));
+  for (const d of drafts) if (retiring.has(d.slot)) d.lifecycle = UnitLifecycle.RETIRED;
   return advance(state, drafts);
 }
 
@@ -222,7 +227,8 @@ export function forgetUnits(state: RolloutStateFile, slot?: string): RolloutStat
   if (targets.length === 0) {
     refuse(state, 'forget', `no unit is retired (${listUnits(state.units)}); only a retired unit, destroyed by a deploy, may leave the file`, 'retire a standby unit first: cdktf-bluegreen retire');
   }
-  const drafts = draftsOf(state).filter((d) => !targets.some((t) => t.slot === d.slot));
+  const leaving = new Set(targets.map((t) => t.slot));
+  const drafts = draftsOf(state).filter((d) => !leaving.has(d.slot));
   return advance(state, drafts);
 }
 
@@ -230,7 +236,7 @@ export function forgetUnits(state: RolloutStateFile, slot?: string): RolloutStat
 export function pinUnit(state: RolloutStateFile, slot: string, fp: string): RolloutStateFile {
   const u = unitIn(state, 'pin', slot, [UnitLifecycle.CANDIDATE, UnitLifecycle.SERVING, UnitLifecycle.STANDBY, UnitLifecycle.RETIRED]);
   if (u.fingerprint !== undefined && u.fingerprint !== fp) {
-    refuse(state, 'pin', `${slot} is already pinned to ${show(u.fingerprint)}; a unit's fingerprint is its identity and never changes`, `declare the new spec as a new unit: cdktf-bluegreen start ${u.kubernetesVersion}`, slot);
+    refuse(state, 'pin', `${slot} is already pinned to ${excerpt(u.fingerprint)}; a unit's fingerprint is its identity and never changes`, `declare the new spec as a new unit: cdktf-bluegreen start ${u.kubernetesVersion}`, slot);
   }
   return { ...state, units: state.units.map((x) => (x.slot === slot ? { ...x, fingerprint: fp } : x)) };
 }
@@ -267,13 +273,15 @@ export function describeChange(before: RolloutStateFile | undefined, after: Roll
   const parts: string[] = [];
   const show1 = (u: RolloutStateUnit) => (u.lifecycle === UnitLifecycle.SERVING ? `serving ${u.weight ?? 0}` : u.lifecycle);
   if (!before) return after.units.map((u) => `${u.slot} (${u.kubernetesVersion}) ${show1(u)}`).join(', ');
+  const beforeBySlot = new Map(before.units.map((u) => [u.slot, u]));
+  const afterSlots = new Set(after.units.map((u) => u.slot));
   for (const u of after.units) {
-    const b = before?.units.find((x) => x.slot === u.slot);
+    const b = beforeBySlot.get(u.slot);
     if (!b) parts.push(`${u.slot} (${u.kubernetesVersion}) new ${show1(u)}`);
     else if (b.lifecycle !== u.lifecycle || (b.weight ?? 0) !== (u.weight ?? 0)) {
       parts.push(b.lifecycle === u.lifecycle ? `${u.slot} ${u.lifecycle} ${b.weight ?? 0} → ${u.weight ?? 0}` : `${u.slot} ${show1(b)} → ${show1(u)}`);
     } else if (b.fingerprint === undefined && u.fingerprint !== undefined) parts.push(`${u.slot} pinned to ${u.fingerprint}`);
   }
-  for (const b of before?.units ?? []) if (!after.units.some((u) => u.slot === b.slot)) parts.push(`${b.slot} (${b.kubernetesVersion}) forgotten`);
+  for (const b of before.units) if (!afterSlots.has(b.slot)) parts.push(`${b.slot} (${b.kubernetesVersion}) forgotten`);
   return parts.length ? parts.join(', ') : 'no change';
 }

@@ -1,5 +1,7 @@
-import { BlueGreenError, show } from './errors';
+import { BlueGreenError } from './errors';
+import { excerpt, shortText } from './excerpt';
 import type { RefusalDetails } from './refusal';
+import { DEFAULT_MAXIMUM_KUBERNETES_VERSION, DEFAULT_MINIMUM_KUBERNETES_VERSION } from './kubernetes-version';
 import { checkWeights, planUnits, PlannedUnit, TOTAL_WEIGHT, UnitDeclaration, UnitLifecycle } from './rollout-model';
 
 /**
@@ -52,6 +54,10 @@ export interface RolloutStateUnit extends UnitDeclaration {
  * request moves it by one step; the transition rules decide which steps are legal.
  */
 export interface RolloutStateFile {
+  /** The file's `$schema` (for editors), kept as written. @default - none */
+  readonly schema?: string;
+  /** A free-text description of the fleet, kept as written. @default - none */
+  readonly description?: string;
   /** Format version of the file; always 1. */
   readonly version: number;
   /** The fleet the file belongs to (the fleet construct's id). */
@@ -67,6 +73,18 @@ export interface RolloutStateFile {
 /** The format version this library writes and reads. */
 export const STATE_FILE_VERSION = 1;
 
+/** The largest state file read, in bytes: a fleet at its maximum size takes under a tenth of it. */
+export const STATE_FILE_MAX_BYTES = 256 * 1024;
+
+/**
+ * The most units a fleet's state file may hold (retired units included, until forgotten). Far
+ * above what one router spreads traffic over, and it bounds the work of every command.
+ */
+export const MAX_UNITS = 200;
+
+/** The deepest nesting a state file needs is 3 (root → units → unit); anything far deeper is refused before it costs anything. */
+export const MAX_JSON_DEPTH = 16;
+
 /** Stands in for the name part of a unit whose fingerprint is not pinned yet. */
 export const UNPINNED_FINGERPRINT = '<fp>';
 
@@ -78,11 +96,17 @@ export class RolloutStateError extends BlueGreenError {
   public readonly path: string;
 
   constructor(file: string, path: string, details: RefusalDetails) {
-    super({ ...details, field: path });
+    // Every part that can carry text from the file is cut and escaped: messages reach CI logs and PR comments.
+    const f = shortText(file, 120);
+    const p = shortText(path, 80);
+    super({
+      fleet: shortText(details.fleet, 40), unit: details.unit === undefined ? undefined : shortText(details.unit, 40),
+      field: p, value: shortText(details.value, 160), rule: shortText(details.rule, 400), fix: shortText(details.fix, 300),
+    });
     this.name = 'RolloutStateError';
-    this.file = file;
-    this.path = path;
-    this.message = `${file}: ${this.message}`;
+    this.file = f;
+    this.path = p;
+    this.message = `${f}: ${this.message}`;
   }
 }
 
@@ -90,9 +114,27 @@ const TOP_KEYS = ['$schema', 'description', 'version', 'fleet', 'step', 'policy'
 const POLICY_KEYS = ['canaryWeight', 'maxWeightStep', 'patchCanaryWeight', 'patchMaxWeightStep', 'minimumKubernetesVersion', 'maximumKubernetesVersion'];
 const UNIT_KEYS = ['slot', 'kubernetesVersion', 'lifecycle', 'weight', 'fingerprint', 'since', 'peakWeight'];
 const FINGERPRINT_PATTERN = /^[a-z2-7]{6}$/;
+// Versions keep their exact digits: no sign, no leading zero, no `v`, no spaces, and few enough
+// digits that no number ever rounds them.
+const UNIT_VERSION_PATTERN = /^1\.(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,5}))?$/;
+const MINOR_PATTERN = /^1\.(0|[1-9][0-9]{0,2})$/;
+
+/** Whether `text` is a Kubernetes version as a state file spells it: `1.MINOR` or `1.MINOR.PATCH`, plain digits. */
+export function isStateFileVersion(text: unknown): text is string {
+  return typeof text === 'string' && UNIT_VERSION_PATTERN.test(text);
+}
+
+/** The canonical spelling of a version the user wrote loosely (`v1.033` → `1.33`), for a fix. */
+function canonicalVersion(v: unknown, fallback: string): string {
+  if (typeof v !== 'string' || v.length > 20) return fallback;
+  const m = /^\s*v?0*1\.0*([0-9]{1,3})(?:\.0*([0-9]{1,6}))?\s*$/.exec(v);
+  return m ? `1.${Number(m[1])}${m[2] !== undefined ? `.${Number(m[2])}` : ''}` : fallback;
+}
 
 /** The closest known key, for "did you mean" fixes. */
 function closest(key: string, known: string[]): string {
+  // A long key is no misspelling of a short one (and measuring it would cost time for nothing).
+  if (key.length > 40) return known[0];
   let best = known[0];
   let bestScore = Infinity;
   for (const k of known) {
@@ -133,14 +175,20 @@ function isWhole(v: unknown, min: number, max: number): v is number {
 export function parseRolloutState(raw: unknown, file: string): RolloutStateFile {
   const fleetOf = isObject(raw) && typeof raw.fleet === 'string' ? raw.fleet : '(unknown)';
   const refuse = (path: string, value: unknown, rule: string, fix: string, unit?: string): never => {
-    throw new RolloutStateError(file, path, { fleet: fleetOf, unit, field: path, value: show(value), rule, fix });
+    throw new RolloutStateError(file, path, { fleet: fleetOf, unit, field: path, value: excerpt(value), rule, fix });
   };
   if (!isObject(raw)) {
     refuse('(root)', raw, 'a rollout state file holds one JSON object', '{ "version": 1, "fleet": "shop-prod", "step": 0, "units": [...] }');
   }
-  const doc = raw as Record<string, unknown>;
+  // A typed state carries the file's `$schema` as `schema` (see parseRolloutStateText).
+  const doc = { ...(raw as Record<string, unknown>) };
+  if (doc.schema !== undefined && doc.$schema === undefined) { doc.$schema = doc.schema; delete doc.schema; }
   for (const k of Object.keys(doc)) {
-    if (!TOP_KEYS.includes(k)) refuse(k, doc[k], `the known fields are ${TOP_KEYS.filter((x) => !x.startsWith('$')).join(', ')}`, `rename it to ${show(closest(k, TOP_KEYS))}, or remove it`);
+    if (!TOP_KEYS.includes(k)) refuse(k, doc[k], `the known fields are ${TOP_KEYS.join(', ')}`, `rename it to ${JSON.stringify(closest(k, TOP_KEYS))}, or remove it`);
+  }
+  for (const [k, max] of [['$schema', 2048], ['description', 4096]] as const) {
+    const v = doc[k];
+    if (v !== undefined && (typeof v !== 'string' || v.length > max)) refuse(k, v, `${k} is a string of at most ${max} characters (kept as written)`, `"${k}": "${k === '$schema' ? './rollout.schema.json' : 'the shop frontend in West Europe'}", or remove it`);
   }
   if (doc.version !== STATE_FILE_VERSION) refuse('version', doc.version, `this library reads state file version ${STATE_FILE_VERSION}`, `"version": ${STATE_FILE_VERSION}`);
   if (typeof doc.fleet !== 'string') refuse('fleet', doc.fleet, 'the fleet is named by a string (the fleet construct\'s id)', '"fleet": "shop-prod"');
@@ -152,13 +200,25 @@ export function parseRolloutState(raw: unknown, file: string): RolloutStateFile 
     if (!isObject(doc.policy)) refuse('policy', doc.policy, 'the policy is an object', '"policy": { "canaryWeight": 10, "maxWeightStep": 25 }');
     const p = doc.policy as Record<string, unknown>;
     for (const k of Object.keys(p)) {
-      if (!POLICY_KEYS.includes(k)) refuse(`policy.${k}`, p[k], `the known policy fields are ${POLICY_KEYS.join(', ')}`, `rename it to ${show(closest(k, POLICY_KEYS))}, or remove it`);
+      if (!POLICY_KEYS.includes(k)) refuse(`policy.${k}`, p[k], `the known policy fields are ${POLICY_KEYS.join(', ')}`, `rename it to ${JSON.stringify(closest(k, POLICY_KEYS))}, or remove it`);
     }
     for (const k of ['canaryWeight', 'maxWeightStep', 'patchCanaryWeight', 'patchMaxWeightStep']) {
       if (p[k] !== undefined && !isWhole(p[k], 1, TOTAL_WEIGHT)) refuse(`policy.${k}`, p[k], `a weight limit is a whole number from 1 to ${TOTAL_WEIGHT}`, `"${k}": ${k.includes('anary') ? 10 : 25}`);
     }
     for (const k of ['minimumKubernetesVersion', 'maximumKubernetesVersion']) {
-      if (p[k] !== undefined && (typeof p[k] !== 'string' || !/^1\.\d+$/.test(p[k] as string))) refuse(`policy.${k}`, p[k], 'a version bound is a Kubernetes minor, 1.MINOR', `"${k}": "${k.startsWith('min') ? '1.29' : '1.37'}"`);
+      if (p[k] !== undefined && (typeof p[k] !== 'string' || !MINOR_PATTERN.test(p[k] as string))) {
+        refuse(`policy.${k}`, p[k], 'a version bound is a Kubernetes minor, 1.MINOR in plain digits', `"${k}": "${canonicalVersion(p[k], k.startsWith('min') ? '1.29' : '1.37').replace(/^(1\.\d+)\.\d+$/, '$1')}"`);
+      }
+    }
+    const lo = p.minimumKubernetesVersion as string | undefined;
+    const hi = p.maximumKubernetesVersion as string | undefined;
+    const minorOf = (v: string) => Number(v.split('.')[1]);
+    const loMinor = minorOf(lo ?? DEFAULT_MINIMUM_KUBERNETES_VERSION);
+    const hiMinor = minorOf(hi ?? DEFAULT_MAXIMUM_KUBERNETES_VERSION);
+    if (loMinor > hiMinor) {
+      refuse(lo !== undefined ? 'policy.minimumKubernetesVersion' : 'policy.maximumKubernetesVersion', lo !== undefined ? lo : hi,
+        `the oldest minor a new unit may use is at most the newest (${lo ?? `default ${DEFAULT_MINIMUM_KUBERNETES_VERSION}`} > ${hi ?? `default ${DEFAULT_MAXIMUM_KUBERNETES_VERSION}`}): no new unit could ever start`,
+        lo !== undefined ? `"minimumKubernetesVersion": "1.${hiMinor}" or lower` : `"maximumKubernetesVersion": "1.${loMinor}" or higher`);
     }
     policy = p as RolloutPolicy;
   }
@@ -167,15 +227,21 @@ export function parseRolloutState(raw: unknown, file: string): RolloutStateFile 
     refuse('units', doc.units, 'a fleet has at least one unit', '"units": [{ "slot": "blue", "kubernetesVersion": "1.33", "lifecycle": "serving", "weight": 100, "since": 0 }]');
   }
   const units = doc.units as unknown[];
+  if (units.length > MAX_UNITS) {
+    refuse('units', units, `a fleet holds at most ${MAX_UNITS} units, retired ones included (${units.length} here)`, 'forget retired units (cdktf-bluegreen forget), or split the fleet');
+  }
   units.forEach((u, i) => {
     const label = isObject(u) && typeof u.slot === 'string' ? u.slot : `#${i}`;
     if (!isObject(u)) refuse(`units[${i}]`, u, 'a unit is an object', '{ "slot": "green", "kubernetesVersion": "1.34", "lifecycle": "candidate", "weight": 0, "since": 1 }');
     const o = u as Record<string, unknown>;
     for (const k of Object.keys(o)) {
-      if (!UNIT_KEYS.includes(k)) refuse(`units[${i}].${k}`, o[k], `the known unit fields are ${UNIT_KEYS.join(', ')}`, `rename it to ${show(closest(k, UNIT_KEYS))}, or remove it`, label);
+      if (!UNIT_KEYS.includes(k)) refuse(`units[${i}].${k}`, o[k], `the known unit fields are ${UNIT_KEYS.join(', ')}`, `rename it to ${JSON.stringify(closest(k, UNIT_KEYS))}, or remove it`, label);
     }
-    if (typeof o.kubernetesVersion !== 'string') refuse(`units[${i}].kubernetesVersion`, o.kubernetesVersion, 'a Kubernetes version is a string, 1.MINOR or 1.MINOR.PATCH (a number would lose "1.30" to 1.3)', `"kubernetesVersion": "${String(o.kubernetesVersion ?? '1.34')}"`, label);
-    if (o.weight === undefined) refuse(`units[${i}].weight`, o.weight, 'a state file spells out every weight', '"weight": 0', label);
+    if (typeof o.kubernetesVersion !== 'string') refuse(`units[${i}].kubernetesVersion`, o.kubernetesVersion, 'a Kubernetes version is a string, 1.MINOR or 1.MINOR.PATCH (a number would lose "1.30" to 1.3)', `"kubernetesVersion": "${typeof o.kubernetesVersion === 'number' && o.kubernetesVersion < 100 ? String(o.kubernetesVersion) : '1.34'}"`, label);
+    if (!UNIT_VERSION_PATTERN.test(o.kubernetesVersion as string)) {
+      refuse(`units[${i}].kubernetesVersion`, o.kubernetesVersion, 'a Kubernetes version is 1.MINOR or 1.MINOR.PATCH in plain digits (no "v", no spaces, no leading zeros, at most 3 digits of minor and 6 of patch), kept exactly as written', `"kubernetesVersion": "${canonicalVersion(o.kubernetesVersion, '1.34')}"`, label);
+    }
+    if (o.weight === undefined || o.weight === null) refuse(`units[${i}].weight`, o.weight, 'a state file spells out every weight as a whole number', '"weight": 0', label);
     if (o.fingerprint !== undefined && (typeof o.fingerprint !== 'string' || !FINGERPRINT_PATTERN.test(o.fingerprint))) {
       refuse(`units[${i}].fingerprint`, o.fingerprint, 'a fingerprint is the 6 characters (a-z, 2-7) the rollout plan report shows for the unit', 'the unit\'s fingerprint from the rollout plan, e.g. "ejqurb", or remove the field until it is known', label);
     }
@@ -213,7 +279,9 @@ export function parseRolloutState(raw: unknown, file: string): RolloutStateFile 
     throw new RolloutStateError(file, path, { fleet: e.fleet, unit: e.unit, field: path, value: e.value, rule: e.rule, fix: e.fix });
   }
   return {
-    version: STATE_FILE_VERSION, fleet, step, ...(policy ? { policy } : {}),
+    ...(doc.$schema !== undefined ? { schema: doc.$schema as string } : {}),
+    ...(doc.description !== undefined ? { description: doc.description as string } : {}),
+    version: STATE_FILE_VERSION, fleet, step, ...(policy ? { policy: pick(policy, POLICY_KEYS) as RolloutPolicy } : {}),
     units: typed.map((u) => ({
       slot: u.slot, kubernetesVersion: u.kubernetesVersion, lifecycle: u.lifecycle, weight: u.weight ?? 0,
       ...(u.fingerprint !== undefined ? { fingerprint: u.fingerprint } : {}),
@@ -223,23 +291,125 @@ export function parseRolloutState(raw: unknown, file: string): RolloutStateFile 
   };
 }
 
-/** Parses the text of a state file (JSON) and checks it; see {@link parseRolloutState}. */
+/**
+ * Parses the text of a state file and checks it; see {@link parseRolloutState}. The JSON is read
+ * by a strict parser of its own: a key given twice, nesting deeper than {@link MAX_JSON_DEPTH},
+ * a number that is not plain whole digits (which `JSON.parse` would round or reshape), a
+ * byte-order mark or text over {@link STATE_FILE_MAX_BYTES} are refused, never silently resolved.
+ */
 export function parseRolloutStateText(text: string, file: string): RolloutStateFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new RolloutStateError(file, '(root)', {
-      fleet: '(unknown)', field: '(root)', value: show(String(text).slice(0, 40)),
-      rule: `a rollout state file is JSON (${(e as Error).message})`, fix: 'fix the JSON syntax, e.g. with `node -e "JSON.parse(require(\'fs\').readFileSync(0))" < file`',
+  const raw = parseStrictJson(text, file);
+  if (isObject(raw) && 'schema' in raw) {
+    throw new RolloutStateError(file, 'schema', {
+      fleet: typeof raw.fleet === 'string' ? raw.fleet : '(unknown)', field: 'schema', value: excerpt(raw.schema),
+      rule: `the known fields are ${TOP_KEYS.join(', ')}`, fix: 'rename it to "$schema", or remove it',
     });
   }
   return parseRolloutState(raw, file);
 }
 
+/** Strict JSON (RFC 8259) with the refusals above; objects are plain, with own keys only (no prototype tricks). */
+function parseStrictJson(text: string, file: string): unknown {
+  const fail = (at: number, what: string, fix = 'fix the JSON syntax (an editor with JSON support shows where)'): never => {
+    const before = text.slice(0, at);
+    const line = before.split('\n').length;
+    const col = at - before.lastIndexOf('\n');
+    throw new RolloutStateError(file, '(root)', {
+      fleet: '(unknown)', field: '(root)', value: excerpt(text.slice(Math.max(0, at - 20), at + 20), 40),
+      rule: `a rollout state file is JSON (${what} at line ${line}, column ${col})`, fix,
+    });
+  };
+  if (text.length > STATE_FILE_MAX_BYTES) fail(0, `the text is ${text.length.toLocaleString('en-US')} characters, over the limit of ${STATE_FILE_MAX_BYTES.toLocaleString('en-US')}`, 'a state file holds one fleet; forget retired units or split the fleet');
+  if (text.charCodeAt(0) === 0xfeff) fail(0, 'a byte-order mark starts the file', 'save the file as UTF-8 without a byte-order mark');
+  let i = 0;
+  const ws = () => { while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++; };
+  const refuseAt = (path: string, shown: string, rule: string, fix: string): never => {
+    throw new RolloutStateError(file, path, { fleet: '(unknown)', field: path, value: shown, rule, fix });
+  };
+  const str = (): string => {
+    const start = i++;
+    let out = '';
+    for (;;) {
+      if (i >= text.length) fail(start, 'a string is not closed');
+      const c = text[i];
+      if (c === '"') { i++; return out; }
+      if (c < ' ') fail(i, 'a control character inside a string');
+      if (c !== '\\') { out += c; i++; continue; }
+      const e = text[i + 1];
+      const simple: { [k: string]: string } = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+      if (e in simple) { out += simple[e]; i += 2; continue; }
+      if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) { out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)); i += 6; continue; }
+      fail(i, 'a bad escape in a string');
+    }
+  };
+  const value = (path: string, depth: number): unknown => {
+    if (depth > MAX_JSON_DEPTH) fail(i, `nesting deeper than ${MAX_JSON_DEPTH} levels`, 'a state file nests 3 levels (root, units, unit): remove the extra nesting');
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const obj: Record<string, unknown> = {};
+      ws();
+      if (text[i] === '}') { i++; return obj; }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail(i, 'a key (a string in double quotes) is expected');
+        const key = str();
+        const at = path === '' ? key : `${path}.${key}`;
+        if (Object.prototype.hasOwnProperty.call(obj, key)) {
+          refuseAt(at, excerpt(key), 'a key appears once in an object (JSON readers disagree on which copy wins, so the file would mean different things to different tools)', `keep one ${JSON.stringify(key.slice(0, 30))} and remove the other`);
+        }
+        ws();
+        if (text[i] !== ':') fail(i, 'a ":" is expected after a key');
+        i++;
+        // defineProperty: a key like "__proto__" stays an ordinary (and unknown, so refused) key.
+        Object.defineProperty(obj, key, { value: value(at, depth + 1), enumerable: true, writable: true, configurable: true });
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === '}') { i++; return obj; }
+        fail(i, 'a "," or "}" is expected');
+      }
+    }
+    if (c === '[') {
+      i++;
+      const arr: unknown[] = [];
+      ws();
+      if (text[i] === ']') { i++; return arr; }
+      for (;;) {
+        arr.push(value(`${path}[${arr.length}]`, depth + 1));
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === ']') { i++; return arr; }
+        fail(i, 'a "," or "]" is expected');
+      }
+    }
+    if (c === '"') return str();
+    if (text.startsWith('true', i)) { i += 4; return true; }
+    if (text.startsWith('false', i)) { i += 5; return false; }
+    if (text.startsWith('null', i)) { i += 4; return null; }
+    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400));
+    if (!m) fail(i, i >= text.length ? 'the text ends too early' : 'a value is expected');
+    i += m![0].length;
+    const raw = m![0];
+    // Every number of a state file is a whole number; anything else would be rounded or reshaped on the next write.
+    if (!/^(0|-?[1-9][0-9]{0,14})$/.test(raw)) {
+      const n = Number(raw);
+      refuseAt(path || '(root)', raw.length > 40 ? `${raw.slice(0, 40)}… (${raw.length} digits)` : raw, 'a number in a state file is a whole number in plain digits, at most 15 of them (no fraction, exponent or -0, which would be rewritten differently)',
+        Number.isSafeInteger(n) && !Object.is(n, -0) ? `${JSON.stringify(path.split('.').pop())}: ${n}` : 'a whole number such as 0');
+    }
+    return Number(raw);
+  };
+  const result = value('', 0);
+  ws();
+  if (i < text.length) fail(i, 'text after the end of the JSON value');
+  return result;
+}
+
 /** The state as the file is written: stable key order, two-space indent, final newline. */
 export function formatRolloutState(state: RolloutStateFile): string {
   const out = {
+    ...(state.schema !== undefined ? { $schema: state.schema } : {}),
+    ...(state.description !== undefined ? { description: state.description } : {}),
     version: state.version, fleet: state.fleet, step: state.step,
     ...(state.policy ? { policy: pick(state.policy, POLICY_KEYS) } : {}),
     units: state.units.map((u) => pick(u, UNIT_KEYS)),

@@ -1,6 +1,7 @@
 import { BlueGreenError } from './errors';
 import { KubernetesVersion } from './kubernetes-version';
-import { limitsFor, peakOf } from './rollout-policy';
+import { DEFAULT_MAXIMUM_KUBERNETES_VERSION, DEFAULT_MINIMUM_KUBERNETES_VERSION } from './kubernetes-version';
+import { limitsFor, peakOf, slotIndex } from './rollout-policy';
 import { UnitLifecycle } from './rollout-model';
 import { applyStep, commandLine, describeChange, StepCommand } from './rollout-steps';
 import { parseRolloutState, RolloutStateFile, RolloutStateUnit } from './state-file';
@@ -66,17 +67,20 @@ function unitText(u: RolloutStateUnit | undefined): string {
   return u.lifecycle === UnitLifecycle.SERVING ? `serving ${u.weight ?? 0}` : `${u.lifecycle}`;
 }
 
+/** A state file spells every version canonically (plain digits, see state-file.ts), so the same version is the same string. */
 function sameVersion(a: string, b: string): boolean {
-  const x = KubernetesVersion.tryParse(a);
-  const y = KubernetesVersion.tryParse(b);
-  return x !== undefined && y !== undefined ? x.toString() === y.toString() : a === b;
+  return a === b;
 }
+
+/** At most this many `retire --slot <candidate>` suggestions (the last declared): the list stays readable and cheap at any fleet size. */
+const MAX_ABANDON_SUGGESTIONS = 3;
 
 /** Whether a state differs from another in what a deploy does (units, lifecycles, weights). */
 export function unitsChanged(before: RolloutStateFile, after: RolloutStateFile): boolean {
   if (before.units.length !== after.units.length) return true;
+  const bySlot = slotIndex(before);
   return after.units.some((u) => {
-    const b = before.units.find((x) => x.slot === u.slot);
+    const b = bySlot.get(u.slot);
     return !b || b.lifecycle !== u.lifecycle || (b.weight ?? 0) !== (u.weight ?? 0) || !sameVersion(b.kubernetesVersion, u.kubernetesVersion);
   });
 }
@@ -106,12 +110,20 @@ export function transitionViolations(before: RolloutStateFile, after: RolloutSta
   }
   // With a wrong step number, every `since` would be off too: report the cause only.
   const stepOk = after.step === step;
+  const beforeBySlot = slotIndex(before);
+  // The base's policy decides which minors a new unit may use: a PR cannot widen the range and use it at once.
+  const min = KubernetesVersion.parse(before.policy?.minimumKubernetesVersion ?? DEFAULT_MINIMUM_KUBERNETES_VERSION);
+  const max = KubernetesVersion.parse(before.policy?.maximumKubernetesVersion ?? DEFAULT_MAXIMUM_KUBERNETES_VERSION);
   for (const a of after.units) {
-    const b = before.units.find((x) => x.slot === a.slot);
+    const b = beforeBySlot.get(a.slot);
     const w = a.weight ?? 0;
     if (!b) {
       if (a.lifecycle !== UnitLifecycle.CANDIDATE || w !== 0) {
         add(TransitionRule.NEW_UNIT, b, a, `a new unit enters as a candidate with weight 0, so its validation stack checks it before it gets traffic: "lifecycle": "candidate", "weight": 0 (then promote it in the next step)`);
+      }
+      const v = KubernetesVersion.tryParse(a.kubernetesVersion);
+      if (v && (v.minorsAhead(min) < 0 || v.minorsAhead(max) > 0)) {
+        add(TransitionRule.NEW_UNIT, b, a, `a new unit uses a minor the base's policy allows, ${min.minorVersion} to ${max.minorVersion}; a change of minimumKubernetesVersion / maximumKubernetesVersion applies from the next pull request on: merge the policy change first, then start ${v.minorVersion}`);
       }
       if (stepOk && a.since !== step) add(TransitionRule.HISTORY, b, a, `a new unit entered its lifecycle in this step: "since": ${step}`);
       continue;
@@ -145,8 +157,9 @@ export function transitionViolations(before: RolloutStateFile, after: RolloutSta
     const peak = Math.max(peakOf(b), w);
     if (a.peakWeight !== undefined && a.peakWeight !== peak) add(TransitionRule.HISTORY, b, a, `peakWeight records the highest weight the unit carried: "peakWeight": ${peak}`);
   }
+  const afterBySlot = slotIndex(after);
   for (const b of before.units) {
-    if (after.units.some((a) => a.slot === b.slot)) continue;
+    if (afterBySlot.has(b.slot)) continue;
     if (b.lifecycle !== UnitLifecycle.RETIRED) {
       add(TransitionRule.FORGET, b, undefined, `a unit leaves the file only after a state in which it was retired (so a deploy destroyed it first); keep ${b.slot} and retire it${b.lifecycle === UnitLifecycle.SERVING ? ' once it has stood by' : ''}`);
     }
@@ -163,7 +176,7 @@ export function legalNextSteps(state: RolloutStateFile): NextStep[] {
     .sort((a, b) => b.compare(a))[0];
   const tries: StepCommand[] = [
     { name: 'promote' }, { name: 'shift' }, { name: 'rollback' }, { name: 'retire' }, { name: 'forget' },
-    ...state.units.filter((u) => u.lifecycle === UnitLifecycle.CANDIDATE).map((u) => ({ name: 'retire', slot: u.slot })),
+    ...state.units.filter((u) => u.lifecycle === UnitLifecycle.CANDIDATE).slice(-MAX_ABANDON_SUGGESTIONS).map((u) => ({ name: 'retire', slot: u.slot })),
     // A new unit is worth suggesting once the fleet is down to one live unit.
     ...(newest && state.units.filter((u) => u.lifecycle !== UnitLifecycle.RETIRED).length === 1 ? [{ name: 'start', version: `${newest.major}.${newest.minor + 1}` }] : []),
   ];

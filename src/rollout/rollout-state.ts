@@ -1,6 +1,6 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { BlueGreenError, show } from '../core/errors';
+import { BlueGreenError } from '../core/errors';
+import { excerpt } from '../core/excerpt';
+import { readStateFileText, StateFileAccessError, StateFileProblem } from '../core/state-file-io';
 import { UnitDeclaration } from '../core/rollout-model';
 import { declarationOf, parseRolloutStateText, RolloutPolicy, RolloutStateFile, RolloutStateUnit } from '../core/state-file';
 
@@ -23,19 +23,23 @@ export class RolloutState {
   public static load(file: string, fleet?: string): RolloutState {
     let text: string;
     try {
-      text = fs.readFileSync(path.resolve(file), 'utf8');
+      // The same safe read as the CLI's (a regular file, no symlink, FIFO or device, size-limited);
+      // the app's code names the path, so it may lie outside the directory synth runs in.
+      text = readStateFileText(process.cwd(), file, false).text;
     } catch (e) {
+      if (!(e instanceof StateFileAccessError)) throw e;
+      const code = e.problem === StateFileProblem.MISSING ? 'ENOENT' : e.value;
       throw new BlueGreenError({
-        fleet: fleet ?? '(unknown)', field: 'rollout state file', value: show(file),
-        rule: `the file must exist and be readable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; paths are relative to ${process.cwd()})`,
+        fleet: fleet ?? '(unknown)', field: 'rollout state file', value: excerpt(file, 120),
+        rule: `the file must exist and be readable (${code}: ${e.rule}); a regular file, never a link, FIFO or device; relative paths start in the directory where cdktf synth runs`,
         fix: 'create it with `npx cdktf-bluegreen init <fleet> <version>`, or give the path from the directory where cdktf synth runs',
       });
     }
     const state = new RolloutState(parseRolloutStateText(text, file));
     if (fleet !== undefined && state.fleet !== fleet) {
       throw new BlueGreenError({
-        fleet, field: `${file}: fleet`, value: show(state.fleet),
-        rule: 'a fleet reads its own state file', fix: `"fleet": ${show(fleet)}, or load the file of fleet ${show(state.fleet)}`,
+        fleet, field: `${excerpt(file, 120).slice(1, -1)}: fleet`, value: excerpt(state.fleet),
+        rule: 'a fleet reads its own state file', fix: `"fleet": ${excerpt(fleet)}, or load the file of fleet ${excerpt(state.fleet)}`,
       });
     }
     return state;
