@@ -1,5 +1,6 @@
 import { AksNodePoolFleetProps, HttpProbeCheck, RolloutPlan, SchedulingRouter } from '../src';
 import { deployOrder } from '../src/core/plan-report';
+import { DRAIN_SCRIPT } from '../src/kubernetes/node-pool-drain-script';
 import { aksPoolFleet, candidate, drainedPools, drainJobOf, poolOf, retired, serving, standby, withoutPoolTaints } from './support/node-pool-fixtures';
 import { resourcesOf, synthAll, testApp } from './support/synth';
 
@@ -125,6 +126,11 @@ describe('AKS node-pool fleet', () => {
     expect(pod.service_account_name).toMatch(/^\$\{kubernetes_service_account_v1\.[^.]+\.metadata\[0\]\.name\}$/);
     expect(pod.container[0].image).toBe('alpine/k8s:1.33.4');
     expect(pod.container[0].command.slice(0, 2)).toEqual(['sh', '-c']);
+    // the script's own ${...} and %{ are escaped, so Terraform passes it to sh as written
+    // (the rehearsal's Terraform refused the unescaped script: "Invalid expression")
+    expect(pod.container[0].command[2]).toContain('$${stuck% }');
+    expect(pod.container[0].command[2]).not.toMatch(/(^|[^$])\$\{/);
+    expect(DRAIN_SCRIPT).toContain('${stuck% }');
     expect(pod.container[0].security_context).toEqual({ allow_privilege_escalation: false, read_only_root_filesystem: true, capabilities: { drop: ['ALL'] } });
     expect(pod.security_context.run_as_non_root).toBe(true);
     // the deploy fails unless the Job reported this step's drain as done, with the Job's own account of what blocked

@@ -304,7 +304,8 @@ export class SchedulingRouter implements IRouter {
             container: [{
               name: 'drain',
               image: this.drainImage,
-              command: ['sh', '-c', DRAIN_SCRIPT],
+              // Terraform reads `${` and `%{` in a JSON string as a template: escape the script's own.
+              command: ['sh', '-c', DRAIN_SCRIPT.replace(/\$\{/g, () => '$${').replace(/%\{/g, '%%{')],
               env: Object.entries(env).map(([name, value]) => ({ name, value })),
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
               resources: { limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '50m', memory: '64Mi' } },
