@@ -79,7 +79,8 @@ describe('AKS node-pool fleet', () => {
   test('candidate step: control plane first, then the new pool, born cordoned, then its checks; nothing is drained', () => {
     expect(a1.deps[`shop-unit-${green}`]).toEqual(['shop-shared']);
     expect(a1.deps[`shop-validate-${green}`]).toEqual([`shop-unit-${green}`]);
-    expect(a1.deps['shop-traffic'].sort()).toEqual(['shop-shared', `shop-validate-${blue}`].sort());
+    // the traffic stack waits for every live pool's stack (issue 10 item 2), and green's checks do not wait for it
+    expect(a1.deps['shop-traffic'].sort()).toEqual(['shop-shared', `shop-unit-${blue}`, `shop-unit-${green}`, `shop-validate-${blue}`].sort());
     const order = deployOrder(a1.fleet.plan.stacks).map((s) => s.name);
     expect(order[0]).toBe('shop-shared');
     expect(order.indexOf(`shop-unit-${green}`)).toBeLessThan(order.indexOf(`shop-validate-${green}`));
@@ -89,7 +90,8 @@ describe('AKS node-pool fleet', () => {
 
   test('standby step: green loses its cordon, is checked, then the traffic stack drains blue, and only then blue gets its cordon', () => {
     const traffic = a2.stacks['shop-traffic'];
-    expect(a2.deps['shop-traffic'].sort()).toEqual(['shop-shared', `shop-validate-${green}`].sort());
+    // not on blue's unit stack: that one waits for the traffic stack (its cordon follows the drain)
+    expect(a2.deps['shop-traffic'].sort()).toEqual(['shop-shared', `shop-unit-${green}`, `shop-validate-${green}`].sort());
     expect(a2.deps[`shop-unit-${blue}`].sort()).toEqual(['shop-shared', 'shop-traffic']);
     const order = deployOrder(a2.fleet.plan.stacks).map((s) => s.name);
     expect(order.indexOf(`shop-unit-${green}`)).toBeLessThan(order.indexOf(`shop-validate-${green}`));

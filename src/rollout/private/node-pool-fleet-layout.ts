@@ -96,9 +96,11 @@ export function layoutNodePoolFleet(scope: Construct, fleet: string, props: Node
     checks,
     backend: props.backend,
     drainSeconds: props.drainSeconds,
+    readinessSeconds: props.readinessSeconds,
     versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
     tags,
     checkNamespace: (u) => checkNamespace(fleet, u.name),
+    trafficWaitsForUnit: (u) => u.lifecycle !== UnitLifecycle.STANDBY,
     specFingerprint: (u) => cloud.specFingerprint(u),
     checkUnit: (u) => {
       planned.push(u);
