@@ -64,15 +64,25 @@ export function checkOrder(v: StepView, fleet: string): string[] {
   return problems;
 }
 
-/** No update, replace or destroy of a live (not retired) unit's resources in this deploy. */
-export function checkLiveUnitsUntouched(v: StepView, fleet: string): string[] {
+/**
+ * The one attribute a node-pool unit may change across steps: its pool's taints (the router's cordon,
+ * docs/node-pools.md), updated in place — AKS `node_taints`, EKS `taint`.
+ */
+const POOL_SCHEDULING_UPDATES: Record<string, string> = { azurerm_kubernetes_cluster_node_pool: 'node_taints', aws_eks_node_group: 'taint' };
+const onlySchedulingUpdate = (a: WorldAction) => a.action === 'update' && POOL_SCHEDULING_UPDATES[a.type] !== undefined && String(a.detail ?? '') === POOL_SCHEDULING_UPDATES[a.type];
+
+/**
+ * No update, replace or destroy of a live (not retired) unit's resources in this deploy; for
+ * node-pool fleets (`pools`), except the in-place update of exactly the pool's taints.
+ */
+export function checkLiveUnitsUntouched(v: StepView, fleet: string, pools = false): string[] {
   const state = v.state(fleet);
   const names = v.unitNames(fleet);
   const problems: string[] = [];
   for (const u of state.units.filter((x) => x.lifecycle !== 'retired')) {
     const name = names[u.slot];
     if (!name) continue;
-    const touched = v.actions.filter((a) => a.stack === unitStack(fleet, name) && CHANGES.has(a.action));
+    const touched = v.actions.filter((a) => a.stack === unitStack(fleet, name) && CHANGES.has(a.action) && !(pools && onlySchedulingUpdate(a)));
     if (touched.length) problems.push(`fleet ${fleet}: live unit ${u.slot} (${u.lifecycle}) was changed: ${touched.slice(0, 3).map(show).join('; ')}`);
   }
   return problems;
