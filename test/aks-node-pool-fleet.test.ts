@@ -229,7 +229,8 @@ describe('AKS node-pool fleet', () => {
     const job = Object.values<any>(v.resource.kubernetes_job_v1)[0];
     const pod = job.spec.template.spec;
     expect(pod.node_selector).toEqual({ 'kubernetes.azure.com/agentpool': a1.pool('green') });
-    expect(pod.toleration).toEqual([{ key: 'bluegreen.cdktf.io/cordoned', operator: 'Exists', effect: 'NoSchedule' }]);
+    // the cordon taint, and the cordon a drain leaves, so a rolled-back pool is checked before it is uncordoned
+    expect(pod.toleration).toEqual([{ key: 'bluegreen.cdktf.io/cordoned', operator: 'Exists', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(job.metadata.name).toBe(`cluster-dns-${a1.fleet.step}`);
   });
 

@@ -185,8 +185,10 @@ function workloadUpgrade(fleet: string): StepSpec[] {
       before: (w) => w.changeWorkload(fleet, { minAvailable: 6 }),
       expect: { [fleet]: 'failed' },
       verify: (v) => {
-        const problems = [...nothingDestroyed(v, fleet), ...podsExactlyOn(v, fleet, 'blue', 6), ...poolCordoned(v, fleet, 'blue', false)];
-        const msg = firstError(v.deploy, trafficStack(fleet));
+        // The drain timer (time_sleep) is re-created when a pool leaves service; it is not an object of the cloud.
+        const destroyed = v.actions.filter((a) => (a.action === 'delete' || a.action === 'destroy') && a.type !== 'time_sleep' && (a.stack.startsWith(`${fleet}-unit-`) || a.stack === trafficStack(fleet)));
+        const problems = [...destroyed.map((a) => `fleet ${fleet}: ${a.stack} ${a.type} destroyed in the failed step`), ...podsExactlyOn(v, fleet, 'blue', 6), ...poolCordoned(v, fleet, 'blue', false)];
+        const msg = v.deploy.output.replace(/\s+/g, ' ');
         if (!/shop\/web-pdb/.test(msg) || !/shop\/web-[0-9a-z]{5}\b/.test(msg)) problems.push(`fleet ${fleet}: the failed drain did not name the PDB and the pods: ${msg}`);
         if (!v.actions.some((a) => a.stack === trafficStack(fleet) && a.action === 'drain-blocked')) problems.push(`fleet ${fleet}: no blocked drain in the world's log`);
         if (v.world.nodesOfUnit(fleet, v.unitNames(fleet).blue).some((n) => n.unschedulable)) problems.push(`fleet ${fleet}: blue is still cordoned after the failed drain`);

@@ -103,7 +103,10 @@ function schedulableNodes(call: Call, clusterKey: string, spec: Attrs): WorldObj
   const tolerations = (Array.isArray(spec.toleration) ? spec.toleration : []) as Attrs[];
   return nodesOf(call.ops, clusterKey).filter((n) => {
     const na = n.attrs as NodeAttrs;
-    if (!nodeReady(call, n) || na.unschedulable) return false;
+    // A cordoned node (spec.unschedulable) takes only pods that tolerate node.kubernetes.io/unschedulable:
+    // https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/#taint-nodes-by-condition
+    if (!nodeReady(call, n)) return false;
+    if (na.unschedulable && !tolerates(tolerations, { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' })) return false;
     if (Object.entries(selector).some(([k, v]) => na.labels[k] !== v)) return false;
     return na.taints.filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute').every((t) => tolerates(tolerations, t));
   });

@@ -120,7 +120,10 @@ export function layoutNodePoolFleet(scope: Construct, fleet: string, props: Node
       provider: cloud.bindClusterAccess(stack),
       minimumNodes: cloud.minimumNodes(u),
       nodeSelector: { [cloud.nodeLabelKey]: poolNames[u.name] },
-      tolerations: [router.toleration()],
+      // Also the cordon a drain leaves (spec.unschedulable): a standby pool given back its weight is
+      // checked before the traffic stack uncordons it (rollback). The scheduler lets such pods on:
+      // https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/#taint-nodes-by-condition
+      tolerations: [router.toleration(), { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }],
     }),
     bindTraffic: (trafficScope, step) => {
       const provider = cloud.bindClusterAccess(trafficScope);
