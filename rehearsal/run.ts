@@ -64,7 +64,10 @@ async function main(): Promise<number> {
   // The engine: install the simulated providers once, then its self-check.
   let makeWorld: (dir: string) => GroupWorld;
   if (synthOnly) {
-    const none = { actions: () => [], shares: () => ({}), setFaults: () => undefined, clearFaults: () => undefined, remainsOf: () => [] };
+    const none = {
+      actions: () => [], shares: () => ({}), setFaults: () => undefined, clearFaults: () => undefined, remainsOf: () => [],
+      addWorkload: () => undefined, changeWorkload: () => undefined, podsPerUnit: () => ({}), podsPerNode: () => ({}), addPoolNode: () => '', nodesOfUnit: () => [],
+    };
     makeWorld = () => ({ env: process.env, world: none });
   } else try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,7 +1,7 @@
 // Node-pool rollouts of the reference deployment: one cluster per cloud whose control plane is
 // upgraded in place while its pools are replaced blue-green. Wired into stacks/main.ts.
 import { App } from 'cdktf';
-import { AksNodePoolFleet, EksNodePoolFleet, UnitDeclaration, UnitLifecycle } from '../src';
+import { AksNodePoolFleet, EksNodePoolFleet, SchedulingRouter, UnitDeclaration, UnitLifecycle } from '../src';
 
 /** Adds one node-pool rollout on AKS and one on EKS to `app`, with pinned fingerprints. */
 export function addNodePoolReferenceFleets(app: App): void {
@@ -28,8 +28,9 @@ export function addNodePoolReferenceFleets(app: App): void {
     ],
   });
 
-  // EKS, finishing step: node group green (1.33) serves, blue (1.32) stood by cordoned in the
-  // previous step and is now retired: deleted (and drained by EKS) after the traffic stack.
+  // EKS, finishing step: node group green (1.33) serves, blue (1.32) was drained and stood by
+  // cordoned in the previous step and is now retired: the traffic stack's drain Job checks that no
+  // workload pod is left on it (evicting any straggler through the Eviction API), then it is deleted.
   new EksNodePoolFleet(app, 'pools-prod-euw1', {
     region: 'eu-west-1',
     previousControlPlaneVersion: '1.33',
@@ -39,6 +40,8 @@ export function addNodePoolReferenceFleets(app: App): void {
       adminPrincipalArns: ['arn:aws:iam::123456789012:role/platform-admin'],
     },
     pool: { instanceTypes: ['m7i.xlarge'], minSize: 3, maxSize: 20, labels: { workload: 'apps' } },
+    // Two nodes at a time, 20 minutes before a PodDisruptionBudget that blocks fails the deploy.
+    router: new SchedulingRouter({ drain: { timeoutSeconds: 1200, batchSize: 2 } }),
     previousUnits: [
       { slot: 'blue', kubernetesVersion: '1.32', lifecycle: UnitLifecycle.STANDBY, fingerprint: 'qb2npc' },
       { slot: 'green', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'isxfv4' },

@@ -1,5 +1,5 @@
 import { EksNodePoolFleetProps, RolloutPlan } from '../src';
-import { candidate, eksPoolFleet, retired, serving, standby } from './support/node-pool-fixtures';
+import { candidate, drainJobOf, eksPoolFleet, poolOf, retired, serving, standby, withoutPoolTaints } from './support/node-pool-fixtures';
 import { resourcesOf, synthAll, testApp } from './support/synth';
 
 function step(props: Partial<EksNodePoolFleetProps>) {
@@ -32,36 +32,81 @@ describe('EKS node-pool fleet', () => {
     for (const [, , body] of resourcesOf(e1.stacks['shop-shared'])) expect(body.lifecycle.prevent_destroy).toBe(true);
   });
 
-  test('a node group unit keeps its exact JSON while the control plane and the other groups move', () => {
-    expect(JSON.stringify(e1.stacks[`shop-unit-${blue}`])).toBe(JSON.stringify(e0.stacks[`shop-unit-${blue}`]));
-    expect(JSON.stringify(e2.stacks[`shop-unit-${blue}`])).toBe(JSON.stringify(e0.stacks[`shop-unit-${blue}`]));
-    expect(JSON.stringify(e3.stacks[`shop-unit-${green}`])).toBe(JSON.stringify(e1.stacks[`shop-unit-${green}`]));
-    const group = Object.values<any>(e1.stacks[`shop-unit-${green}`].resource.aws_eks_node_group)[0];
+  test('a node group differs across steps only in its taint blocks; IMDSv2 launch template sizes the disk', () => {
+    const b = `shop-unit-${blue}`;
+    const g = `shop-unit-${green}`;
+    expect(JSON.stringify(e1.stacks[b])).toBe(JSON.stringify(e0.stacks[b]));
+    expect(JSON.stringify(e3.stacks[g])).toBe(JSON.stringify(e2.stacks[g]));
+    expect(withoutPoolTaints(e2.stacks[b])).toBe(withoutPoolTaints(e0.stacks[b]));
+    expect(withoutPoolTaints(e2.stacks[g])).toBe(withoutPoolTaints(e1.stacks[g]));
+    expect(poolOf(e1.stacks[g]).taint).toEqual([{ key: 'bluegreen.cdktf.io/cordoned', value: green, effect: 'NO_SCHEDULE' }]);
+    expect(poolOf(e2.stacks[g]).taint).toEqual([]);
+    expect(poolOf(e2.stacks[b]).taint).toEqual([{ key: 'bluegreen.cdktf.io/cordoned', value: blue, effect: 'NO_SCHEDULE' }]);
+    const group = poolOf(e1.stacks[g]);
     expect(group.node_group_name).toBe(green);
     expect(group.version).toBe('1.33');
     expect(group.cluster_name).toBe('shop');
     expect(group.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['scaling_config[0].desired_size'] });
     expect(group.labels).toEqual({ workload: 'apps', 'bluegreen.cdktf.io/unit': green });
+    expect(group.disk_size).toBeUndefined();
+    const lt = Object.values<any>(e1.stacks[g].resource.aws_launch_template)[0];
+    expect(group.launch_template.id).toMatch(/^\$\{aws_launch_template\./);
+    expect(lt.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1, instance_metadata_tags: 'disabled' });
+    expect(lt.block_device_mappings).toEqual([{ device_name: '/dev/xvda', ebs: { volume_size: 50, volume_type: 'gp3', encrypted: 'true', delete_on_termination: 'true' } }]);
+    expect(lt.lifecycle.prevent_destroy).toBe(true);
     // The node role is looked up by name, never passed as an output.
-    expect(Object.values<any>(e1.stacks[`shop-unit-${green}`].data.aws_iam_role)[0].name).toBe('shop-nodes');
+    expect(Object.values<any>(e1.stacks[g].data.aws_iam_role)[0].name).toBe('shop-nodes');
   });
 
-  test('the candidate is cordoned before its checks; the standby group is cordoned by eks.amazonaws.com/nodegroup', () => {
-    expect(e1.deps[`shop-validate-${green}`].sort()).toEqual(['shop-traffic', `shop-unit-${green}`].sort());
-    const lookups = (s: typeof e0) => Object.values<any>(s.stacks['shop-traffic'].data.kubernetes_nodes).map((d) => d.metadata.labels);
-    expect(lookups(e1)).toEqual([{ 'eks.amazonaws.com/nodegroup': green }]);
-    expect(lookups(e2)).toEqual([{ 'eks.amazonaws.com/nodegroup': blue }]);
-    const taints = Object.values<any>(e2.stacks['shop-traffic'].resource.kubernetes_node_taint);
-    expect(taints.map((t) => t.taint[0])).toEqual([{ key: 'bluegreen.cdktf.io/cordoned', value: blue, effect: 'NoSchedule' }]);
+  test('the control plane has EksFleet\'s defaults: private endpoint, KMS-encrypted secrets, add-ons at its version', () => {
+    const shared = e1.stacks['shop-shared'].resource;
+    const cluster = Object.values<any>(shared.aws_eks_cluster)[0];
+    expect(cluster.vpc_config).toMatchObject({ endpoint_public_access: false, endpoint_private_access: true });
+    expect(cluster.vpc_config.public_access_cidrs).toBeUndefined();
+    expect(cluster.encryption_config.resources).toEqual(['secrets']);
+    expect(cluster.encryption_config.provider.key_arn).toMatch(/^\$\{aws_kms_key\./);
+    expect(Object.values<any>(shared.aws_kms_key)[0]).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    const addons = (s: typeof e0, stack: string) => Object.fromEntries(Object.values<any>(s.stacks[stack].resource.aws_eks_addon ?? {}).map((a) => [a.addon_name, a.addon_version]));
+    // vpc-cni, kube-proxy and the pod identity agent move with the control plane, in the shared stack
+    expect(addons(e0, 'shop-shared')).toEqual({ 'vpc-cni': 'v1.19.2-eksbuild.1', 'kube-proxy': 'v1.32.0-eksbuild.2', 'eks-pod-identity-agent': 'v1.3.4-eksbuild.1' });
+    expect(addons(e1, 'shop-shared')).toEqual({ 'vpc-cni': 'v1.19.5-eksbuild.1', 'kube-proxy': 'v1.33.0-eksbuild.2', 'eks-pod-identity-agent': 'v1.3.7-eksbuild.2' });
+    // coredns needs a serving node group: the traffic stack installs it, at the control plane's version
+    expect(addons(e0, 'shop-traffic')).toEqual({ coredns: 'v1.11.4-eksbuild.2' });
+    expect(addons(e1, 'shop-traffic')).toEqual({ coredns: 'v1.12.1-eksbuild.2' });
+    for (const a of [...Object.values<any>(shared.aws_eks_addon), ...Object.values<any>(e1.stacks['shop-traffic'].resource.aws_eks_addon)]) {
+      expect(a).toMatchObject({ cluster_name: expect.stringMatching(/^(shop|\$\{aws_eks_cluster\.[^.]+\.name\})$/), resolve_conflicts_on_create: 'OVERWRITE', resolve_conflicts_on_update: 'OVERWRITE', lifecycle: { prevent_destroy: true } });
+    }
+  });
+
+  test('a public endpoint needs CIDRs, and 0.0.0.0/0 needs allowPublicAccessFromAnywhere', () => {
+    const cluster = (c: any) => () => eksPoolFleet(testApp(), { cluster: { subnetIds: ['subnet-aaa', 'subnet-bbb'], ...c } });
+    expect(cluster({ endpointPublicAccess: true })).toThrow(/cluster\.publicAccessCidrs = \[\] is refused: a public API endpoint without CIDRs/);
+    expect(cluster({ endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'] })).toThrow(/cluster\.publicAccessCidrs\[0\] = "0\.0\.0\.0\/0" is refused.*allowPublicAccessFromAnywhere/s);
+    expect(cluster({ publicAccessCidrs: ['203.0.113.0/24'] })).toThrow(/CIDRs only apply to a public endpoint/);
+    const app = testApp();
+    eksPoolFleet(app, { cluster: { subnetIds: ['subnet-aaa', 'subnet-bbb'], endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] } });
+    const vpc = Object.values<any>(synthAll(app).stacks['shop-shared'].resource.aws_eks_cluster)[0].vpc_config;
+    expect(vpc).toMatchObject({ endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] });
+    expect(() => eksPoolFleet(testApp(), { controlPlaneVersion: '1.29', units: [serving('blue', '1.29')] })).toThrow(/cluster\.addonVersions\.vpc-cni.*1\.30, 1\.31, 1\.32, 1\.33, 1\.34 only/s);
+  });
+
+  test('the candidate is born cordoned and checked right after; the standby group is drained by eks.amazonaws.com/nodegroup', () => {
+    expect(e1.deps[`shop-validate-${green}`]).toEqual([`shop-unit-${green}`]);
+    expect(drainJobOf(e1.stacks['shop-traffic'])).toBeUndefined();
+    const ann = drainJobOf(e2.stacks['shop-traffic']).metadata.annotations;
+    expect(ann['bluegreen.cdktf.io/pool-selector']).toBe(`eks.amazonaws.com/nodegroup in (${blue})`);
+    expect(ann['bluegreen.cdktf.io/serving-pools']).toBe(green);
+    expect(e2.deps[`shop-unit-${blue}`]).toContain('shop-traffic');
     // cluster access from the traffic stack: look-ups by name, short-lived token
     const traffic = e2.stacks['shop-traffic'];
     expect(Object.values<any>(traffic.data.aws_eks_cluster)[0].name).toBe('shop');
-    expect(traffic.provider.kubernetes[0].token).toMatch(/^\$\{data\.aws_eks_cluster_auth\./);
+    expect(traffic.provider.kubernetes[0].token ?? traffic.provider.kubernetes[0].exec).toBeDefined();
   });
 
   test('a retired group\'s stack is empty and waits for the traffic stack, which waits for the new group\'s checks', () => {
     expect(resourcesOf(e3.stacks[`shop-unit-${blue}`])).toEqual([]);
     expect(e3.deps[`shop-unit-${blue}`]).toContain('shop-traffic');
+    expect(drainJobOf(e3.stacks['shop-traffic']).metadata.annotations['bluegreen.cdktf.io/drain-pools']).toBe(blue);
     expect(e3.deps['shop-traffic']).toContain(`shop-validate-${green}`);
     const v = e3.stacks[`shop-validate-${green}`];
     const job = Object.values<any>(v.resource.kubernetes_job_v1)[0];

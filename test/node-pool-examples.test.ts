@@ -30,7 +30,14 @@ describe('node-pool examples and reference fleets synthesize', () => {
     const [plan] = RolloutPlan.plansOf(app);
     expect(plan.units.every((u) => u.pinned)).toBe(true);
     expect(plan.warnings).toEqual([]);
-    expect(Object.keys(stacks[`${fleet}-traffic`].resource)).toContain('kubernetes_node_taint');
+    // Every pool that is not serving carries the cordon taint in its own spec; serving pools do not.
+    for (const u of plan.units.filter((x) => x.lifecycle !== 'retired')) {
+      const [, , pool] = resourcesOf(stacks[`${fleet}-unit-${u.name}`]).find(([t]) => t === poolType)!;
+      const cordoned = poolType === 'aws_eks_node_group'
+        ? (pool.taint ?? []).some((t: any) => t.key === 'bluegreen.cdktf.io/cordoned')
+        : pool.node_taints.some((t: string) => t.startsWith('bluegreen.cdktf.io/cordoned='));
+      expect(cordoned).toBe(u.lifecycle !== 'serving');
+    }
   });
 
   test('the AKS example gates the new pool on PodDisruptionBudgets in its namespaces', () => {

@@ -5,7 +5,7 @@ import { BlueGreenError } from '../src/core/errors';
 import { KubernetesVersion } from '../src/core/kubernetes-version';
 import { fitsRule, NAME_RULES } from '../src/core/naming';
 import { kubeletSkewProblem } from '../src/core/version-skew';
-import { aksPoolProps, eksPoolProps } from './support/node-pool-fixtures';
+import { aksPoolProps, cordonOf, drainedPools, eksPoolProps, withoutPoolTaints } from './support/node-pool-fixtures';
 import { resourcesOf, stackJson, testApp } from './support/synth';
 
 /** One pool of the model. */
@@ -110,7 +110,7 @@ function checkInvariants(eks: boolean, s: Step, prev: Step | undefined, built: R
   const cp = KubernetesVersion.parse(`1.${s.cp}`);
   if (prev) expect(s.cp - prev.cp).toBeGreaterThanOrEqual(0);
   if (prev) expect(s.cp - prev.cp).toBeLessThanOrEqual(1);
-  const taintValues = Object.values<any>(stacks['prop-traffic'].resource?.kubernetes_node_taint ?? {}).map((t) => t.taint[0].value).sort();
+  const drained = drainedPools(stacks['prop-traffic']);
   for (const u of units) {
     const unitStack = `prop-unit-${u.name}`;
     const res = resourcesOf(stacks[unitStack]);
@@ -121,8 +121,10 @@ function checkInvariants(eks: boolean, s: Step, prev: Step | undefined, built: R
     expect(kubeletSkewProblem(cp, KubernetesVersion.parse(u.kubernetesVersion))).toBeUndefined();
     // 2. only validated pools are schedulable; traffic waits for their checks
     if (u.weight > 0) expect(deps['prop-traffic']).toContain(`prop-validate-${u.name}`);
-    // the router cordons exactly the pools that are not serving
-    expect(taintValues.includes(u.name)).toBe(u.lifecycle !== UnitLifecycle.SERVING);
+    // the traffic stack drains exactly the standby and retired pools; every other pool keeps its workload
+    expect(drained.includes(pool)).toBe(u.lifecycle === UnitLifecycle.STANDBY || u.lifecycle === UnitLifecycle.RETIRED);
+    // a standby pool's cordon taint waits for the drain
+    if (u.lifecycle === UnitLifecycle.STANDBY) expect(deps[unitStack]).toContain('prop-traffic');
     if (u.lifecycle === UnitLifecycle.RETIRED) {
       // 5. a retired pool's stack is empty and waits for the traffic stack; it was cordoned before
       expect(res).toEqual([]);
@@ -134,11 +136,14 @@ function checkInvariants(eks: boolean, s: Step, prev: Step | undefined, built: R
       // 3. prevent_destroy on every resource of a pool that is not retired
       expect(res.length).toBeGreaterThan(0);
       for (const [, , body] of res) expect(body.lifecycle.prevent_destroy).toBe(true);
-      // 4. a pool's JSON never changes while it lives
-      const json = JSON.stringify(stacks[unitStack]);
+      // the pool carries the cordon taint in its own spec exactly while it is not serving
+      expect(cordonOf(stacks[unitStack])).toEqual(u.lifecycle === UnitLifecycle.SERVING ? [] : [u.name]);
+      // 4. a pool's JSON never changes while it lives, except its taints (the cordon)
+      const json = withoutPoolTaints(stacks[unitStack]);
       if (history.has(u.name)) expect(json).toBe(history.get(u.name));
       else history.set(u.name, json);
-      if (u.lifecycle === UnitLifecycle.CANDIDATE) expect(deps[`prop-validate-${u.name}`]).toContain('prop-traffic');
+      // a candidate is checked right after it is built: its own taint keeps workloads off it, no traffic stack needed
+      if (u.lifecycle === UnitLifecycle.CANDIDATE) expect(deps[`prop-validate-${u.name}`]).toEqual([unitStack]);
     }
   }
   // 8. no outputs anywhere

@@ -1,7 +1,8 @@
 // Blue-green node pools in one AKS cluster. This is the step after green (1.34) was built and
-// validated as a candidate: green now serves, blue (1.33) is cordoned (standby) for one step.
-// Next PR: previousUnits = these units, and blue becomes UnitLifecycle.RETIRED (AKS drains it as it
-// deletes the pool). Run: `CHECKPOINT_DISABLE=1 npx cdktf synth`, then read cdktf.out/rollout-plan.md.
+// validated as a candidate: green loses its cordon taint and serves; the traffic stack drains blue
+// (1.33) through the Eviction API and waits until the workload runs Ready on green; then blue gets
+// its cordon taint and stands by for rollback. Next PR: previousUnits = these units, and blue becomes
+// UnitLifecycle.RETIRED (deleted once the drain Job found no workload pod left on it). Run: `CHECKPOINT_DISABLE=1 npx cdktf synth`, then read cdktf.out/rollout-plan.md.
 import { App } from 'cdktf';
 import { AksNodePoolFleet, NodesReadyCheck, PodDisruptionBudgetsCheck, SmokeJobCheck, synthesizeRollout, UnitDeclaration, UnitLifecycle } from '../../src';
 

@@ -1,7 +1,7 @@
 // Blue-green managed node groups in one EKS cluster, candidate step: the control plane moves
-// 1.32 → 1.33 in place first (shared stack), then node group green (1.33) is built, cordoned and
-// validated while blue (1.32) keeps serving. Next PRs: green serves and blue stands by (cordoned),
-// then blue is retired (EKS drains it as it deletes the group).
+// 1.32 → 1.33 in place first (shared stack), then node group green (1.33) is built with the cordon
+// taint in its spec (no workload pod lands on it) and validated while blue (1.32) keeps serving.
+// Next PRs: green serves and blue is drained and stands by (cordoned), then blue is retired.
 // Run: `CHECKPOINT_DISABLE=1 npx cdktf synth`, then read cdktf.out/rollout-plan.md.
 import { App } from 'cdktf';
 import { EksNodePoolFleet, synthesizeRollout, UnitDeclaration, UnitLifecycle } from '../../src';

@@ -136,6 +136,152 @@ function nothingCreated(v: StepView, fleet: string): string[] {
   return made.length ? [`${fleet}: ${made.length} object(s) created although the version is not offered: ${made.slice(0, 3).map((a) => `${a.stack} ${a.type}`).join(', ')}`] : [];
 }
 
+// ---- Node pools that really move the workload (issue 13) ----------------------------------------
+/** The sample workload: 6 replicas of shop/web on the pools' workload labels, PDB minAvailable 4. */
+const WORKLOAD = (fleet: string) => ({ namespace: 'shop', name: 'web', replicas: 6, minAvailable: 4, nodeSelector: { workload: 'apps', fleet } });
+const CORDON = 'bluegreen.cdktf.io/cordoned';
+
+function podsOn(v: StepView, fleet: string, slot: string): number {
+  const unit = v.unitNames(fleet)[slot];
+  return unit ? v.world.podsPerUnit(fleet)[unit] ?? 0 : -1;
+}
+
+/** Where the workload runs: `pods` on `slot`, 0 on every other pool. */
+function podsExactlyOn(v: StepView, fleet: string, slot: string, pods: number): string[] {
+  const per = v.world.podsPerUnit(fleet);
+  const unit = v.unitNames(fleet)[slot];
+  const elsewhere = Object.entries(per).filter(([u, n]) => u !== unit && n > 0);
+  const problems: string[] = [];
+  if ((per[unit] ?? 0) !== pods) problems.push(`fleet ${fleet}: ${per[unit] ?? 0} workload pods on ${slot}, expected ${pods} (${JSON.stringify(per)})`);
+  if (elsewhere.length) problems.push(`fleet ${fleet}: workload pods outside ${slot}: ${elsewhere.map(([u, n]) => `${u || 'pending'} ${n}`).join(', ')}`);
+  return problems;
+}
+
+/** Every eviction of this deploy left at least minAvailable healthy pods; at least `min` evictions. */
+function evictionsHeld(v: StepView, fleet: string, min: number): string[] {
+  const ev = v.actions.filter((a) => a.type === 'pod' && a.action === 'evict' && a.stack === trafficStack(fleet));
+  const broken = ev.filter((a) => {
+    const m = /healthy (\d+) ≥ minAvailable (\d+)/.exec(String(a.detail));
+    return !m || Number(m[1]) < Number(m[2]);
+  });
+  if (ev.length < min) return [`fleet ${fleet}: ${ev.length} eviction(s) in this deploy, expected at least ${min}`];
+  return broken.length ? [`fleet ${fleet}: an eviction broke the PDB: ${String(broken[0].detail)}`] : [];
+}
+
+/** Every node of `slot` carries the cordon taint in its spec (true) or none does (false). */
+function poolCordoned(v: StepView, fleet: string, slot: string, cordoned: boolean): string[] {
+  const nodes = v.world.nodesOfUnit(fleet, v.unitNames(fleet)[slot] ?? '');
+  if (!nodes.length) return [`fleet ${fleet}: ${slot} has no node`];
+  const wrong = nodes.filter((n) => n.taints.some((t) => t.startsWith(`${CORDON}=`)) !== cordoned);
+  return wrong.length ? [`fleet ${fleet}: node(s) of ${slot} ${cordoned ? 'without' : 'with'} the cordon taint: ${wrong.map((n) => `${n.name} [${n.taints.join(' ') || 'no taint'}]`).join(', ')}`] : [];
+}
+
+/** A node the autoscaler adds to `slot`'s pool gets no workload pod, even when the workload grows to `replicas`. */
+function autoscaledNodeStaysEmpty(v: StepView, fleet: string, slot: string, replicas: number): string[] {
+  const unit = v.unitNames(fleet)[slot];
+  const node = v.world.addPoolNode(fleet, unit);
+  v.world.changeWorkload(fleet, { replicas });
+  const view = v.world.nodesOfUnit(fleet, unit).find((n) => n.name === node);
+  const pods = v.world.podsPerNode(fleet)[node] ?? 0;
+  const problems: string[] = [];
+  if (!view?.taints.some((t) => t.startsWith(`${CORDON}=`))) problems.push(`fleet ${fleet}: node ${node} added to ${slot} registered without the cordon taint (${view?.taints.join(' ') || 'no taint'})`);
+  if (pods > 0) problems.push(`fleet ${fleet}: ${pods} workload pod(s) landed on ${node}, added by the autoscaler to ${slot}`);
+  if (podsOn(v, fleet, slot) > 0) problems.push(`fleet ${fleet}: ${podsOn(v, fleet, slot)} workload pod(s) on ${slot} after the workload grew to ${replicas}`);
+  return problems;
+}
+
+/**
+ * R13: a node-pool upgrade that moves the sample workload. Blue serves the workload; green is born
+ * cordoned (no pod), becomes schedulable, then the standby step drains blue: first with a PDB that
+ * cannot be satisfied (the deploy fails at the drain, naming the PDB and the pods; nothing deleted,
+ * blue still schedulable), then with a PDB that allows it (every pod moves to green, minAvailable
+ * held at each eviction); rollback moves every pod back to blue in one deploy.
+ */
+function workloadUpgrade(fleet: string): StepSpec[] {
+  return [
+    { label: `first deploy: control plane ${FROM}, pool blue ${FROM} serves` },
+    {
+      label: `control plane ${FROM} → ${TO}, start pool green ${TO} (born cordoned); the workload runs on blue`,
+      controlPlane: { [fleet]: TO }, cli: [[fleet, 'start', TO]],
+      before: (w) => w.addWorkload(fleet, WORKLOAD(fleet)),
+      verify: (v) => [...podsExactlyOn(v, fleet, 'blue', 6), ...poolCordoned(v, fleet, 'green', true)],
+    },
+    {
+      label: 'promote: green schedulable (canary 10); nothing drains',
+      cli: [[fleet, 'promote']],
+      verify: (v) => [...podsExactlyOn(v, fleet, 'blue', 6), ...poolCordoned(v, fleet, 'green', false)],
+    },
+    {
+      label: 'promote: green 100, blue standby, with a PDB that cannot be satisfied (minAvailable 6 of 6): the drain fails the deploy',
+      cli: [[fleet, 'promote']],
+      before: (w) => w.changeWorkload(fleet, { minAvailable: 6 }),
+      expect: { [fleet]: 'failed' },
+      verify: (v) => {
+        // The drain timer (time_sleep) is re-created when a pool leaves service; it is not an object of the cloud.
+        const destroyed = v.actions.filter((a) => (a.action === 'delete' || a.action === 'destroy') && a.type !== 'time_sleep' && (a.stack.startsWith(`${fleet}-unit-`) || a.stack === trafficStack(fleet)));
+        const problems = [...destroyed.map((a) => `fleet ${fleet}: ${a.stack} ${a.type} destroyed in the failed step`), ...podsExactlyOn(v, fleet, 'blue', 6), ...poolCordoned(v, fleet, 'blue', false)];
+        const msg = v.deploy.output.replace(/\s+/g, ' ');
+        if (!/shop\/web-pdb/.test(msg) || !/shop\/web-[0-9a-z]{5}\b/.test(msg)) problems.push(`fleet ${fleet}: the failed drain did not name the PDB and the pods: ${msg}`);
+        if (!v.actions.some((a) => a.stack === trafficStack(fleet) && a.action === 'drain-blocked')) problems.push(`fleet ${fleet}: no blocked drain in the world's log`);
+        if (v.world.nodesOfUnit(fleet, v.unitNames(fleet).blue).some((n) => n.unschedulable)) problems.push(`fleet ${fleet}: blue is still cordoned after the failed drain`);
+        return problems;
+      },
+    },
+    {
+      label: 'the same step once the PDB allows 2 disruptions (minAvailable 4): blue drained, the workload runs on green',
+      before: (w) => w.changeWorkload(fleet, { minAvailable: 4 }),
+      verify: (v) => [...podsExactlyOn(v, fleet, 'green', 6), ...evictionsHeld(v, fleet, 6), ...poolCordoned(v, fleet, 'blue', true)],
+    },
+    {
+      label: 'rollback: blue 100, green standby; every pod back on blue in one deploy',
+      cli: [[fleet, 'rollback']],
+      verify: (v) => [...podsExactlyOn(v, fleet, 'blue', 6), ...evictionsHeld(v, fleet, 6), ...poolCordoned(v, fleet, 'green', true), ...poolCordoned(v, fleet, 'blue', false)],
+    },
+  ];
+}
+
+/** R14: nodes the autoscaler adds to a candidate pool, then to a standby pool, get no workload pod. */
+function autoscalerUpgrade(fleet: string): StepSpec[] {
+  return [
+    { label: `first deploy: control plane ${FROM}, pool blue ${FROM} serves` },
+    {
+      label: `control plane ${FROM} → ${TO}, start pool green ${TO}; the autoscaler adds a node to green; the workload grows to 9`,
+      controlPlane: { [fleet]: TO }, cli: [[fleet, 'start', TO]],
+      before: (w) => w.addWorkload(fleet, WORKLOAD(fleet)),
+      verify: (v) => autoscaledNodeStaysEmpty(v, fleet, 'green', 9),
+    },
+    { label: 'promote: green schedulable (canary 10)', cli: [[fleet, 'promote']] },
+    {
+      label: 'promote: green 100, blue standby; the autoscaler adds a node to blue; the workload grows to 12',
+      cli: [[fleet, 'promote']],
+      verify: (v) => [...podsExactlyOn(v, fleet, 'green', 9), ...evictionsHeld(v, fleet, 9), ...autoscaledNodeStaysEmpty(v, fleet, 'blue', 12)],
+    },
+    {
+      label: 'rollback: blue 100, green standby; every pod back on blue in one deploy',
+      cli: [[fleet, 'rollback']],
+      verify: (v) => [...podsExactlyOn(v, fleet, 'blue', 12), ...evictionsHeld(v, fleet, 12), ...poolCordoned(v, fleet, 'green', true)],
+    },
+  ];
+}
+
+/** A step in which a fleet changes nothing (it is deployed again, unchanged). */
+const NOOP: StepSpec = { label: 'no change' };
+
+/** Two fleets stepped together: step k of each in one deploy (labels joined, expectations and checks merged). */
+function mergeSteps(a: StepSpec[], b: StepSpec[]): StepSpec[] {
+  return a.map((x, i) => {
+    const y = b[i];
+    return {
+      label: x === NOOP ? y.label : y === NOOP ? x.label : x.label,
+      cli: [...(x.cli ?? []), ...(y.cli ?? [])],
+      controlPlane: { ...(x.controlPlane ?? {}), ...(y.controlPlane ?? {}) },
+      before: (w) => { x.before?.(w); y.before?.(w); },
+      expect: x.expect || y.expect ? { ...(x.expect ?? {}), ...(y.expect ?? {}) } : undefined,
+      verify: (v) => [...(x.verify?.(v) ?? []), ...(y.verify?.(v) ?? [])],
+    };
+  });
+}
+
 export const SCENARIOS: ScenarioDef[] = [
   { id: 'R1', text: 'AKS clusters behind Front Door: whole upgrade from an empty world', fleets: [{ name: 'r1fd', kind: 'aks-frontdoor', version: FROM, policy: WHOLE_POLICY, slowBuild: slowGreen(['azurerm_user_assigned_identity'], 'azurerm_kubernetes_cluster') }], steps: wholeUpgrade('r1fd') },
   { id: 'R2', text: 'AKS clusters behind Traffic Manager: whole upgrade from an empty world', fleets: [{ name: 'r2tm', kind: 'aks-trafficmanager', version: FROM, policy: WHOLE_POLICY, slowBuild: slowGreen(['azurerm_user_assigned_identity'], 'azurerm_kubernetes_cluster') }], steps: wholeUpgrade('r2tm') },
@@ -337,6 +483,22 @@ export const SCENARIOS: ScenarioDef[] = [
       { label: 'the same step after the sync recovered: green validates' },
     ],
   },
+  {
+    // One fleet: cdktf 0.21 aborts the whole deploy when a stack fails, so a second fleet's stacks of the
+    // failing step would not apply. EKS drains and rolls back in R14.
+    id: 'R13', text: 'AKS node pools move the workload: born cordoned, drained through its PDB before standby (a PDB that cannot be satisfied fails the deploy, nothing deleted), rollback moves it back',
+    fleets: [{ name: 'r13akp', kind: 'aks-pools', version: FROM, controlPlane: FROM, policy: { maxWeightStep: 100 } }],
+    steps: workloadUpgrade('r13akp'),
+  },
+  {
+    id: 'R14', text: 'AKS and EKS node pools: a node the autoscaler adds to a candidate or a standby pool receives no workload pod; the standby step drains every pod to green through the PDB, rollback brings them back',
+    fleets: [
+      { name: 'r14akp', kind: 'aks-pools', version: FROM, controlPlane: FROM, policy: { maxWeightStep: 100 } },
+      { name: 'r14ekp', kind: 'eks-pools', version: FROM, controlPlane: FROM, policy: { maxWeightStep: 100 } },
+    ],
+    steps: mergeSteps(autoscalerUpgrade('r14akp'), autoscalerUpgrade('r14ekp')),
+  },
+
 ];
 
 /**
@@ -345,4 +507,4 @@ export const SCENARIOS: ScenarioDef[] = [
  * deploy (an unhandled promise rejection, exit 7), which would stop other scenarios' stacks.
  * Longest first; REHEARSAL_PARALLEL (default 6) groups run at a time.
  */
-export const GROUPS: string[][] = [['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R18'], ['R19'], ['R20']];
+export const GROUPS: string[][] = [['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R20']];

@@ -10,7 +10,9 @@ const CHANGES = new Set(['update', 'delete', 'replace', 'destroy']);
 const isCheck = (a: WorldAction) => a.action.startsWith('check-');
 const isDrain = (a: WorldAction) => a.type === 'time_sleep' && (a.action === 'create' || a.action === 'drain' || a.action === 'replace');
 /** Actions of the traffic stack that move weights (everything but reads and the drain timer). */
-const movesWeights = (a: WorldAction) => ['create', 'update', 'delete', 'replace'].includes(a.action) && a.type !== 'time_sleep';
+// (The coredns add-on an EKS node-pool fleet's traffic stack keeps at the control plane's version is not a weight.)
+// Nor is a node-pool fleet's drain Job (re-run when a re-deploy repeats a step whose drain was blocked).
+const movesWeights = (a: WorldAction) => ['create', 'update', 'delete', 'replace'].includes(a.action) && a.type !== 'time_sleep' && a.type !== 'aws_eks_addon' && a.type !== 'kubernetes_job_v1';
 
 const maxSeq = (xs: WorldAction[]) => Math.max(...xs.map((a) => a.seq));
 const minSeq = (xs: WorldAction[]) => Math.min(...xs.map((a) => a.seq));
@@ -64,15 +66,25 @@ export function checkOrder(v: StepView, fleet: string): string[] {
   return problems;
 }
 
-/** No update, replace or destroy of a live (not retired) unit's resources in this deploy. */
-export function checkLiveUnitsUntouched(v: StepView, fleet: string): string[] {
+/**
+ * The one attribute a node-pool unit may change across steps: its pool's taints (the router's cordon,
+ * docs/node-pools.md), updated in place — AKS `node_taints`, EKS `taint`.
+ */
+const POOL_SCHEDULING_UPDATES: Record<string, string> = { azurerm_kubernetes_cluster_node_pool: 'node_taints', aws_eks_node_group: 'taint' };
+const onlySchedulingUpdate = (a: WorldAction) => a.action === 'update' && POOL_SCHEDULING_UPDATES[a.type] !== undefined && String(a.detail ?? '') === POOL_SCHEDULING_UPDATES[a.type];
+
+/**
+ * No update, replace or destroy of a live (not retired) unit's resources in this deploy; for
+ * node-pool fleets (`pools`), except the in-place update of exactly the pool's taints.
+ */
+export function checkLiveUnitsUntouched(v: StepView, fleet: string, pools = false): string[] {
   const state = v.state(fleet);
   const names = v.unitNames(fleet);
   const problems: string[] = [];
   for (const u of state.units.filter((x) => x.lifecycle !== 'retired')) {
     const name = names[u.slot];
     if (!name) continue;
-    const touched = v.actions.filter((a) => a.stack === unitStack(fleet, name) && CHANGES.has(a.action));
+    const touched = v.actions.filter((a) => a.stack === unitStack(fleet, name) && CHANGES.has(a.action) && !(pools && onlySchedulingUpdate(a)));
     if (touched.length) problems.push(`fleet ${fleet}: live unit ${u.slot} (${u.lifecycle}) was changed: ${touched.slice(0, 3).map(show).join('; ')}`);
   }
   return problems;

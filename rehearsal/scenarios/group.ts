@@ -120,6 +120,13 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
       continue;
     }
 
+    for (const l of stepping) {
+      try {
+        l.def.steps[k].before?.(gw.world);
+      } catch (e) {
+        fail(l, `step ${k}: the world could not be prepared: ${(e as Error).message}`);
+      }
+    }
     const lastSeq = lastSeqOf(gw.world);
     const sharesBefore: Record<string, Record<string, number>> = {};
     for (const l of stepping) for (const f of l.def.fleets) sharesBefore[f.name] = safeShares(gw.world, f.name);
@@ -247,7 +254,7 @@ function judge(l: Live, step: StepSpec, v: StepView, deploy: DeployResult): stri
   if (problems.length) return problems;
   if (step.standard !== false) {
     for (const f of l.def.fleets) {
-      problems.push(...checkOrder(v, f.name), ...checkLiveUnitsUntouched(v, f.name));
+      problems.push(...checkOrder(v, f.name), ...checkLiveUnitsUntouched(v, f.name, f.kind.endsWith('-pools')));
       const expected = step.expect?.[f.name] ?? 'applied';
       if (expected === 'applied') {
         const s = checkShares(v, f.name, f.kind.endsWith('-pools'));

@@ -38,6 +38,27 @@ export interface WorldPort {
   clearFaults(): void;
   /** Everything in the world that belongs to a unit (by name), as short descriptions. */
   remainsOf(fleet: string, unit: string): string[];
+  /** Node-pool fleets (issue 13): a Deployment `<namespace>/<name>` with a PDB `<name>-pdb` in the fleet's cluster. */
+  addWorkload(fleet: string, w: SampleWorkload): void;
+  /** Changes the sample workload's replicas and/or its PDB's minAvailable (new pods are scheduled at once). */
+  changeWorkload(fleet: string, change: { replicas?: number; minAvailable?: number }): void;
+  /** Workload pods per unit name of the fleet's cluster (pending pods under ''). */
+  podsPerUnit(fleet: string): Record<string, number>;
+  /** Workload pods per node name of the fleet's cluster. */
+  podsPerNode(fleet: string): Record<string, number>;
+  /** The cluster autoscaler adds a node to a unit's pool; returns the node's name. */
+  addPoolNode(fleet: string, unit: string): string;
+  /** The nodes of a unit's pool: their taints and whether they are cordoned (spec.unschedulable). */
+  nodesOfUnit(fleet: string, unit: string): Array<{ name: string; taints: string[]; unschedulable: boolean }>;
+}
+
+/** The sample workload of node-pool scenarios. */
+export interface SampleWorkload {
+  readonly namespace: string;
+  readonly name: string;
+  readonly replicas: number;
+  readonly minAvailable: number;
+  readonly nodeSelector: Record<string, string>;
 }
 
 /** A fleet of a scenario. */
@@ -78,6 +99,8 @@ export interface StepSpec {
   readonly cli?: Array<[string, ...string[]]>;
   /** Node pools: the control plane's version from this step on. */
   readonly controlPlane?: Record<string, string>;
+  /** Changes to the world before the deploy (the sample workload, its PDB), after the CLI step. */
+  readonly before?: (w: WorldPort) => void;
   /** Faults set before the deploy (cleared after it unless keepFaults). */
   readonly faults?: FaultSpec[];
   /** Extra fleet props for this step only, per fleet, over the fleet's own (R18: a check declared at one step). */

@@ -40,12 +40,29 @@ export interface EksNodePoolUnitSpec {
 export interface EksNodePoolClusterSpec {
   /** Subnets of the control plane's network interfaces (and of the node groups by default), in at least two AZs. */
   readonly subnetIds: string[];
-  /** Whether the API endpoint is public. @default true */
+  /**
+   * Whether the API endpoint is reachable from the internet (the private endpoint is always on).
+   * The same default as `EksFleet`. @default false
+   */
   readonly endpointPublicAccess?: boolean;
-  /** CIDRs allowed to reach a public endpoint. @default - 0.0.0.0/0 (IAM auth only) */
+  /**
+   * CIDRs allowed to reach a public endpoint; required when `endpointPublicAccess` is true.
+   * `0.0.0.0/0` is refused unless `allowPublicAccessFromAnywhere` is set. @default - none
+   */
   readonly publicAccessCidrs?: string[];
+  /** Accept `0.0.0.0/0` in `publicAccessCidrs` (the API reachable from anywhere, behind IAM auth). @default false */
+  readonly allowPublicAccessFromAnywhere?: boolean;
   /** IAM principals granted cluster admin through access entries. @default - none */
   readonly adminPrincipalArns?: string[];
   /** Control plane log types. @default ['api', 'audit', 'authenticator'] */
   readonly enabledLogTypes?: string[];
+  /** Days KMS waits before deleting the cluster's secrets key once it is scheduled for deletion. @default 30 */
+  readonly kmsKeyDeletionWindowDays?: number;
+  /**
+   * Add-on versions by add-on name (`vpc-cni`, `kube-proxy`, `eks-pod-identity-agent`, `coredns`),
+   * overriding the library's table for the control plane's minor. The add-ons follow the control
+   * plane: each step installs the versions of its `controlPlaneVersion`.
+   * @default - the versions of `EksAddonVersions` for the control plane's minor
+   */
+  readonly addonVersions?: { [addon: string]: string };
 }

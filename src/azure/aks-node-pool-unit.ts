@@ -1,6 +1,7 @@
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import { Construct } from 'constructs';
 import { unitTags } from '../core/tags';
+import { PoolTaint } from '../kubernetes/node-pool-scheduling-router';
 import { AksNodePoolUnitSpec } from './aks-node-pool-spec';
 import { userPoolConfig } from './private/secure-aks-cluster';
 
@@ -22,13 +23,23 @@ export interface AksNodePoolUnitProps {
   readonly defaultSubnetId?: string;
   /** Extra tags. @default - fleet and unit tags only */
   readonly tags?: { [key: string]: string };
+  /**
+   * The scheduling router's cordon taint, while the pool is not serving. It joins the spec's taints
+   * in `node_taints`, which AKS applies to the pool's nodes and to every node it adds later.
+   * @default - none: the pool is schedulable
+   */
+  readonly cordonTaint?: PoolTaint;
 }
 
 /**
- * One immutable AKS user node pool (`azurerm_kubernetes_cluster_node_pool`). Nothing in it depends on
- * the rollout step: the router cordons the pool through Kubernetes node taints from the traffic
- * stack, never by editing this resource. `prevent_destroy` is on; retirement removes it from the
- * configuration, and AKS drains the nodes as it deletes the pool.
+ * One AKS user node pool (`azurerm_kubernetes_cluster_node_pool`). Only `node_taints` depends on the
+ * rollout step: it holds the router's cordon taint while the pool is not serving. azurerm updates
+ * `node_taints` in place (it is neither "forces a new resource" nor in the list of properties that
+ * cycle the pool through `temporary_name_for_rotation`:
+ * https://registry.terraform.io/providers/hashicorp/azurerm/4.55.0/docs/resources/kubernetes_cluster_node_pool),
+ * and AKS puts node-pool taints on the pool's nodes and on nodes added at scale-out
+ * (https://learn.microsoft.com/azure/aks/use-node-taints). `prevent_destroy` is on; retirement removes
+ * it from the configuration once the traffic stack drained it.
  */
 export class AksNodePoolUnit extends Construct {
   /** The pool. */
@@ -37,13 +48,16 @@ export class AksNodePoolUnit extends Construct {
   constructor(scope: Construct, id: string, props: AksNodePoolUnitProps) {
     super(scope, id);
     const { spec } = props;
-    this.pool = new KubernetesClusterNodePool(this, 'pool', userPoolConfig(spec, {
+    const config = userPoolConfig(spec, {
       name: props.poolName,
       kubernetesClusterId: props.kubernetesClusterId,
       kubernetesVersion: props.kubernetesVersion,
       labels: { ...(spec.labels ?? {}), 'bluegreen.cdktf.io/unit': props.unitName },
       subnetId: spec.vnetSubnetId ?? props.defaultSubnetId,
       tags: unitTags(props.fleet, props.unitName, props.tags),
-    }));
+    });
+    const cordon = props.cordonTaint ? [`${props.cordonTaint.key}=${props.cordonTaint.value}:${props.cordonTaint.effect}`] : [];
+    // Always written out (even empty) so removing the cordon really clears it on the pool.
+    this.pool = new KubernetesClusterNodePool(this, 'pool', { ...config, nodeTaints: [...(spec.taints ?? []), ...cordon] });
   }
 }

@@ -42,8 +42,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * one minor per step) in `<fleet>-shared`; one user node pool per `<fleet>-unit-<unit>`; its checks
  * (nodes Ready on its kubelet version, smoke Jobs pinned to it) in `<fleet>-validate-<unit>`; and the
  * scheduling router in `<fleet>-traffic`, which cordons every pool that is not serving with a
- * `NoSchedule` taint on its nodes. A retired pool's stack is empty and waits for the traffic stack;
- * deleting the pool makes AKS drain it.
+ * `NoSchedule` taint in its own spec, and drains a pool that stops serving through the Eviction API.
+ * A retired pool's stack is empty and is destroyed after the traffic stack drained it.
  */
 export class AksNodePoolFleet extends RolloutFleet {
   /** AKS pool names by unit name. */
@@ -92,16 +92,17 @@ export class AksNodePoolFleet extends RolloutFleet {
       },
       bindShared: (stack, cp) => {
         const sharedTags = { ...tags, [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' };
-        new ResourceGroup(stack, 'resource-group', { name: rg, location, tags: sharedTags, lifecycle: { preventDestroy: true } });
+        const group = new ResourceGroup(stack, 'resource-group', { name: rg, location, tags: sharedTags, lifecycle: { preventDestroy: true } });
+        // By reference, so Terraform creates the group before the identity and cluster that live in it.
         new AksNodePoolCluster(stack, 'cluster', {
-          fleet, clusterName, controlPlaneVersion: cp.toString(), resourceGroupName: rg, spec: props.cluster,
+          fleet, clusterName, controlPlaneVersion: cp.toString(), resourceGroupName: group.name, spec: props.cluster,
           validationPrincipalObjectId: props.validationPrincipalObjectId, tags: sharedTags,
         });
       },
-      bindPool: (stack, u, poolName) => {
+      bindPool: (stack, u, poolName, cordonTaint) => {
         new AksNodePoolUnit(stack, 'unit', {
           fleet, unitName: u.name, poolName, kubernetesClusterId: clusterId, kubernetesVersion: u.kubernetesVersion.toString(),
-          spec: specOf(u), defaultSubnetId: props.cluster.nodeSubnetId, tags,
+          spec: specOf(u), defaultSubnetId: props.cluster.nodeSubnetId, tags, cordonTaint,
         });
       },
       bindClusterAccess: (scope) => access.bind(scope, { clusterName, location: rg }),

@@ -7,7 +7,8 @@ import { checkedPoolName, EKS_NODE_GROUP_NAME } from '../core/node-pool-rules';
 import { PlannedUnit } from '../core/rollout-model';
 import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { EksNodePoolAccess } from '../aws/eks-node-pool-access';
-import { EksNodePoolControlPlane } from '../aws/eks-node-pool-control-plane';
+import { EKS_ADDON_NAMES, EksAddonVersions } from '../aws/eks-addons';
+import { EksNodePoolControlPlane, nodePoolAddon } from '../aws/eks-node-pool-control-plane';
 import { EksNodePoolClusterSpec, EksNodePoolUnitSpec } from '../aws/eks-node-pool-spec';
 import { EksNodePoolUnit } from '../aws/eks-node-pool-unit';
 import { NodePoolFleetOptions } from './node-pool-fleet-options';
@@ -40,9 +41,9 @@ const EKS_MINOR = /^1\.\d+$/;
  * Managed node groups of one EKS cluster upgraded blue-green: the cluster (control plane upgraded in
  * place, one minor per step) in `<fleet>-shared`; one managed node group per `<fleet>-unit-<unit>`;
  * its checks pinned to the group's nodes in `<fleet>-validate-<unit>`; and the scheduling router in
- * `<fleet>-traffic`, which cordons every group that is not serving with a `NoSchedule` taint on its
- * nodes. A retired group's stack is empty and waits for the traffic stack; deleting the group makes
- * EKS drain it.
+ * `<fleet>-traffic`, which cordons every group that is not serving with a `NoSchedule` taint in the
+ * group's own spec, and drains a group that stops serving through the Eviction API. A retired
+ * group's stack is empty and is destroyed after the traffic stack drained it.
  */
 export class EksNodePoolFleet extends RolloutFleet {
   /** Node group names by unit name. */
@@ -61,6 +62,17 @@ export class EksNodePoolFleet extends RolloutFleet {
     const subnets = props.cluster?.subnetIds;
     if (!Array.isArray(subnets) || subnets.length < 2 || subnets.some((s) => typeof s !== 'string' || s.length === 0)) {
       throw new BlueGreenError({ fleet, field: 'cluster.subnetIds', value: show(subnets), rule: 'an EKS control plane needs subnets in at least two Availability Zones', fix: "subnetIds: ['subnet-aaa', 'subnet-bbb']" });
+    }
+    checkEndpoint(fleet, props.cluster);
+    const addonVersions = EksAddonVersions.resolve(props.controlPlaneVersion, props.cluster.addonVersions);
+    for (const name of EKS_ADDON_NAMES) {
+      if (!addonVersions[name]) {
+        throw new BlueGreenError({
+          fleet, field: `cluster.addonVersions.${name}`, value: '(not set)',
+          rule: `the add-ons follow the control plane, and the library pins their versions for Kubernetes ${EksAddonVersions.knownMinors().join(', ')} only, not ${show(props.controlPlaneVersion)}`,
+          fix: `cluster.addonVersions: { '${name}': '<aws eks describe-addon-versions --addon-name ${name} --kubernetes-version ${props.controlPlaneVersion}>' } (and the other add-ons)`,
+        });
+      }
     }
     const specOf = (u: { slot: string }): EksNodePoolUnitSpec => props.unitPools?.[u.slot] ?? props.pool;
     checkGroupSpec(fleet, undefined, props.pool);
@@ -96,11 +108,16 @@ export class EksNodePoolFleet extends RolloutFleet {
           clusterName, nodeRoleName, controlPlaneVersion: cp.minorVersion, spec: props.cluster, adminPrincipalArns: admins, tags,
         });
       },
-      bindPool: (stack, u, nodeGroupName) => {
+      bindPool: (stack, u, nodeGroupName, cordonTaint) => {
         new EksNodePoolUnit(stack, 'unit', {
           fleet, unitName: u.name, nodeGroupName, clusterName, nodeRoleName, kubernetesVersion: u.kubernetesVersion.minorVersion,
-          spec: specOf(u), defaultSubnetIds: props.cluster.subnetIds, tags,
+          spec: specOf(u), defaultSubnetIds: props.cluster.subnetIds, tags, cordonTaint,
         });
+      },
+      bindTraffic: (scope) => {
+        // coredns is a Deployment: EKS reports it ACTIVE only once it runs, so it is installed where a
+        // serving node group exists, at the control plane's version.
+        nodePoolAddon(scope, clusterName, 'coredns', addonVersions.coredns, tags);
       },
       bindClusterAccess: (scope) => access.bind(scope, { clusterName, location: props.region }),
     });
@@ -111,6 +128,22 @@ export class EksNodePoolFleet extends RolloutFleet {
 }
 
 const EFFECTS = ['NO_SCHEDULE', 'NO_EXECUTE', 'PREFER_NO_SCHEDULE'];
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** The same endpoint rules as EksFleet: private by default, public only from named CIDRs. */
+function checkEndpoint(fleet: string, spec: EksNodePoolClusterSpec): void {
+  const cidrs = spec.publicAccessCidrs ?? [];
+  const refuse = (field: string, value: unknown, rule: string, fix: string): never => {
+    throw new BlueGreenError({ fleet, field: `cluster.${field}`, value: show(value), rule, fix });
+  };
+  if (spec.endpointPublicAccess && cidrs.length === 0) refuse('publicAccessCidrs', cidrs, 'a public API endpoint without CIDRs is open to the whole internet (EKS defaults to 0.0.0.0/0)', "publicAccessCidrs: ['203.0.113.0/24'] (your office or CI egress range)");
+  if (!spec.endpointPublicAccess && cidrs.length > 0) refuse('publicAccessCidrs', cidrs, 'CIDRs only apply to a public endpoint, which is off', 'endpointPublicAccess: true, or remove publicAccessCidrs');
+  cidrs.forEach((c, i) => {
+    const m = typeof c === 'string' ? CIDR.exec(c) : null;
+    if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) refuse(`publicAccessCidrs[${i}]`, c, 'a CIDR is an IPv4 block a.b.c.d/n', "'203.0.113.0/24'");
+    if (c === '0.0.0.0/0' && !spec.allowPublicAccessFromAnywhere) refuse(`publicAccessCidrs[${i}]`, c, 'a public API endpoint open to 0.0.0.0/0 is refused unless allowPublicAccessFromAnywhere is set', "publicAccessCidrs: ['203.0.113.0/24'], or allowPublicAccessFromAnywhere: true if you really mean the whole internet");
+  });
+}
 
 function checkGroupSpec(fleet: string, slot: string | undefined, spec: EksNodePoolUnitSpec): void {
   const field = slot === undefined ? 'pool' : `unitPools.${slot}`;

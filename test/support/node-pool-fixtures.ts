@@ -43,3 +43,40 @@ export function aksPoolFleet(app: App, props: Partial<AksNodePoolFleetProps> = {
 export function eksPoolFleet(app: App, props: Partial<EksNodePoolFleetProps> = {}, id = 'shop'): EksNodePoolFleet {
   return new EksNodePoolFleet(app, id, eksPoolProps(props));
 }
+
+export const CORDON_KEY = 'bluegreen.cdktf.io/cordoned';
+
+/** The pool resource of a unit stack's JSON (AKS user pool or EKS node group), or undefined. */
+export function poolOf(stack: any): any {
+  const r = stack?.resource ?? {};
+  return Object.values<any>(r.azurerm_kubernetes_cluster_node_pool ?? r.aws_eks_node_group ?? {})[0];
+}
+
+/** Values of the router's cordon taint in the pool's own spec (AKS `node_taints`, EKS `taint`). */
+export function cordonOf(stack: any): string[] {
+  const pool = poolOf(stack);
+  if (!pool) return [];
+  if (pool.node_taints !== undefined) {
+    return (pool.node_taints as string[]).filter((t) => t.startsWith(`${CORDON_KEY}=`)).map((t) => t.slice(CORDON_KEY.length + 1).split(':')[0]);
+  }
+  return ((pool.taint ?? []) as any[]).filter((t) => t.key === CORDON_KEY).map((t) => t.value);
+}
+
+/** A unit stack's JSON without the pool's taints: the one attribute allowed to change across steps. */
+export function withoutPoolTaints(stack: any): string {
+  const copy = JSON.parse(JSON.stringify(stack));
+  const pool = poolOf(copy);
+  if (pool) { delete pool.node_taints; delete pool.taint; }
+  return JSON.stringify(copy);
+}
+
+/** The drain Job of a traffic stack's JSON, or undefined. */
+export function drainJobOf(traffic: any): any {
+  return Object.values<any>(traffic?.resource?.kubernetes_job_v1 ?? {}).find((j) => j.metadata.labels['bluegreen.cdktf.io/action'] === 'drain');
+}
+
+/** Pool names the traffic stack drains in this step (the drain Job's annotation). */
+export function drainedPools(traffic: any): string[] {
+  const job = drainJobOf(traffic);
+  return job ? job.metadata.annotations['bluegreen.cdktf.io/drain-pools'].split(',').filter((x: string) => x) : [];
+}

@@ -6,7 +6,8 @@ import { activeFaults } from '../faults';
 import { WorldObject } from '../model';
 import { Attrs, block, fill, num, str, strMap } from '../values';
 import { awsAccountOf, awsDefaultTags, awsRegionOf, guid, hex, minorNumber, timestamp, withPatch } from './common';
-import { createNodes, removeNodes, setPoolVersion } from './nodes';
+import { createNodes, removeNodes, setPoolTaints, setPoolVersion } from './nodes';
+import { reconcile } from '../workload';
 import { Call, DataRule, ResourceRule } from './rule';
 
 // ${REG} below = https://registry.terraform.io/providers/hashicorp/aws/6.25.0/docs
@@ -165,6 +166,9 @@ function ngCount(a: Attrs): number {
   return num(block(a.scaling_config)?.desired_size) ?? 1;
 }
 const EFFECT: Record<string, string> = { NO_SCHEDULE: 'NoSchedule', NO_EXECUTE: 'NoExecute', PREFER_NO_SCHEDULE: 'PreferNoSchedule' };
+function ngTaints(a: Attrs): { key: string; value: string; effect: string }[] {
+  return (Array.isArray(a.taint) ? a.taint : []).map((t: Attrs) => ({ key: str(t.key) ?? '', value: str(t.value) ?? '', effect: EFFECT[str(t.effect) ?? ''] ?? 'NoSchedule' }));
+}
 function ngVersionCheck(ng: string, version: string | undefined, cp: string | undefined): void {
   const n = minorNumber(version);
   const c = minorNumber(cp);
@@ -205,7 +209,7 @@ const eksNodeGroup: ResourceRule = {
   },
   created(call, obj) {
     const cluster = call.ops.world.objects[obj.cluster as string];
-    const taints = (Array.isArray(obj.attrs.taint) ? obj.attrs.taint : []).map((t: Attrs) => ({ key: str(t.key) ?? '', value: str(t.value) ?? '', effect: EFFECT[str(t.effect) ?? ''] ?? 'NoSchedule' }));
+    const taints = ngTaints(obj.attrs);
     const region = awsRegionOf(call);
     createNodes(call.ops, {
       cluster,
@@ -219,18 +223,28 @@ const eksNodeGroup: ResourceRule = {
       stack: obj.stack,
       nodeName: (i) => `ip-10-${parseInt(hex(obj.id, 2), 16) % 250}-${(parseInt(hex(obj.id + i, 2), 16) % 250) + 1}-${i + 10}.${region}.compute.internal`,
     });
+    reconcile(call.ops, obj.cluster as string, call.ctx);
   },
   update(call, prior, a) {
     const cluster = call.ops.world.objects[prior.cluster as string];
     ngVersionCheck(prior.name, str(a.version), str(cluster?.attrs.version));
+    // tags_all is computed from the tags and the provider's default tags, as at create: unchanged unless they are.
+    if ('tags_all' in a) a.tags_all = { ...awsDefaultTags(call), ...strMap(a.tags) };
   },
   updated(call, prior, obj) {
     if (prior.attrs.version !== obj.attrs.version && typeof obj.attrs.version === 'string') {
       setPoolVersion(call.ops, obj.cluster as string, obj.name, `${withPatch(obj.attrs.version)}-eks-${hex(obj.name, 7)}`);
     }
+    // taint blocks update in place through UpdateNodegroupConfig, which sets the nodes' taints:
+    // https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateNodegroupConfig.html
+    if (JSON.stringify(prior.attrs.taint ?? []) !== JSON.stringify(obj.attrs.taint ?? [])) {
+      setPoolTaints(call.ops, obj.cluster as string, obj.name, ngTaints(obj.attrs));
+      reconcile(call.ops, obj.cluster as string, call.ctx);
+    }
   },
   delete(call, obj) {
     removeNodes(call.ops, obj.cluster as string, obj.name, call.ctx);
+    reconcile(call.ops, obj.cluster as string, call.ctx);
   },
 };
 

@@ -3,7 +3,8 @@
 import { SimError } from '../errors';
 import { WorldObject } from '../model';
 import { Attrs, block, fill, num, str, strMap } from '../values';
-import { createNodes, nodesOf, removeNodes, setPoolVersion } from './nodes';
+import { createNodes, nodesOf, removeNodes, setPoolTaints, setPoolVersion } from './nodes';
+import { reconcile } from '../workload';
 import { guid, hex, minorNumber, requireResourceGroup, rgId, subscriptionOf, withPatch } from './common';
 import { Call, DataRule, ResourceRule } from './rule';
 
@@ -238,6 +239,7 @@ const nodePool: ResourceRule = {
       stack: obj.stack,
       nodeName: aksNodeName(obj.name, obj.id),
     });
+    reconcile(call.ops, obj.cluster as string, call.ctx);
   },
   update(call, prior, a) {
     const cluster = call.ops.world.objects[prior.cluster as string];
@@ -248,9 +250,16 @@ const nodePool: ResourceRule = {
     if (prior.attrs.orchestrator_version !== obj.attrs.orchestrator_version && typeof obj.attrs.orchestrator_version === 'string') {
       setPoolVersion(call.ops, obj.cluster as string, obj.name, withPatch(obj.attrs.orchestrator_version));
     }
+    // node_taints updates in place (not ForceNew, not a rotation property):
+    // ${REG}/resources/kubernetes_cluster_node_pool; AKS applies them to the pool's nodes.
+    if (JSON.stringify(prior.attrs.node_taints ?? []) !== JSON.stringify(obj.attrs.node_taints ?? [])) {
+      setPoolTaints(call.ops, obj.cluster as string, obj.name, aksPoolTaints(obj.attrs));
+      reconcile(call.ops, obj.cluster as string, call.ctx);
+    }
   },
   delete(call, obj) {
     removeNodes(call.ops, obj.cluster as string, obj.name, call.ctx);
+    reconcile(call.ops, obj.cluster as string, call.ctx);
   },
 };
 

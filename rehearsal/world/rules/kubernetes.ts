@@ -6,6 +6,7 @@ import { WorldObject } from '../model';
 import { targets, unitFromStack } from '../units';
 import { Attrs, block, fill, str, strMap } from '../values';
 import { clusterOfProvider, minorNumber, parseGoDuration, timestamp } from './common';
+import { drain } from '../workload';
 import { NodeAttrs, nodesOf, uidOf } from './nodes';
 import { Call, DataRule, ResourceRule } from './rule';
 
@@ -102,7 +103,10 @@ function schedulableNodes(call: Call, clusterKey: string, spec: Attrs): WorldObj
   const tolerations = (Array.isArray(spec.toleration) ? spec.toleration : []) as Attrs[];
   return nodesOf(call.ops, clusterKey).filter((n) => {
     const na = n.attrs as NodeAttrs;
+    // A cordoned node (spec.unschedulable) takes only pods that tolerate node.kubernetes.io/unschedulable:
+    // https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/#taint-nodes-by-condition
     if (!nodeReady(call, n)) return false;
+    if (na.unschedulable && !tolerates(tolerations, { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' })) return false;
     if (Object.entries(selector).some(([k, v]) => na.labels[k] !== v)) return false;
     return na.taints.filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute').every((t) => tolerates(tolerations, t));
   });
@@ -116,6 +120,7 @@ function runJob(call: Call, a: Attrs, clusterKey: string, unit: string | undefin
   const timeout = parseGoDuration(str(block(a.timeouts)?.create) ?? '1m');
   const log = (action: string, detail: string) => call.ops.log({ stack: call.ctx.stack, provider: 'kubernetes', type: 'kubernetes_job_v1', action, id: `${ns}/${name}`, name, unit, detail });
   const fault = activeFaults(call.ops, 'job-fails', unit)[0];
+  const isDrain = strMap(m.labels)['bluegreen.cdktf.io/action'] === 'drain';
   if (schedulableNodes(call, clusterKey, podSpec(a)).length === 0) {
     log('check-fail', 'no schedulable node (selector, taints, readiness): pod Pending');
     if (wait) {
@@ -129,8 +134,74 @@ function runJob(call: Call, a: Attrs, clusterKey: string, unit: string | undefin
     if (wait) throw new SimError(`job: ${ns}/${name} is in failed state`);
     return;
   }
+  if (isDrain) {
+    runDrain(call, a, clusterKey, ns);
+    log('job-run', 'drain Job complete');
+    return;
+  }
   log('check-pass', 'Job complete');
 }
+
+// ---- the drain Job (issue 13) ------------------------------------------------------------------
+// The library's drain Job is observed through its labels and annotations (docs/node-pools.md, "The
+// drain Job"): the world carries out what its script does (workload.ts) and writes the result into
+// the ConfigMap named by `bluegreen.cdktf.io/result-configmap`, as the script does.
+function runDrain(call: Call, a: Attrs, clusterKey: string, ns: string): void {
+  const ann = strMap(meta(a).annotations);
+  const list = (k: string) => (ann[`bluegreen.cdktf.io/${k}`] ?? '').split(',').filter((x) => x);
+  const env = Object.fromEntries(((block(podSpec(a).container as Attrs[]) ?? {}).env as Attrs[] ?? []).map((e: Attrs) => [str(e.name), str(e.value)]));
+  const result = drain(call.ops, {
+    cluster: clusterKey,
+    drainPools: list('drain-pools'),
+    servingPools: list('serving-pools'),
+    enteringPools: list('entering-pools'),
+    batchSize: Number(ann['bluegreen.cdktf.io/batch-size'] ?? '1'),
+    timeoutSeconds: Number(ann['bluegreen.cdktf.io/timeout-seconds'] ?? '900'),
+  }, call.ctx);
+  const [cmNs, cmName] = (ann['bluegreen.cdktf.io/result-configmap'] ?? `${ns}/drain-result`).split('/');
+  const cm = call.ops.get('kubernetes_config_map_v1', `${cmNs}/${cmName}`, clusterKey);
+  const data = { step: env.STEP ?? strMap(meta(a).labels)['bluegreen.cdktf.io/step'] ?? '', attempt: ann['bluegreen.cdktf.io/attempt'] ?? '1', status: result.status, detail: result.detail };
+  if (cm) cm.attrs.data = data;
+  else call.ops.put({ type: 'kubernetes_config_map_v1', provider: 'kubernetes', id: `${cmNs}/${cmName}`, name: cmName, stack: call.ctx.stack, cluster: clusterKey, createdAt: call.ops.clock, attrs: { id: `${cmNs}/${cmName}`, metadata: [{ name: cmName, namespace: cmNs }], data } });
+  call.ops.log({ stack: call.ctx.stack, provider: 'kubernetes', type: 'kubernetes_job_v1', action: result.status === 'drained' ? 'drain' : 'drain-blocked', id: `${ns}/${str(meta(a).name) ?? ''}`, name: list('drain-pools').join(','), detail: `${result.evicted} evicted; ${result.detail}` });
+}
+
+// ---- config map -------------------------------------------------------------------------------
+// .../resources/config_map_v1 (id `<namespace>/<name>`); the data source reads it
+// (.../data-sources/config_map_v1); a missing one reads as empty data.
+const configMap: ResourceRule = {
+  name(a) {
+    return str(meta(a).name);
+  },
+  cluster(call) {
+    return call.ops.keyOf(apiCall(call, 'create', 'configmaps'));
+  },
+  create(call, a) {
+    const m = meta(a);
+    const ns = str(m.namespace) ?? 'default';
+    const name = str(m.name) ?? '';
+    const key = call.ops.keyOf(clusterOfProvider(call));
+    if (!call.ops.get('kubernetes_namespace_v1', ns, key) && ns !== 'default') throw new SimError(`Failed to create ConfigMap! API error: namespaces "${ns}" not found`);
+    if (call.ops.get('kubernetes_config_map_v1', `${ns}/${name}`, key)) throw new SimError(`configmaps "${name}" already exists`, 'AlreadyExists');
+    fillMeta(call, a, `${key}/cm/${ns}/${name}`);
+    fill(a, 'id', `${ns}/${name}`);
+  },
+  read(_call, obj) {
+    return { ...obj.attrs };
+  },
+};
+
+const configMapData: DataRule = {
+  name(c) {
+    return `${String(meta(c).namespace ?? 'default')}/${String(meta(c).name ?? '')}`;
+  },
+  read(call, c) {
+    const cluster = apiCall(call, 'get', 'configmaps');
+    const id = `${str(meta(c).namespace) ?? 'default'}/${str(meta(c).name) ?? ''}`;
+    const cm = call.ops.get('kubernetes_config_map_v1', id, call.ops.keyOf(cluster));
+    return { id, data: cm ? { ...strMap(cm.attrs.data) } : {} };
+  },
+};
 
 const job: ResourceRule = {
   name(a) {
@@ -225,7 +296,7 @@ function nodeView(call: Call, n: WorldObject): Attrs {
   const ready = nodeReady(call, n);
   return {
     metadata: [{ name: na.name, labels: { ...na.labels }, annotations: {}, uid: String(na.uid ?? ''), resource_version: '1', generation: 0 }],
-    spec: [{ pod_cidr: '', pod_cidrs: [], provider_id: `sim://${na.name}`, unschedulable: false, taints: na.taints.map((t) => ({ ...t })) }],
+    spec: [{ pod_cidr: '', pod_cidrs: [], provider_id: `sim://${na.name}`, unschedulable: na.unschedulable === true, taints: na.taints.map((t) => ({ ...t })) }],
     status: [{
       addresses: [{ type: 'Hostname', address: na.name }],
       allocatable: { cpu: '3860m', memory: '27Gi', pods: '110' },
@@ -268,11 +339,13 @@ const resourcesData: DataRule = {
 
 export const kubernetesResources: Record<string, ResourceRule> = {
   kubernetes_namespace_v1: namespace,
+  kubernetes_config_map_v1: configMap,
   kubernetes_job_v1: job,
   kubernetes_node_taint: nodeTaint,
 };
 
 export const kubernetesData: Record<string, DataRule> = {
   kubernetes_nodes: nodesData,
+  kubernetes_config_map_v1: configMapData,
   kubernetes_resources: resourcesData,
 };

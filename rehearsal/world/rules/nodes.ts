@@ -12,6 +12,8 @@ export interface NodeAttrs {
   taints: { key: string; value: string; effect: string }[];
   kubeletVersion: string;
   ready: boolean;
+  /** spec.unschedulable: cordoned by `kubectl cordon` / drain (the pool's own taints are in `taints`). */
+  unschedulable?: boolean;
   [k: string]: unknown;
 }
 
@@ -72,4 +74,31 @@ export function setPoolVersion(ops: WorldOps, clusterKey: string, pool: string, 
 export function uidOf(seed: string): string {
   const h = hex(seed, 32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * A node-pool update changed the pool's taints (AKS `node_taints`, EKS `taint`): the cloud applies
+ * them to every node of the pool in place (AKS: https://learn.microsoft.com/azure/aks/use-node-taints;
+ * EKS: https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateNodegroupConfig.html).
+ */
+export function setPoolTaints(ops: WorldOps, clusterKey: string, pool: string, taints: { key: string; value: string; effect: string }[]): void {
+  for (const n of nodesOf(ops, clusterKey, pool)) (n.attrs as NodeAttrs).taints = taints.map((t) => ({ ...t }));
+}
+
+/**
+ * The cluster autoscaler adds a node to a pool: it registers with the pool's labels and its spec's
+ * taints as they are now (not with a cordon some earlier `kubectl cordon` put on other nodes).
+ */
+export function addPoolNode(ops: WorldOps, clusterKey: string, pool: string, by: { stack: string; provider: string }): WorldObject {
+  const peers = nodesOf(ops, clusterKey, pool);
+  if (!peers.length) throw new Error(`pool ${pool} has no node to model a new one on`);
+  const model = peers[0];
+  const a = model.attrs as NodeAttrs;
+  const name = `${a.name.replace(/-\d+$/, '')}-as${ops.nextNumber()}`;
+  const attrs: NodeAttrs = { ...JSON.parse(JSON.stringify(a)), name, unschedulable: false, uid: uidOf(`${clusterKey}/${name}`) };
+  attrs.labels['kubernetes.io/hostname'] = name;
+  const node: WorldObject = { ...model, id: name, name, createdAt: ops.clock, attrs };
+  ops.put(node);
+  ops.log({ stack: by.stack, provider: by.provider, type: 'node', action: 'autoscaler-add', id: name, name, unit: model.unit, detail: `pool ${pool}; taints ${attrs.taints.map((t) => `${t.key}=${t.value}:${t.effect}`).join(',') || 'none'}` });
+  return node;
 }

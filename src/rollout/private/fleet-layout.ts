@@ -81,6 +81,16 @@ export interface FleetHooks {
    * new pool so nothing lands on it before its validation passed). @default false
    */
   readonly candidateValidationAfterTraffic?: boolean;
+  /**
+   * Optional: the namespace a unit's checks run in. Units that share a cluster (node pools) need one
+   * each, so no two validation stacks own the same object. @default CHECK_NAMESPACE
+   */
+  checkNamespace?(unit: PlannedUnit): string;
+  /**
+   * Optional: whether the traffic stack waits for a live unit's stack. Node pools: not for a pool
+   * going to standby, whose unit stack waits for the traffic stack's drain instead. @default true
+   */
+  trafficWaitsForUnit?(unit: PlannedUnit): boolean;
 }
 
 /** The readiness window of the checks when the fleet sets none. */
@@ -203,7 +213,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     };
     const ns = new NamespaceV1(stack, 'checks-namespace', {
       provider: access.provider,
-      metadata: { name: CHECK_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'cdktf-bluegreen', 'pod-security.kubernetes.io/enforce': 'restricted' } },
+      metadata: { name: hooks.checkNamespace?.(u) ?? CHECK_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'cdktf-bluegreen', 'pod-security.kubernetes.io/enforce': 'restricted' } },
     });
     const originHeaders = hooks.originHeaders?.(stack, u);
     // Phases in order (sync, access, validation): each check waits for every check of the earlier phases.
@@ -231,7 +241,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
   for (const name of weighted) depend(traffic, validations[name]);
   // Every router names or looks up every live unit (candidates too), and `cdktf deploy '*'` starts
   // every stack whose dependencies are done at once: without this edge a lookup races the build.
-  for (const u of live) depend(traffic, unitStacks[u.name]);
+  for (const u of live) if (hooks.trafficWaitsForUnit?.(u) ?? true) depend(traffic, unitStacks[u.name]);
   if (hooks.candidateValidationAfterTraffic) {
     for (const u of planned.filter((x) => x.lifecycle === UnitLifecycle.CANDIDATE)) {
       if (validations[u.name]) depend(validations[u.name], traffic);
