@@ -85,6 +85,13 @@ function nothingRemains(v: StepView, fleet: string, slot: string, names: () => R
   return left.length ? [`fleet ${fleet}: after retiring ${slot} (${name}) the world still holds ${left.length}: ${left.slice(0, 6).join(', ')}${left.length > 6 ? ', …' : ''}`] : [];
 }
 
+/** The deploy failed where the fault is: in the unit's validation stack (its checks), nowhere else first. */
+function failedInChecksOf(v: StepView, fleet: string, slot: string): string[] {
+  const failed = v.deploy.failedStacks.filter((s) => s.startsWith(`${fleet}-`));
+  if (failed.some((s) => s.startsWith(`${fleet}-validate-${slot}-`))) return [];
+  return [`fleet ${fleet}: the deploy failed, but not in ${slot}'s checks (failed: ${failed.map((s) => `${s}: ${firstError(v.deploy, s)}`).join('; ') || 'none'})`];
+}
+
 /** A failed deploy's traffic stack did nothing but read, and nothing anywhere was destroyed. */
 function stoppedBeforeTraffic(v: StepView, fleet: string): string[] {
   const problems: string[] = [];
@@ -129,7 +136,7 @@ export const SCENARIOS: ScenarioDef[] = [
         cli: i === 0 ? [['r8tm', 'promote']] : undefined,
         faults: [f],
         expect: { r8tm: 'failed' },
-        verify: (v) => stoppedBeforeTraffic(v, 'r8tm'),
+        verify: (v) => [...failedInChecksOf(v, 'r8tm', 'green'), ...stoppedBeforeTraffic(v, 'r8tm')],
       })),
       { label: 'the same step after the faults cleared: canary 10 deploys' },
     ],
