@@ -85,6 +85,13 @@ function nothingRemains(v: StepView, fleet: string, slot: string, names: () => R
   return left.length ? [`fleet ${fleet}: after retiring ${slot} (${name}) the world still holds ${left.length}: ${left.slice(0, 6).join(', ')}${left.length > 6 ? ', …' : ''}`] : [];
 }
 
+/** The deploy failed where the fault is: in the unit's validation stack (its checks), nowhere else first. */
+function failedInChecksOf(v: StepView, fleet: string, slot: string): string[] {
+  const failed = v.deploy.failedStacks.filter((s) => s.startsWith(`${fleet}-`));
+  if (failed.some((s) => s.startsWith(`${fleet}-validate-${slot}-`))) return [];
+  return [`fleet ${fleet}: the deploy failed, but not in ${slot}'s checks (failed: ${failed.map((s) => `${s}: ${firstError(v.deploy, s)}`).join('; ') || 'none'})`];
+}
+
 /** A failed deploy's traffic stack did nothing but read, and nothing anywhere was destroyed. */
 function stoppedBeforeTraffic(v: StepView, fleet: string): string[] {
   const problems: string[] = [];
@@ -307,7 +314,7 @@ export const SCENARIOS: ScenarioDef[] = [
         cli: i === 0 ? [['r8tm', 'promote']] : undefined,
         faults: [f],
         expect: { r8tm: 'failed' },
-        verify: (v) => stoppedBeforeTraffic(v, 'r8tm'),
+        verify: (v) => [...failedInChecksOf(v, 'r8tm', 'green'), ...stoppedBeforeTraffic(v, 'r8tm')],
       })),
       { label: 'the same step after the faults cleared: canary 10 deploys' },
     ],
@@ -380,29 +387,34 @@ export const SCENARIOS: ScenarioDef[] = [
     })(),
   },
   {
-    id: 'R12', text: 'a first deploy waits for a late role assignment and a late origin within the readiness window; beyond it, it fails with the check\'s message',
-    fleets: [
-      { name: 'r12in', kind: 'aks-trafficmanager', version: FROM },
-      { name: 'r12out', kind: 'aks-trafficmanager', version: FROM },
-    ],
-    steps: [{
-      label: 'first deploy: role assignment effective after 3 reads, origin answering after 4 attempts (r12in); neither for an hour (r12out)',
-      faults: [
-        { label: 'role assignment late (3 reads)', fleet: 'r12in', slot: 'blue', fault: { kind: 'role-assignment-late', attempts: 3 } },
-        { label: 'origin late (4 attempts)', fleet: 'r12in', slot: 'blue', fault: { kind: 'origin-late', attempts: 4 } },
-        { label: 'role assignment late (1 h)', fleet: 'r12out', slot: 'blue', fault: { kind: 'role-assignment-late', seconds: 3600 } },
-        { label: 'origin late (1 h)', fleet: 'r12out', slot: 'blue', fault: { kind: 'origin-late', seconds: 3600 } },
-      ],
-      expect: { r12in: 'applied', r12out: 'failed' },
-      verify: (v) => {
-        const failed = v.deploy.failedStacks.filter((s) => s.startsWith('r12out-validate-'));
-        if (!failed.length) return [`r12out: no validation stack failed (failed: ${v.deploy.failedStacks.join(', ') || 'none'})`];
-        const msg = firstError(v.deploy, failed[0]);
-        // The failure names what was still missing after the window (issue 10 item 7): the probe's
-        // readiness message, or the API's refusal naming the role assignment.
-        return /readiness window|role assignment|still answered/i.test(msg) ? [] : [`r12out failed, but not with a message naming what was still missing: ${msg}`];
+    id: 'R12', text: 'checks wait within the readiness window for a late role assignment and a late origin; beyond it, the deploy fails with the check\'s message',
+    fleets: [{ name: 'r12tm', kind: 'aks-trafficmanager', version: FROM }],
+    steps: [
+      {
+        label: 'first deploy: blue\'s role assignment effective after 3 reads, its origin answering from the 5th attempt',
+        faults: [
+          { label: 'role assignment late (3 reads)', fleet: 'r12tm', slot: 'blue', fault: { kind: 'role-assignment-late', attempts: 3 } },
+          { label: 'origin late (4 attempts)', fleet: 'r12tm', slot: 'blue', fault: { kind: 'origin-late', attempts: 4 } },
+        ],
       },
-    }],
+      {
+        label: `start ${TO}: green's role assignment and origin stay late for an hour`,
+        cli: [['r12tm', 'start', TO]],
+        faults: [
+          { label: 'role assignment late (1 h)', fleet: 'r12tm', slot: 'green', fault: { kind: 'role-assignment-late', seconds: 3600 } },
+          { label: 'origin late (1 h)', fleet: 'r12tm', slot: 'green', fault: { kind: 'origin-late', seconds: 3600 } },
+        ],
+        expect: { r12tm: 'failed' },
+        verify: (v) => {
+          const failed = v.deploy.failedStacks.filter((s) => s.startsWith('r12tm-validate-green-'));
+          if (!failed.length) return [`green's validation stack did not fail (failed: ${v.deploy.failedStacks.join(', ') || 'none'})`];
+          const msg = firstError(v.deploy, failed[0]);
+          // The failure names what was still missing after the window (issue 10 item 7): the probe's
+          // readiness message, or the API's refusal naming the role assignment.
+          return /readiness window|role assignment|still answered/i.test(msg) ? [] : [`green failed, but not with a message naming what was still missing: ${msg}`];
+        },
+      },
+    ],
   },
   {
     // One fleet, so no other stack's failure can hide this one (cdktf may abort a whole deploy).
