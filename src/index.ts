@@ -62,3 +62,9 @@ export { GateDirection } from './core/metric-gates';
 export * from './kubernetes/metrics-source';
 export * from './kubernetes/metric-gate-check';
 export * from './kubernetes/slo-gates';
+// HCP Terraform: workspaces as code, execution per stack role, dynamic provider credentials
+export { HcpExecution } from './hcp/hcp-execution';
+export type { HcpExecutionPolicy } from './hcp/hcp-execution';
+export type { HcpAzureDynamicCredentials, HcpAwsDynamicCredentials, HcpWorkspaceVariable } from './hcp/hcp-credentials';
+// export * keeps this module lazily loadable by the package build (it needs @cdktf/provider-tfe)
+export * from './hcp/hcp-workspaces';

@@ -41,6 +41,6 @@ describe('one backend factory serves every stack of a fleet', () => {
 
   test('bad organization and over-long workspace names are refused', () => {
     expect(() => new HcpTerraformBackendFactory({ organization: 'my org' })).toThrow(BlueGreenError);
-    expect(() => backends(new HcpTerraformBackendFactory({ organization: 'acme', workspacePrefix: 'x'.repeat(80) }))).toThrow(/workspace names are 1-90 letters/);
+    expect(() => backends(new HcpTerraformBackendFactory({ organization: 'acme', workspacePrefix: 'x'.repeat(80) }))).toThrow(/workspace names are letters, digits, "-" and "_", at most the 90 characters HCP recommends/);
   });
 });

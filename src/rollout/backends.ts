@@ -36,18 +36,35 @@ export interface HcpTerraformBackendFactoryProps {
   readonly hostname?: string;
 }
 
+// HCP Terraform workspace names: letters, digits, "-" and "_"; HCP recommends 90 characters or
+// fewer, and the library holds every name to that. https://developer.hashicorp.com/terraform/cloud-docs/workspaces/create
 const WORKSPACE = /^[A-Za-z0-9_-]{1,90}$/;
 
 /**
  * HCP Terraform / Terraform Cloud with one named workspace per stack, through the `remote` backend
  * (the `cloud` block would make synth call `terraform version`). Set the token through
  * `TF_TOKEN_app_terraform_io` or `terraform login`, never in code.
+ *
+ * The `remote` backend creates a workspace that does not exist yet on `terraform init`, with the
+ * organization's defaults (hosted execution unless changed): declare the workspaces with
+ * `HcpWorkspaces` and deploy them first (docs/hcp-terraform.md).
+ * https://developer.hashicorp.com/terraform/language/backend/remote
  */
 export class HcpTerraformBackendFactory implements IBackendFactory {
   constructor(private readonly props: HcpTerraformBackendFactoryProps) {
     if (typeof props.organization !== 'string' || !WORKSPACE.test(props.organization)) {
       throw new BlueGreenError({ fleet: '(backend)', field: 'HcpTerraformBackendFactory.organization', value: show(props.organization), rule: 'an organization name is letters, digits, "-" and "_"', fix: "organization: 'my-org'" });
     }
+  }
+
+  /** The HCP Terraform organization. */
+  public get organization(): string {
+    return this.props.organization;
+  }
+
+  /** The HCP Terraform host. */
+  public get hostname(): string {
+    return this.props.hostname ?? 'app.terraform.io';
   }
 
   /** The workspace that holds `stackName`'s state. */
@@ -58,10 +75,10 @@ export class HcpTerraformBackendFactory implements IBackendFactory {
   public bind(stack: TerraformStack, stackName: string): void {
     const name = this.workspaceName(stackName);
     if (!WORKSPACE.test(name)) {
-      throw new BlueGreenError({ fleet: '(backend)', field: 'HcpTerraformBackendFactory.workspacePrefix', value: show(this.props.workspacePrefix ?? ''), rule: `workspace names are 1-90 letters, digits, "-" and "_" ("${name}" is not)`, fix: `use a shorter prefix so "${name}" fits in 90 characters` });
+      throw new BlueGreenError({ fleet: '(backend)', field: 'HcpTerraformBackendFactory.workspacePrefix', value: show(this.props.workspacePrefix ?? ''), rule: `HCP Terraform workspace names are letters, digits, "-" and "_", at most the 90 characters HCP recommends ("${name}", ${name.length} characters, is not)`, fix: `use a shorter prefix so "${name}" fits in 90 characters` });
     }
     new RemoteBackend(stack, {
-      hostname: this.props.hostname ?? 'app.terraform.io',
+      hostname: this.hostname,
       organization: this.props.organization,
       workspaces: new NamedRemoteWorkspace(name),
     });
