@@ -68,6 +68,7 @@ export function buildAksFloorApp(app: App, n: number): void {
     const name = `u${i}-${u.kubernetesVersion.replace('.', '-')}`;
     const unit = stack(`bench-unit-${name}`);
     unit.addDependency(shared);
+    traffic.addDependency(unit);
     const id = new UserAssignedIdentity(unit, 'identity', { name: `bench-${name}-cp`, location: 'westeurope', resourceGroupName: 'bench-rg' });
     const ip = new PublicIp(unit, 'ip', { name: `bench-${name}-origin`, location: 'westeurope', resourceGroupName: 'bench-rg', allocationMethod: 'Static', sku: 'Standard', domainNameLabel: `bench-${name}` });
     new RoleAssignment(unit, 'ip-grant', { scope: ip.id, roleDefinitionName: 'Network Contributor', principalId: id.principalId });

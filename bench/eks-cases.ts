@@ -1,7 +1,8 @@
+import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 // EKS cases of the synth benchmark: the library (EksFleet) against the floor (a plain cdktf
 // program that creates the same provider resources directly, one TerraformStack per unit).
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
-import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
@@ -88,6 +89,7 @@ function floorUnit(stack: TerraformStack, fleet: string, unit: string): void {
   const cluster = `${fleet}-${unit}`;
   const tags = { 'bluegreen-fleet': fleet, 'bluegreen-unit': unit, 'managed-by': 'cdktf-bluegreen' };
   const assume = (service: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] });
+  new CloudwatchLogGroup(stack, 'control-plane-logs', { name: `/aws/eks/${cluster}/cluster`, retentionInDays: 90, tags, lifecycle: PROTECT });
   const key = new KmsKey(stack, 'secrets-key', { description: `Secrets of EKS cluster ${cluster}`, enableKeyRotation: true, deletionWindowInDays: 30, tags, lifecycle: PROTECT });
   const clusterRole = new IamRole(stack, 'cluster-role', { name: `${cluster}-cluster`, assumeRolePolicy: assume('eks.amazonaws.com'), tags, lifecycle: PROTECT });
   const cpa = new IamRolePolicyAttachment(stack, 'cluster-role-policy', { role: clusterRole.name, policyArn: 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy', lifecycle: PROTECT });
@@ -147,8 +149,10 @@ function floorUnit(stack: TerraformStack, fleet: string, unit: string): void {
 
 function floorValidation(stack: TerraformStack, fleet: string, unit: string, checking: boolean, step: string): void {
   const cluster = new DataAwsEksCluster(stack, 'cluster', { name: `${fleet}-${unit}` });
-  const auth = new DataAwsEksClusterAuth(stack, 'cluster-auth', { name: `${fleet}-${unit}` });
-  const provider = new KubernetesProvider(stack, 'kubernetes', { host: cluster.endpoint, clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data), token: auth.token });
+  const provider = new KubernetesProvider(stack, 'kubernetes', {
+    host: cluster.endpoint, clusterCaCertificate: Fn.base64decode(cluster.certificateAuthority.get(0).data),
+    exec: [{ apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', `${fleet}-${unit}`, '--output', 'json'] }],
+  });
   if (!checking) return;
   const ns = new NamespaceV1(stack, 'checks-namespace', { provider, metadata: { name: 'bluegreen-checks', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
   new DataKubernetesNodes(stack, `nodes-${step}`, {
@@ -180,14 +184,17 @@ export function buildEksFloorApp(app: App, units: number): void {
       const unit = `${u.slot}-1-34-bench${u.slot.length}`;
       const unitStack = floorStack(app, `${f.name}-unit-${unit}`);
       unitStack.addDependency(shared);
+      traffic.addDependency(unitStack);
       floorUnit(unitStack, f.name, unit);
       const validate = floorStack(app, `${f.name}-validate-${unit}`);
       validate.addDependency(unitStack);
       floorValidation(validate, f.name, unit, u.lifecycle !== UnitLifecycle.STANDBY, step);
-      if ((u.weight ?? 0) > 0) traffic.addDependency(validate);
+      if ((u.weight ?? 0) === 0) return;
+      traffic.addDependency(validate);
+      const check = new Route53HealthCheck(traffic, `health-check-${unit}`, { fqdn: `${unit}.${f.name}.example.com`, type: 'HTTP', port: 80, resourcePath: '/healthz', failureThreshold: 3, requestInterval: 10 });
       new Route53Record(traffic, `record-${unit}`, {
         zoneId: ZONE, name: `www.${f.name}.example.com`, type: 'CNAME', ttl: 30, records: [`${unit}.${f.name}.example.com`],
-        setIdentifier: unit, weightedRoutingPolicy: { weight: u.weight ?? 0 },
+        setIdentifier: unit, weightedRoutingPolicy: { weight: u.weight ?? 0 }, healthCheckId: check.id,
       });
     });
     new TimeProvider(traffic, 'time');

@@ -1,6 +1,7 @@
 // core
 export * from './core/refusal';
 export * from './core/kubernetes-version';
+export * from './core/support-calendar';
 export * from './core/rollout-model';
 export * from './core/plan-report';
 // routing contract

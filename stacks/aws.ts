@@ -22,8 +22,8 @@ export function addAwsReferenceFleets(app: App): void {
     validationPrincipalArn: 'arn:aws:iam::123456789012:role/platform-deployer',
     allowedAccountIds: ['123456789012'],
     units: [
-      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 80, fingerprint: 'z2mxh5' },
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 20, fingerprint: 'muzt3f' },
+      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 80, fingerprint: '2ntufi' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 20, fingerprint: 'wzv3zu' },
     ],
   });
 }

@@ -17,7 +17,7 @@ describe('AKS fleet stack topology', () => {
     expect(Object.keys(deps).sort()).toEqual([
       'shop-shared', 'shop-traffic', `shop-unit-${blue}`, `shop-unit-${green}`, `shop-validate-${blue}`, `shop-validate-${green}`,
     ].sort());
-    expect(deps['shop-traffic'].sort()).toEqual(['shop-shared', `shop-validate-${blue}`, `shop-validate-${green}`].sort());
+    expect(deps['shop-traffic'].sort()).toEqual(['shop-shared', `shop-unit-${blue}`, `shop-unit-${green}`, `shop-validate-${blue}`, `shop-validate-${green}`].sort());
     expect(deps[`shop-validate-${green}`]).toEqual([`shop-unit-${green}`]);
     expect(deps[`shop-unit-${green}`]).toEqual(['shop-shared']);
     for (const [, , body] of resourcesOf(stacks[`shop-unit-${green}`])) expect(body.lifecycle.prevent_destroy).toBe(true);
@@ -55,7 +55,7 @@ describe('AKS unit, validation and traffic content', () => {
   test('every unit resource is tagged with fleet and unit (never the step) and protected', () => {
     for (const [type, , body] of resourcesOf(unit)) {
       expect(body.lifecycle.prevent_destroy).toBe(true);
-      if (type !== 'azurerm_role_assignment') {
+      if (type !== 'azurerm_role_assignment' && type !== 'time_sleep') {
         expect(body.tags).toMatchObject({ 'bluegreen-fleet': 'shop', 'bluegreen-unit': green, costcenter: 'cc-42' });
         expect(body.tags['bluegreen-step']).toBeUndefined();
       }
@@ -69,7 +69,7 @@ describe('AKS unit, validation and traffic content', () => {
     const origins = Object.values<any>(stacks['shop-traffic'].resource.azurerm_cdn_frontdoor_origin);
     const host = `${ip.domain_name_label}.westeurope.cloudapp.azure.com`;
     expect(origins.find((o) => o.host_name === host)).toMatchObject({ enabled: true, weight: 200, priority: 1 });
-    expect(Object.values<any>(stacks['shop-traffic'].resource.azurerm_cdn_frontdoor_origin_group)[0].load_balancing.additional_latency_in_milliseconds).toBe(0);
+    expect(Object.values<any>(stacks['shop-traffic'].resource.azurerm_cdn_frontdoor_origin_group)[0].load_balancing.additional_latency_in_milliseconds).toBe(1000);
     expect(Object.values<any>(stacks['shop-traffic'].resource.azurerm_cdn_frontdoor_origin_group)[0].session_affinity_enabled).toBe(false);
   });
 
@@ -113,7 +113,8 @@ describe('AKS unit, validation and traffic content', () => {
   });
 
   test('construct ids (Terraform addresses) of unit resources stay stable', () => {
-    expect(Object.keys(unit.resource).sort()).toEqual(['azurerm_kubernetes_cluster', 'azurerm_kubernetes_cluster_node_pool', 'azurerm_public_ip', 'azurerm_role_assignment', 'azurerm_user_assigned_identity']);
+    expect(Object.keys(unit.resource).sort()).toEqual(['azurerm_kubernetes_cluster', 'azurerm_kubernetes_cluster_node_pool', 'azurerm_public_ip', 'azurerm_role_assignment', 'azurerm_user_assigned_identity', 'time_sleep']);
+    expect(Object.keys(unit.resource.time_sleep)).toEqual(['unit_validation-access-propagation_BD548A8E']);
     expect(Object.keys(unit.resource.azurerm_kubernetes_cluster)[0]).toMatch(/^unit_cluster_[A-Z0-9]{8}$/);
     expect(Object.keys(unit.resource.azurerm_kubernetes_cluster_node_pool)[0]).toMatch(/^unit_pool-apps_[A-Z0-9]{8}$/);
   });

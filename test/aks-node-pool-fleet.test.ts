@@ -58,7 +58,7 @@ describe('AKS node-pool fleet', () => {
 
   test('candidate step: control plane first, then the new pool, which is cordoned before it is checked', () => {
     expect(a1.deps[`shop-unit-${green}`]).toEqual(['shop-shared']);
-    expect(a1.deps['shop-traffic'].sort()).toEqual(['shop-shared', `shop-unit-${green}`, `shop-validate-${blue}`].sort());
+    expect(a1.deps['shop-traffic'].sort()).toEqual(['shop-shared', `shop-unit-${blue}`, `shop-unit-${green}`, `shop-validate-${blue}`].sort());
     expect(a1.deps[`shop-validate-${green}`].sort()).toEqual(['shop-traffic', `shop-unit-${green}`].sort());
     const order = deployOrder(a1.fleet.plan.stacks).map((s) => s.name);
     expect(order[0]).toBe('shop-shared');
@@ -81,7 +81,7 @@ describe('AKS node-pool fleet', () => {
     expect(lookups.map((d) => d.metadata.labels)).toEqual([{ 'kubernetes.azure.com/agentpool': a2.pool('blue') }]);
     // the traffic stack reaches the cluster through look-ups by name, never outputs
     expect(Object.values<any>(traffic.data.azurerm_kubernetes_cluster)[0].name).toBe('shop-aks');
-    expect(a2.deps['shop-traffic'].sort()).toEqual(['shop-shared', `shop-validate-${green}`].sort());
+    expect(a2.deps['shop-traffic'].sort()).toEqual(['shop-shared', `shop-unit-${blue}`, `shop-unit-${green}`, `shop-validate-${green}`].sort());
     // the drain timer restarts because a pool left service, after the cordon
     const timer = Object.values<any>(traffic.resource.time_sleep)[0];
     expect(timer.triggers.drained).toBe(`${blue}:standby`);

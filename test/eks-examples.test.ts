@@ -19,15 +19,15 @@ describe('EKS examples synthesize in-process', () => {
     const [plan] = RolloutPlan.plansOf(app);
     expect(plan.warnings).toEqual([]);
     expect(plan.units.map((u) => [u.name, u.lifecycle, u.weight, u.routerWeight])).toEqual([
-      ['blue-1-33-rl3p4d', 'serving', 90, 'record weight 90'],
-      ['green-1-34-k5nz3o', 'serving', 10, 'record weight 10'],
+      ['blue-1-33-2hzkwq', 'serving', 90, 'record weight 90'],
+      ['green-1-34-6wngbz', 'serving', 10, 'record weight 10'],
     ]);
     expect(Object.keys(stacks).sort()).toEqual([
       'shop-prod-euw1-shared', 'shop-prod-euw1-traffic',
-      'shop-prod-euw1-unit-blue-1-33-rl3p4d', 'shop-prod-euw1-unit-green-1-34-k5nz3o',
-      'shop-prod-euw1-validate-blue-1-33-rl3p4d', 'shop-prod-euw1-validate-green-1-34-k5nz3o',
+      'shop-prod-euw1-unit-blue-1-33-2hzkwq', 'shop-prod-euw1-unit-green-1-34-6wngbz',
+      'shop-prod-euw1-validate-blue-1-33-2hzkwq', 'shop-prod-euw1-validate-green-1-34-6wngbz',
     ]);
-    expect(deps['shop-prod-euw1-traffic'].sort()).toEqual(['shop-prod-euw1-shared', 'shop-prod-euw1-validate-blue-1-33-rl3p4d', 'shop-prod-euw1-validate-green-1-34-k5nz3o']);
+    expect(deps['shop-prod-euw1-traffic'].sort()).toEqual(['shop-prod-euw1-shared', 'shop-prod-euw1-unit-blue-1-33-2hzkwq', 'shop-prod-euw1-unit-green-1-34-6wngbz', 'shop-prod-euw1-validate-blue-1-33-2hzkwq', 'shop-prod-euw1-validate-green-1-34-6wngbz']);
     expect(stacks['shop-prod-euw1-traffic'].terraform.backend.s3).toMatchObject({ encrypt: true, use_lockfile: true, key: 'shop-prod-euw1/shop-prod-euw1-traffic.tfstate' });
     const files = RolloutPlan.write(app);
     expect(fs.readFileSync(files.markdown, 'utf8')).toContain('EKS cluster units behind Route 53');
@@ -45,7 +45,7 @@ describe('EKS examples synthesize in-process', () => {
     const rule: any = Object.values(stacks['api-prod-use1-traffic'].resource.aws_lb_listener_rule)[0];
     expect(rule.action[0].forward.target_group).toHaveLength(1);
     expect(rule.condition[0].host_header.values).toEqual(['api.example.com']);
-    const cluster: any = Object.values(stacks['api-prod-use1-unit-green-1-34-vwtyi3'].resource.aws_eks_cluster)[0];
+    const cluster: any = Object.values(stacks['api-prod-use1-unit-green-1-34-lbypl4'].resource.aws_eks_cluster)[0];
     expect(cluster.vpc_config.public_access_cidrs).toEqual(['203.0.113.0/24']);
   });
 });

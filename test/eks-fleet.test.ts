@@ -34,7 +34,7 @@ describe('EKS fleet stack topology', () => {
       'unit-green': ['shared'],
       'validate-blue': ['unit-blue'],
       'validate-green': ['unit-green'],
-      'traffic': ['shared', 'validate-blue', 'validate-green'],
+      'traffic': ['shared', 'unit-blue', 'unit-green', 'validate-blue', 'validate-green'],
     });
     expect(eks.plan.cloud).toBe('EKS');
     expect(eks.plan.router).toBe('Route 53');
@@ -102,7 +102,7 @@ describe('EKS fleet stack topology', () => {
       const [blue, green] = fleet.plan.units;
       if (blue.lifecycle !== UnitLifecycle.RETIRED) seen.blue.push(strip(stacks[`shop-unit-${blue.name}`]));
       seen.green.push(strip(stacks[`shop-unit-${green.name}`]));
-      traffic.push(JSON.stringify(stacks['shop-traffic'].resource.aws_route53_record));
+      traffic.push(JSON.stringify(stacks['shop-traffic'].resource));
     }
     expect(seen.blue).toHaveLength(4);
     expect(new Set(seen.blue).size).toBe(1);
@@ -116,7 +116,7 @@ describe('EKS fleet stack topology', () => {
   test("a unit's Terraform addresses (construct ids) stay what they are: renaming one would replace a live resource", () => {
     const fleet = eksFleet(testApp(), 'shop', [{ slot: 'blue', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100 }]);
     const json = stackJson(fleet.unitStacks[fleet.plan.units[0].name]);
-    expect(resourcesOf(json).map(([t, n]) => `${t}.${n}`).sort()).toEqual(["aws_eks_access_entry.unit_validation-access-entry_1D916FC7","aws_eks_access_policy_association.unit_validation-access-policy_AD874008","aws_eks_addon.unit_addon-coredns_420BEAC3","aws_eks_addon.unit_addon-eks-pod-identity-agent_319B0CDD","aws_eks_addon.unit_addon-kube-proxy_4300EFD9","aws_eks_addon.unit_addon-vpc-cni_90A599A6","aws_eks_cluster.unit_cluster_6D58320E","aws_eks_node_group.unit_node-group-apps_E4FD6A18","aws_iam_role.unit_cluster-role_15E6FE0F","aws_iam_role.unit_node-role_4AB7EC49","aws_iam_role_policy.unit_cluster-role-secrets-key_E8A31423","aws_iam_role_policy_attachment.unit_cluster-role-AmazonEKSClusterPolicy_03CFA8F6","aws_iam_role_policy_attachment.unit_node-role-AmazonEC2ContainerRegistryReadOnly_33405FB4","aws_iam_role_policy_attachment.unit_node-role-AmazonEKSWorkerNodePolicy_5FE652CD","aws_iam_role_policy_attachment.unit_node-role-AmazonEKS_CNI_Policy_C78B0C82","aws_kms_key.unit_secrets-key_FE238B52","aws_launch_template.unit_launch-template-apps_B6796A51","aws_lb.unit_origin_load-balancer_1363D52E","aws_lb_listener.unit_origin_listener_4AADF86A","aws_lb_target_group.unit_origin_target-group_C98E93EF","aws_route53_record.unit_origin_record_90F82AC3","aws_security_group.unit_origin_security-group_FE2B0BA1"]);
+    expect(resourcesOf(json).map(([t, n]) => `${t}.${n}`).sort()).toEqual(["aws_cloudwatch_log_group.unit_control-plane-logs_C90DEC0D","aws_eks_access_entry.unit_validation-access-entry_1D916FC7","aws_eks_access_policy_association.unit_validation-access-policy_AD874008","aws_eks_addon.unit_addon-coredns_420BEAC3","aws_eks_addon.unit_addon-eks-pod-identity-agent_319B0CDD","aws_eks_addon.unit_addon-kube-proxy_4300EFD9","aws_eks_addon.unit_addon-vpc-cni_90A599A6","aws_eks_cluster.unit_cluster_6D58320E","aws_eks_node_group.unit_node-group-apps_E4FD6A18","aws_iam_role.unit_cluster-role_15E6FE0F","aws_iam_role.unit_node-role_4AB7EC49","aws_iam_role_policy.unit_cluster-role-secrets-key_E8A31423","aws_iam_role_policy_attachment.unit_cluster-role-AmazonEKSClusterPolicy_03CFA8F6","aws_iam_role_policy_attachment.unit_node-role-AmazonEC2ContainerRegistryReadOnly_33405FB4","aws_iam_role_policy_attachment.unit_node-role-AmazonEKSWorkerNodePolicy_5FE652CD","aws_iam_role_policy_attachment.unit_node-role-AmazonEKS_CNI_Policy_C78B0C82","aws_kms_key.unit_secrets-key_FE238B52","aws_launch_template.unit_launch-template-apps_B6796A51","aws_lb.unit_origin_load-balancer_1363D52E","aws_lb_listener.unit_origin_listener_4AADF86A","aws_lb_target_group.unit_origin_target-group_C98E93EF","aws_route53_record.unit_origin_record_90F82AC3","aws_security_group.unit_origin_security-group_FE2B0BA1"]);
   });
 
   test('units are secure by default: KMS secrets with rotation, control-plane logs, private endpoint, IMDSv2, explicit support type', () => {
@@ -132,7 +132,7 @@ describe('EKS fleet stack topology', () => {
     expect(cluster.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
     expect(cluster.vpc_config.public_access_cidrs).toBeUndefined();
     expect(cluster.access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false });
-    expect(cluster.upgrade_policy).toEqual({ support_type: 'STANDARD' });
+    expect(cluster.upgrade_policy).toEqual({ support_type: 'EXTENDED' });
     expect(cluster.version).toBe('1.34');
     const lt: any = Object.values(unit.aws_launch_template)[0];
     expect(lt.metadata_options).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: 1 });
@@ -160,11 +160,11 @@ describe('EKS fleet stack topology', () => {
     const { stacks } = synthAll(app);
     const v = stacks[`shop-validate-${fleet.plan.units[1].name}`];
     expect(v.data.aws_eks_cluster.cluster.name).toBe(`shop-${fleet.plan.units[1].name}`);
-    expect(v.data.aws_eks_cluster_auth['cluster-auth'].name).toBe(`shop-${fleet.plan.units[1].name}`);
+    expect(v.data.aws_eks_cluster_auth).toBeUndefined();
     expect(v.provider.kubernetes[0]).toEqual({
       host: '${data.aws_eks_cluster.cluster.endpoint}',
       cluster_ca_certificate: '${base64decode(data.aws_eks_cluster.cluster.certificate_authority[0].data)}',
-      token: '${data.aws_eks_cluster_auth.cluster-auth.token}',
+      exec: [{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', `shop-${fleet.plan.units[1].name}`, '--region', 'eu-west-1', '--output', 'json'] }],
     });
     expect(v.data.http).toBeDefined();
     expect(JSON.stringify(v.data.http)).toContain(`http://${fleet.plan.units[1].name}.shop.example.com/healthz`);
@@ -201,7 +201,7 @@ describe('EKS fleet stack topology', () => {
     expect(shared.provider.aws).toContainEqual({ alias: 'global_accelerator', region: 'us-west-2' });
     expect(Object.values<any>(shared.resource.aws_globalaccelerator_accelerator)[0]).toMatchObject({ name: 'shop-ga', lifecycle: { prevent_destroy: true } });
     const unit = stacks[`shop-unit-${fleet.plan.units[0].name}`].resource;
-    expect(Object.values<any>(unit.aws_lb)[0]).toMatchObject({ name: `shop-${fleet.plan.units[0].name}`, internal: false });
+    expect(Object.values<any>(unit.aws_lb)[0]).toMatchObject({ name: `shop-${fleet.plan.units[0].name}`, internal: true });
     expect(Object.values<any>(unit.aws_route53_record)[0].alias.evaluate_target_health).toBe(true);
     const group: any = Object.values(stacks['shop-traffic'].resource.aws_globalaccelerator_endpoint_group)[0];
     expect(group.endpoint_group_region).toBe('eu-west-1');

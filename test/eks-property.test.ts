@@ -40,8 +40,10 @@ const validStep: fc.Arbitrary<Step> = fc.integer({ min: 1, max: 5 }).chain((n) =
 /** Provider-side weights of the traffic stack, whatever the router. */
 function routerWeights(traffic: any, order: string[]): number[] {
   const r = traffic.resource;
-  // Records are keyed by construct id (sorted in the JSON), so order them as the units are.
-  if (r.aws_route53_record) return order.map((name) => Object.values<any>(r.aws_route53_record).find((x) => x.set_identifier === name).weighted_routing_policy.weight);
+  // Records are keyed by construct id (sorted in the JSON), so order them as the units are; a unit
+  // without weight has no record at all (Route 53 would answer a zero-weight record when every
+  // weighted one is unhealthy).
+  if (r.aws_route53_record) return order.map((name) => Object.values<any>(r.aws_route53_record).find((x) => x.set_identifier === name)?.weighted_routing_policy.weight ?? 0);
   if (r.aws_lb_listener_rule) return Object.values<any>(r.aws_lb_listener_rule)[0].action[0].forward.target_group.map((g: any) => g.weight);
   return Object.values<any>(r.aws_globalaccelerator_endpoint_group)[0].endpoint_configuration.map((e: any) => e.weight);
 }

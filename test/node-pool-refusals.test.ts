@@ -85,14 +85,9 @@ describe('node-pool fleets refuse what would break the cluster', () => {
     expect(Object.values(fleet.poolNames)).toEqual([m![2]]);
   });
 
-  test('noncompliance: an AKS Windows pool name longer than 6 characters', () => {
-    const e = refusal(() => aksPoolFleet(testApp(), { pool: { vmSize: 'Standard_D8ds_v5', osType: AksOsType.WINDOWS }, units: [serving('blue', '1.33')] }));
-    expect(e.rule).toContain('AKS Windows node pool name is 1-6');
-    const m = /pool name "([a-z0-9]+)"/.exec(e.fix);
-    expect(fitsRule(NAME_RULES.aksWindowsPool, m![1])).toBe(true);
-    const slot = /slot: "([a-z0-9]+)"/.exec(e.fix)![1];
-    const fleet = aksPoolFleet(testApp(), { pool: { vmSize: 'Standard_D8ds_v5', osType: AksOsType.WINDOWS }, units: [serving(slot, '1.33')] });
-    expect(Object.values(fleet.poolNames)).toEqual([m![1]]);
+  test('noncompliance: an AKS Windows pool (the Cilium dataplane runs Linux nodes only)', () => {
+    const e = refusal(() => aksPoolFleet(testApp(), { pool: { vmSize: 'Standard_D8ds_v5', osType: AksOsType.WINDOWS }, units: [serving('bl', '1.33')] }));
+    expect([e.field, e.value, e.fix]).toEqual(['pool.osType', '"Windows"', 'osType: AksOsType.LINUX (run Windows workloads in a cluster outside this library)']);
   });
 
   test('compliance: pool names are slot + version + fingerprint within the limits', () => {

@@ -19,7 +19,7 @@ export function build(app: App): void {
     drainSeconds: 300,
     units: [
       { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.RETIRED, fingerprint: 'tpfyso' },
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'lpojvf' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'ej7j6a' },
     ],
   });
 }

@@ -14,8 +14,8 @@ export function build(app: App): void {
     },
     router: new FrontDoorRouter({ healthProbePath: '/healthz' }),
     units: [
-      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: 'kjhpmf' },
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: 'v3dddf' },
+      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: 'vmwqq2' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: 'sfbgzt' },
     ],
   });
 }

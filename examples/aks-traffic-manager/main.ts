@@ -20,7 +20,7 @@ export function build(app: App): void {
       new SmokeJobCheck({ name: 'search-smoke', image: 'ghcr.io/example/search-smoke:2.4.1', command: ['/smoke', '--quick'], timeoutMinutes: 10 }),
     ],
     units: [
-      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'gqjqf3' },
+      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'o4idhi' },
       { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.CANDIDATE },
     ],
   });

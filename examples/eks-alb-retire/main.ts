@@ -23,7 +23,7 @@ export function build(app: App): void {
     units: [
       // Retired: its pinned fingerprint is its identity; its stack synthesizes empty.
       { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.RETIRED, fingerprint: 'enemux' },
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'vwtyi3' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'lbypl4' },
     ],
   });
 }

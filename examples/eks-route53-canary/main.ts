@@ -24,8 +24,8 @@ export function build(app: App): void {
     allowedAccountIds: ['123456789012'],
     backend: new S3BackendFactory({ bucket: 'acme-terraform-state', region: 'eu-west-1', keyPrefix: 'shop-prod-euw1/' }),
     units: [
-      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: 'rl3p4d' },
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: 'k5nz3o' },
+      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: '2hzkwq' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: '6wngbz' },
     ],
   });
 }

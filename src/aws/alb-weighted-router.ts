@@ -158,6 +158,9 @@ export class AlbWeightedRouter implements IAwsRouter {
         },
       }],
       tags: context.tags,
+      // The rule is the fleet's entry point: a replacement would leave clients on the 404 default.
+      // https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle
+      lifecycle: { preventDestroy: true },
     });
   }
 }

@@ -17,6 +17,13 @@ export enum AwsUnitOrigin {
    * listener rule for `<unit>.<origin domain>`. The ALB router forwards to the target groups.
    */
   TARGET_GROUP = 'target-group',
+  /**
+   * Like LOAD_BALANCER, but the unit's ALB is internal: it has no public address, so it takes
+   * traffic only through the router (Global Accelerator accepts internal ALBs as endpoints,
+   * https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints-caveats.html). Its
+   * validation probe runs inside the unit.
+   */
+  INTERNAL_LOAD_BALANCER = 'internal-load-balancer',
 }
 
 /** The Route 53 zone that holds every unit's own origin name, `<unit>.<domainName>`. */

@@ -8,26 +8,33 @@ import { ClusterAccessTarget, IClusterAccess } from '../kubernetes/cluster-acces
 /** Where the validation stacks' EKS token comes from. */
 export enum EksTokenSource {
   /**
-   * The `aws_eks_cluster_auth` data source (signed with the AWS provider's credentials at plan
-   * time; valid 15 minutes, enough for a validation stack's checks).
+   * The `aws_eks_cluster_auth` data source. Its token is written to the validation stack's state
+   * (every data source result is), so it is only for setups without the AWS CLI, with a backend
+   * you trust with a 15-minute cluster credential.
+   * @see https://developer.hashicorp.com/terraform/language/state/sensitive-data
    */
   DATA_SOURCE = 'data-source',
-  /** `aws eks get-token` run by the kubernetes provider whenever it needs one (needs the AWS CLI). */
+  /**
+   * `aws eks get-token` run by the kubernetes provider (exec plugin) whenever it needs a token: the
+   * token never reaches Terraform state. Needs the AWS CLI v2 on the deploying machine.
+   * @see https://registry.terraform.io/providers/hashicorp/kubernetes/latest/docs#exec-plugins
+   * @see https://docs.aws.amazon.com/cli/latest/reference/eks/get-token.html
+   */
   AWS_CLI = 'aws-cli',
 }
 
 /** Options of {@link EksAccess}. */
 export interface EksAccessProps {
-  /** Where the token comes from. @default EksTokenSource.DATA_SOURCE */
+  /** Where the token comes from. @default EksTokenSource.AWS_CLI (nothing in state) */
   readonly tokenSource?: EksTokenSource;
 }
 
 /**
  * Reaches an EKS unit from its validation stack: the `aws_eks_cluster` data source (looked up by the
  * unit's deterministic cluster name, in the fleet's region) supplies the API endpoint and CA
- * certificate, and `aws_eks_cluster_auth` a short-lived IAM token. The token only ever goes into the
- * kubernetes provider's configuration: never an output, never another stack. The identity that
- * deploys is the unit's validation principal (an EKS access entry on every unit).
+ * certificate, and `aws eks get-token` (the kubernetes provider's exec plugin, as AKS does with
+ * kubelogin) a short-lived IAM token at plan and apply time: never an output, never in state. The
+ * identity that deploys is the unit's validation principal (an EKS access entry on every unit).
  */
 export class EksAccess implements IClusterAccess {
   constructor(private readonly props: EksAccessProps = {}) {}
@@ -36,10 +43,11 @@ export class EksAccess implements IClusterAccess {
     const cluster = new DataAwsEksCluster(scope, 'cluster', { name: target.clusterName });
     const host = cluster.endpoint;
     const clusterCaCertificate = Fn.base64decode(cluster.certificateAuthority.get(0).data);
-    if ((this.props.tokenSource ?? EksTokenSource.DATA_SOURCE) === EksTokenSource.AWS_CLI) {
+    if ((this.props.tokenSource ?? EksTokenSource.AWS_CLI) === EksTokenSource.AWS_CLI) {
       return new KubernetesProvider(scope, 'kubernetes', {
         host, clusterCaCertificate,
-        exec: [{ apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', target.clusterName, '--region', target.location] }],
+        // `--output json`: the exec plugin reads an ExecCredential, whatever output the user configured.
+        exec: [{ apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', target.clusterName, '--region', target.location, '--output', 'json'] }],
       });
     }
     const auth = new DataAwsEksClusterAuth(scope, 'cluster-auth', { name: target.clusterName });

@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
@@ -89,6 +90,8 @@ export class EksClusterUnit extends Construct {
   public readonly clusterName: string;
   /** The KMS key that encrypts the cluster's secrets. */
   public readonly secretsKey: KmsKey;
+  /** The control-plane log group the unit owns (`/aws/eks/<cluster>/cluster`). */
+  public readonly logGroup: CloudwatchLogGroup;
   /** The managed node groups, in spec order. */
   public readonly nodeGroups: EksNodeGroup[];
   /** The unit's origin, when one was asked for. */
@@ -128,6 +131,18 @@ export class EksClusterUnit extends Construct {
       lifecycle: PROTECT,
     }));
 
+    // EKS writes control-plane logs to /aws/eks/<cluster>/cluster and creates that group itself, with
+    // no expiry, when it does not exist; nothing would delete it with the cluster. The unit owns it
+    // instead (created first, so EKS uses it), and retirement removes it with everything else.
+    // https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
+    // https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/eks_cluster#enabling-control-plane-logging
+    this.logGroup = new CloudwatchLogGroup(this, 'control-plane-logs', {
+      name: `/aws/eks/${this.clusterName}/cluster`,
+      retentionInDays: spec.controlPlaneLogRetentionDays ?? 90,
+      tags,
+      lifecycle: PROTECT,
+    });
+
     const ep = spec.endpointAccess ?? {};
     this.cluster = new EksCluster(this, 'cluster', {
       name: this.clusterName,
@@ -143,11 +158,11 @@ export class EksClusterUnit extends Construct {
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.secretsKey.arn } },
       enabledClusterLogTypes: [...EKS_REQUIRED_LOG_TYPES, ...(spec.additionalLogTypes ?? []).filter((t) => !EKS_REQUIRED_LOG_TYPES.includes(t))],
-      upgradePolicy: { supportType: spec.supportType ?? EksSupportType.STANDARD },
+      upgradePolicy: { supportType: spec.supportType ?? EksSupportType.EXTENDED },
       // The library installs vpc-cni, kube-proxy, coredns and the pod identity agent as managed add-ons.
       bootstrapSelfManagedAddons: false,
       tags,
-      dependsOn: clusterPolicies,
+      dependsOn: [...clusterPolicies, this.logGroup],
       lifecycle: PROTECT,
     });
 

@@ -9,6 +9,8 @@ const SUBNET = /^subnet-[0-9a-f]{8,17}$/;
 const INSTANCE_TYPE = /^([a-z]+)(\d+)([a-z-]*)\.([a-z0-9-]+)$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 /** Managed node groups per cluster / nodes per managed node group (EKS service quotas, adjustable). */
 const MAX_NODE_GROUPS = 30;
 const MAX_NODES = 450;
@@ -86,6 +88,11 @@ export function checkEksSpec(fleet: string, unit: string | undefined, spec: EksC
   const kms = spec.kmsKeyDeletionWindowDays ?? 30;
   if (!Number.isInteger(kms) || kms < 7 || kms > 30) {
     refuse('spec.kmsKeyDeletionWindowDays', spec.kmsKeyDeletionWindowDays, 'KMS waits 7 to 30 days before deleting a key', 'kmsKeyDeletionWindowDays: 30');
+  }
+  const retention = spec.controlPlaneLogRetentionDays ?? 90;
+  if (!LOG_RETENTION_DAYS.includes(retention)) {
+    const near = LOG_RETENTION_DAYS.reduce((a, b) => (Math.abs(b - retention) < Math.abs(a - retention) ? b : a));
+    refuse('spec.controlPlaneLogRetentionDays', spec.controlPlaneLogRetentionDays, `CloudWatch Logs keeps events for one of ${LOG_RETENTION_DAYS.join(', ')} days`, `controlPlaneLogRetentionDays: ${Number.isFinite(near) ? near : 90}`);
   }
   (spec.additionalLogTypes ?? []).forEach((t, i) => {
     if (!LOG_TYPES.includes(t)) refuse(`spec.additionalLogTypes[${i}]`, t, `a control-plane log type is one of ${LOG_TYPES.join(', ')}`, "additionalLogTypes: ['controllerManager']");

@@ -46,11 +46,20 @@ export enum EksTaintEffect {
  * What happens to the control plane when its Kubernetes minor leaves standard support. Set
  * explicitly on every unit, so the bill of a unit never changes silently.
  * @see https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
+ * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_UpgradePolicyRequest.html
  */
 export enum EksSupportType {
-  /** Standard support (14 months); the cluster is upgraded automatically when it ends. */
+  /**
+   * Standard support (14 months); AWS upgrades the control plane by itself when it ends, and the
+   * next deploy then plans a downgrade EKS refuses: a live unit changed behind the library's back.
+   */
   STANDARD = 'STANDARD',
-  /** Extended support (12 more months, billed per cluster hour). */
+  /**
+   * Extended support (12 more months) instead of an automatic upgrade. It costs more only while
+   * the minor is actually in extended support (the cluster-hour price rises from $0.10 to $0.60,
+   * https://aws.amazon.com/eks/pricing/); AWS still upgrades at the end of extended support, which
+   * the rollout plan warns about 60 days ahead.
+   */
   EXTENDED = 'EXTENDED',
 }
 
@@ -129,7 +138,11 @@ export interface EksClusterSpec {
   readonly nodeGroups: EksNodeGroupSpec[];
   /** API endpoint access. @default - private endpoint only */
   readonly endpointAccess?: EksEndpointAccess;
-  /** Support policy of the control plane. @default EksSupportType.STANDARD */
+  /**
+   * Support policy of the control plane. EXTENDED keeps a live unit's version until extended
+   * support ends (extra cost only while in extended support); STANDARD lets AWS upgrade it.
+   * @default EksSupportType.EXTENDED
+   */
   readonly supportType?: EksSupportType;
   /**
    * Hop limit of the nodes' instance metadata service (IMDSv2 tokens are always required). 1 keeps
@@ -148,6 +161,12 @@ export interface EksClusterSpec {
    * @default ['api', 'audit', 'authenticator']
    */
   readonly additionalLogTypes?: string[];
+  /**
+   * Days the unit's control-plane log group keeps events (one of the values CloudWatch Logs takes).
+   * The unit owns the group, so retiring the unit deletes it.
+   * @default 90
+   */
+  readonly controlPlaneLogRetentionDays?: number;
   /** Days KMS waits before deleting the unit's secrets key once the unit is retired. @default 30 */
   readonly kmsKeyDeletionWindowDays?: number;
   /** Extra security groups for the control plane's network interfaces. @default - none */

@@ -65,7 +65,8 @@ export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
  * (installed with the cluster's workloads), so pods register as targets directly and no
  * controller-created load balancer with an unpredictable name is involved. Around it:
  *
- * - {@link AwsUnitOrigin.LOAD_BALANCER} (Route 53, Global Accelerator): the unit also owns an
+ * - {@link AwsUnitOrigin.LOAD_BALANCER} (Route 53) and {@link AwsUnitOrigin.INTERNAL_LOAD_BALANCER}
+ *   (Global Accelerator: the ALB is internal, reachable only through the accelerator): the unit also owns an
  *   internet-facing ALB of the same name with one listener forwarding to the target group.
  * - {@link AwsUnitOrigin.TARGET_GROUP} (ALB router): the target group hangs off the fleet's shared
  *   ALB through a host-header listener rule for the unit's own host.
@@ -104,10 +105,10 @@ export class EksUnitOrigin extends Construct {
 
     let dnsName: string;
     let zoneId: string;
-    if (props.kind === AwsUnitOrigin.LOAD_BALANCER) {
+    if (props.kind === AwsUnitOrigin.LOAD_BALANCER || props.kind === AwsUnitOrigin.INTERNAL_LOAD_BALANCER) {
       const sg = new SecurityGroup(this, 'security-group', {
         name: `${this.originName}-alb`,
-        description: `Internet-facing ALB of ${props.unitName}`,
+        description: `${props.kind === AwsUnitOrigin.INTERNAL_LOAD_BALANCER ? 'Internal' : 'Internet-facing'} ALB of ${props.unitName}`,
         vpcId: props.vpcId,
         ingress: [{ description: 'clients', protocol: 'tcp', fromPort: listenerPort, toPort: listenerPort, cidrBlocks: props.allowedCidrs ?? ['0.0.0.0/0'] }],
         egress: [{ description: 'to the targets (pod IPs)', protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'] }],
@@ -117,7 +118,7 @@ export class EksUnitOrigin extends Construct {
       const lb = new Lb(this, 'load-balancer', {
         name: this.originName,
         loadBalancerType: 'application',
-        internal: false,
+        internal: props.kind === AwsUnitOrigin.INTERNAL_LOAD_BALANCER,
         securityGroups: [sg.id],
         subnets: props.loadBalancerSubnetIds,
         dropInvalidHeaderFields: true,

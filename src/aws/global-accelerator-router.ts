@@ -55,7 +55,8 @@ export class GlobalAcceleratorRouter implements IAwsRouter {
 
   public readonly routerName = 'Global Accelerator';
   public readonly sharedDescription = 'the accelerator and its static IP addresses';
-  public readonly unitOrigin = AwsUnitOrigin.LOAD_BALANCER;
+  // Internal unit ALBs: clients reach a unit only through the accelerator.
+  public readonly unitOrigin = AwsUnitOrigin.INTERNAL_LOAD_BALANCER;
   public readonly ttlSeconds: number;
 
   constructor(private readonly props: GlobalAcceleratorRouterProps = {}) {
@@ -110,6 +111,9 @@ export class GlobalAcceleratorRouter implements IAwsRouter {
       protocol: 'TCP',
       clientAffinity: affinity,
       portRange: [{ fromPort: context.originPort, toPort: context.originPort }],
+      // Entry points: a replacement would drop every client connection.
+      // https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle
+      lifecycle: { preventDestroy: true },
     });
     new GlobalacceleratorEndpointGroup(scope, 'endpoint-group', {
       provider,
@@ -126,6 +130,7 @@ export class GlobalAcceleratorRouter implements IAwsRouter {
         weight: awsWeight(t),
         clientIpPreservationEnabled: true,
       })),
+      lifecycle: { preventDestroy: true },
     });
   }
 

@@ -1,3 +1,4 @@
+import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
@@ -16,15 +17,28 @@ export interface Route53WeightedRouterProps {
    * the drain timer is at least twice this. @default 30
    */
   readonly ttlSeconds?: number;
+  /** Path each serving unit's Route 53 health check requests on its origin. @default '/healthz' */
+  readonly healthCheckPath?: string;
 }
 
 /**
- * Route 53 weighted records: one CNAME per unit that is not retired, all named `recordName`, with
+ * Route 53 weighted records: one CNAME per serving unit, all named `recordName`, with
  * `set_identifier` = the unit name and the unit's own host (`<unit>.<origin domain>`) as value, in
- * the traffic stack. Route 53 takes weights 0-255 and 0 means "no traffic", so the fleet's 0-100
- * share is the record weight as is; all-zero weights (which Route 53 reads as an even split) are
- * refused, as are more than 100 records and a TTL above 60 s.
+ * the traffic stack. Route 53 takes weights 0-255, so the fleet's 0-100 share is the record weight
+ * as is; all-zero weights (which Route 53 reads as an even split) are refused, as are more than 100
+ * units and a TTL above 60 s.
  * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html
+ *
+ * Each record has its own health check on the unit's origin, so a canary that breaks after its
+ * validation loses its share. The documented catch: when every record with a weight above 0 is
+ * unhealthy, Route 53 answers the zero-weight records. So a unit with weight 0 (candidate,
+ * standby) gets no record at all, rather than a record at weight 0: nothing can route to it. When
+ * every serving record is unhealthy, Route 53 treats them all as healthy and keeps answering them
+ * (fail open among serving units only).
+ * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html
+ *
+ * Route 53 is DNS: clients connect to the units' origins directly, so an origin stays reachable
+ * around the router by design (see docs/real-cloud.md).
  */
 export class Route53WeightedRouter implements IAwsRouter {
   /** Weighted records per name and type. */
@@ -63,7 +77,7 @@ export class Route53WeightedRouter implements IAwsRouter {
   }
 
   public describeWeight(target: RouterTarget): string {
-    return `record weight ${awsWeight(target)}`;
+    return target.weight > 0 ? `record weight ${awsWeight(target)}` : 'no record (weight 0)';
   }
 
   public bindShared(_scope: Construct, context: AwsRouterContext): void {
@@ -87,7 +101,17 @@ export class Route53WeightedRouter implements IAwsRouter {
   }
 
   public bindTraffic(scope: Construct, context: AwsRouterContext, targets: RouterTarget[]): void {
-    for (const t of targets) {
+    const https = context.certificateArn !== undefined;
+    for (const t of targets.filter((x) => x.weight > 0)) {
+      const check = new Route53HealthCheck(scope, `health-check-${t.unitName}`, {
+        fqdn: t.originHost,
+        type: https ? 'HTTPS' : 'HTTP',
+        port: context.originPort,
+        resourcePath: this.props.healthCheckPath ?? '/healthz',
+        failureThreshold: 3,
+        requestInterval: 10,
+        tags: { ...context.tags, Name: `${context.fleet} ${t.unitName}` },
+      });
       new Route53Record(scope, `record-${t.unitName}`, {
         zoneId: this.zoneOf(context),
         name: this.props.recordName,
@@ -96,6 +120,7 @@ export class Route53WeightedRouter implements IAwsRouter {
         records: [t.originHost],
         setIdentifier: t.unitName,
         weightedRoutingPolicy: { weight: awsWeight(t) },
+        healthCheckId: check.id,
       });
     }
   }

@@ -7,6 +7,7 @@ import { fitName, NAME_RULES } from '../core/naming';
 import { unitTags } from '../core/tags';
 import { AksClusterSpec, AksNodePoolSpec } from './aks-spec';
 import { controlPlaneIdentity, secureAksClusterConfig, userPoolConfig } from './private/secure-aks-cluster';
+import { waitForRolePropagation } from './private/role-propagation';
 
 /** Properties of an {@link AksClusterUnit}. */
 export interface AksClusterUnitProps {
@@ -113,12 +114,13 @@ export class AksClusterUnit extends Construct {
     }
 
     if (props.validationPrincipalObjectId) {
-      new RoleAssignment(this, 'validation-access', {
+      const grant = new RoleAssignment(this, 'validation-access', {
         scope: this.cluster.id,
         roleDefinitionName: 'Azure Kubernetes Service RBAC Cluster Admin',
         principalId: props.validationPrincipalObjectId,
         lifecycle: PROTECT,
       });
+      waitForRolePropagation(this, 'validation-access-propagation', grant);
     }
   }
 

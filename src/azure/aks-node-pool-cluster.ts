@@ -1,5 +1,6 @@
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { waitForRolePropagation } from './private/role-propagation';
 import { Construct } from 'constructs';
 import { fitName, NAME_RULES } from '../core/naming';
 import { AksClusterSpec } from './aks-spec';
@@ -60,10 +61,11 @@ export class AksNodePoolCluster extends Construct {
       dependsOn: grants,
     }));
     if (props.validationPrincipalObjectId) {
-      new RoleAssignment(this, 'validation-access', {
+      const grant = new RoleAssignment(this, 'validation-access', {
         scope: this.cluster.id, roleDefinitionName: 'Azure Kubernetes Service RBAC Cluster Admin',
         principalId: props.validationPrincipalObjectId, lifecycle: PROTECT,
       });
+      waitForRolePropagation(this, 'validation-access-propagation', grant);
     }
   }
 }

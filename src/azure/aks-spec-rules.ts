@@ -48,10 +48,27 @@ export function checkAksSpec(fleet: string, unit: string | undefined, spec: AksC
   }
 }
 
+/**
+ * Refuses a Windows pool: every cluster the library builds uses Azure CNI powered by Cilium, whose
+ * dataplane runs Linux nodes only, and the checks' smoke Job is a Linux image.
+ * @see https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium#limitations
+ * @see https://github.com/Azure/AKS/issues/4540 (Windows support for the Cilium dataplane: not available)
+ */
+export function checkAksPoolOs(fleet: string, unit: string | undefined, field: string, osType: AksOsType | undefined): void {
+  if (osType !== undefined && osType !== AksOsType.LINUX) {
+    throw new BlueGreenError({
+      fleet, unit, field: `${field}.osType`, value: show(osType),
+      rule: 'the clusters use Azure CNI powered by Cilium, which runs Linux nodes only, and the checks run Linux images',
+      fix: 'osType: AksOsType.LINUX (run Windows workloads in a cluster outside this library)',
+    });
+  }
+}
+
 function checkPool(fleet: string, unit: string | undefined, field: string, pool: AksNodePoolSpec): void {
   const refuse = (f: string, value: unknown, rule: string, fix: string): never => {
     throw new BlueGreenError({ fleet, unit, field: `${field}.${f}`, value: show(value), rule, fix });
   };
+  checkAksPoolOs(fleet, unit, field, pool.osType);
   const r = pool.osType === AksOsType.WINDOWS ? NAME_RULES.aksWindowsPool : NAME_RULES.aksLinuxPool;
   if (typeof pool.name !== 'string' || !fitsRule(r, pool.name)) {
     refuse('name', pool.name, `${r.what} is ${r.description}`, `name: ${show(fitName(r, [String(pool.name ?? 'pool')]))}`);

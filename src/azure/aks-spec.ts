@@ -2,7 +2,10 @@
 export enum AksOsType {
   /** Linux pools: names of 1-12 characters. */
   LINUX = 'Linux',
-  /** Windows pools: names of 1-6 characters. */
+  /**
+   * Windows pools: refused, because the library's clusters use the Cilium dataplane, which runs
+   * Linux nodes only (https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium#limitations).
+   */
   WINDOWS = 'Windows',
 }
 
@@ -17,7 +20,7 @@ export interface AksNodePoolOptions {
   readonly minCount?: number;
   /** Most nodes. @default 5 */
   readonly maxCount?: number;
-  /** Operating system (Windows pool names are 1-6 characters). @default AksOsType.LINUX */
+  /** Operating system; only Linux pools are accepted (Cilium dataplane). @default AksOsType.LINUX */
   readonly osType?: AksOsType;
   /**
    * Kubernetes labels on the pool's nodes: the workload labels that workloads select

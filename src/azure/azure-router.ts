@@ -18,4 +18,9 @@ export interface IAzureRouter extends IRouter {
   bindShared(scope: Construct, context: AzureRouterContext): void;
   /** Builds one entry per target, with its weight, in the traffic stack. */
   bindTraffic(scope: Construct, context: AzureRouterContext, targets: RouterTarget[]): void;
+  /**
+   * Optional: headers a validation request to a unit's origin carries so that a locked-down origin
+   * lets it in as it lets the router in (built in the validation stack). @default - none
+   */
+  validationHeaders?(scope: Construct, context: AzureRouterContext): { [key: string]: string };
 }

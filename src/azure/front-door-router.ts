@@ -31,13 +31,22 @@ export interface FrontDoorRouterProps {
 /**
  * Azure Front Door (Standard/Premium): profile and endpoint in the shared stack; one origin group
  * with an origin per unit and the route in the traffic stack. Weights map onto 1-1000 (share × 10);
- * weight 0 is a disabled origin. Latency sensitivity is 0 ms so the split is exact, and session
- * affinity is off because it would override the weights.
+ * weight 0 is a disabled origin. Session affinity is off because it would override the weights.
+ *
+ * Front Door splits by weight only among the healthy origins whose latency from the edge is within
+ * the fastest one's plus the origin group's latency sensitivity; origins outside it get nothing. So
+ * the sensitivity is the maximum, 1000 ms, and the declared weights decide the split (at 0 ms each
+ * edge would send everything to its fastest origin, and a 10 % canary would get ~0 % or ~100 %).
  * @see https://learn.microsoft.com/azure/frontdoor/routing-methods
+ *
+ * The origin group and the route are entry points: `prevent_destroy`, like the profile and endpoint.
+ * @see https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle
  */
 export class FrontDoorRouter implements IAzureRouter {
   /** Origins per origin group (Standard and Premium tiers). */
   public static readonly MAX_ORIGINS = 50;
+  /** The largest latency sensitivity Front Door accepts: every healthy origin shares by weight. */
+  public static readonly LATENCY_SENSITIVITY_MS = 1000;
 
   public readonly routerName = 'Azure Front Door';
   public readonly ttlSeconds: number;
@@ -76,6 +85,19 @@ export class FrontDoorRouter implements IAzureRouter {
     });
   }
 
+  /**
+   * The header an origin locked down to this profile requires: `X-Azure-FDID` = the profile's
+   * `resource_guid`, read in the validation stack, so the probe reaches the origin as Front Door does.
+   * @see https://learn.microsoft.com/azure/frontdoor/origin-security
+   */
+  public validationHeaders(scope: Construct, context: AzureRouterContext): { [key: string]: string } {
+    const profile = new DataAzurermCdnFrontdoorProfile(scope, 'front-door-profile', {
+      name: FrontDoorRouter.profileName(context.fleet),
+      resourceGroupName: context.resourceGroupName,
+    });
+    return { 'X-Azure-FDID': profile.resourceGuid };
+  }
+
   public bindTraffic(scope: Construct, context: AzureRouterContext, targets: RouterTarget[]): void {
     const profile = new DataAzurermCdnFrontdoorProfile(scope, 'front-door-profile', {
       name: FrontDoorRouter.profileName(context.fleet),
@@ -90,8 +112,9 @@ export class FrontDoorRouter implements IAzureRouter {
       name: fitName(NAME_RULES.frontDoorOrigin, [context.fleet, 'units']),
       cdnFrontdoorProfileId: profile.id,
       sessionAffinityEnabled: false,
-      loadBalancing: { additionalLatencyInMilliseconds: 0, sampleSize: 4, successfulSamplesRequired: 3 },
+      loadBalancing: { additionalLatencyInMilliseconds: FrontDoorRouter.LATENCY_SENSITIVITY_MS, sampleSize: 4, successfulSamplesRequired: 3 },
       healthProbe: { protocol: 'Https', path: this.props.healthProbePath ?? '/healthz', requestType: 'GET', intervalInSeconds: 30 },
+      lifecycle: { preventDestroy: true },
     });
     const origins = targets.map((t) => {
       const w = azureWeight(t);
@@ -118,6 +141,7 @@ export class FrontDoorRouter implements IAzureRouter {
       httpsRedirectEnabled: true,
       forwardingProtocol: this.props.forwardingProtocol ?? 'HttpsOnly',
       linkToDefaultDomain: true,
+      lifecycle: { preventDestroy: true },
     });
   }
 }

@@ -1,8 +1,8 @@
-import { BlueGreenError } from './errors';
+import { BlueGreenError, show } from './errors';
 import { KubernetesVersion } from './kubernetes-version';
 import { DEFAULT_MAXIMUM_KUBERNETES_VERSION, DEFAULT_MINIMUM_KUBERNETES_VERSION } from './kubernetes-version';
 import { limitsFor, peakOf, slotIndex } from './rollout-policy';
-import { UnitLifecycle } from './rollout-model';
+import { UnitDeclaration, UnitLifecycle } from './rollout-model';
 import { applyStep, commandLine, describeChange, StepCommand } from './rollout-steps';
 import { parseRolloutState, RolloutStateFile, RolloutStateUnit } from './state-file';
 
@@ -231,4 +231,27 @@ export function checkTransition(before: RolloutStateFile, after: RolloutStateFil
   const a = parseRolloutState(after, file);
   const violations = transitionViolations(b, a);
   if (violations.length > 0) throw new TransitionError(file, b, a, violations);
+}
+
+/**
+ * The synth-time half of {@link TransitionRule.STANDBY_BEFORE_RETIRE} for a fleet that is told its
+ * previous step (`previousUnits`): a unit serving there is not retired here. The state file alone
+ * cannot tell (it keeps `since` and `peakWeight`, not the previous lifecycle), so without the
+ * previous step only the CLI's `check --base` applies this rule.
+ */
+export function checkStandbyBeforeRetire(fleet: string, units: UnitDeclaration[], previous: UnitDeclaration[] | undefined): void {
+  if (previous === undefined) return;
+  if (!Array.isArray(previous)) {
+    throw new BlueGreenError({ fleet, field: 'previousUnits', value: show(previous), rule: 'previousUnits is the list of units of the previous step', fix: 'previousUnits: [ ...the units your main branch declares ]' });
+  }
+  for (const u of units) {
+    const p = previous.find((x) => x.slot === u.slot);
+    if (u.lifecycle === UnitLifecycle.RETIRED && p?.lifecycle === UnitLifecycle.SERVING) {
+      throw new BlueGreenError({
+        fleet, unit: u.slot, field: 'lifecycle', value: `${show(u.lifecycle)} (previous step: serving ${p.weight ?? 0})`,
+        rule: 'a serving unit stands by (weight 0, kept for rollback) for at least one step before it is retired, so traffic has left it and a rollback is possible',
+        fix: 'lifecycle: UnitLifecycle.STANDBY, weight: 0 in this step; UnitLifecycle.RETIRED in the next',
+      });
+    }
+  }
 }

@@ -51,6 +51,16 @@ export interface CheckContext {
   readonly nodeSelector?: { [key: string]: string };
   /** Tolerations the check's pods need to run on the unit's nodes. @default - none */
   readonly tolerations?: CheckToleration[];
+  /**
+   * Seconds a check waits for what it checks to become ready before it fails (the fleet's
+   * `readinessSeconds`). @default 600
+   */
+  readonly readinessSeconds?: number;
+  /**
+   * Headers a request to the unit's origin carries to be let in, as the router would send them
+   * (Front Door: `X-Azure-FDID`). @default - none
+   */
+  readonly originHeaders?: { [key: string]: string };
   /** The slot of the unit checked. @default - unknown */
   readonly slot?: string;
   /** Every unit of the step (metric gates find the baseline among them). @default - unknown: gates that need a baseline refuse to bind */

@@ -4,13 +4,15 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { fingerprint } from '../core/fingerprint';
+import { KubernetesSupportCalendar } from '../core/support-calendar';
 import { StackRole } from '../core/plan-report';
-import { PlannedUnit, UnitLifecycle } from '../core/rollout-model';
+import { PlannedUnit, UnitDeclaration, UnitLifecycle } from '../core/rollout-model';
 import { stepTags, TAG_MANAGED_BY } from '../core/tags';
 import { AksAccess } from '../azure/aks-access';
 import { AksClusterUnit, AksUnitNames } from '../azure/aks-cluster-unit';
 import { AksClusterSpec } from '../azure/aks-spec';
 import { checkAksSpec } from '../azure/aks-spec-rules';
+import { resolvedAksSpec } from '../azure/private/resolved-aks-spec';
 import { IAzureRouter } from '../azure/azure-router';
 import { FrontDoorRouter } from '../azure/front-door-router';
 import { HttpProbeCheck } from '../kubernetes/http-probe-check';
@@ -43,6 +45,19 @@ export interface AksFleetProps extends FleetOptions {
    * through Azure RBAC. @default - none (grant it yourself, e.g. through an admin group)
    */
   readonly validationPrincipalObjectId?: string;
+  /**
+   * The units of the previous rollout step (e.g. what the main branch declares). With it, a unit
+   * that served there and is retired here is refused at synth: it stands by for a step first. The
+   * rollout state file cannot tell (it keeps when a unit entered its lifecycle, not the one before),
+   * so without it only `cdktf-bluegreen check --base` applies this rule.
+   * @default - the transition is not checked at synth
+   */
+  readonly previousUnits?: UnitDeclaration[];
+  /**
+   * When each Kubernetes minor leaves the cloud's support: the rollout plan warns when a serving
+   * unit is within 60 days of it. @default KubernetesSupportCalendar.aks() (shipped dates, today)
+   */
+  readonly supportCalendar?: KubernetesSupportCalendar;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -89,7 +104,15 @@ export class AksFleet extends RolloutFleet {
       drainSeconds: props.drainSeconds,
       versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
       tags,
-      specFingerprint: (u) => fingerprint({ cloud: 'aks', kubernetesVersion: u.kubernetesVersion, spec: specOf(u) }),
+      previousUnits: props.previousUnits,
+      readinessSeconds: props.readinessSeconds,
+      supportWarning: (u) => (props.supportCalendar ?? KubernetesSupportCalendar.aks()).warningFor(`${u.slot} (${u.name})`, u.kubernetesVersion.toString()),
+      // Everything that reaches a unit's stack is part of its identity (a change is a new unit), taken
+      // with the documented defaults filled in, so writing a default out changes nothing.
+      specFingerprint: (u) => fingerprint({
+        cloud: 'aks', kubernetesVersion: u.kubernetesVersion, spec: resolvedAksSpec(specOf(u), u.kubernetesVersion.toString()),
+        subscriptionId: props.subscriptionId, resourceGroupName: rg, validationPrincipalObjectId: props.validationPrincipalObjectId, tags,
+      }),
       checkUnit: (u: PlannedUnit) => {
         if (u.lifecycle !== UnitLifecycle.RETIRED) checkAksSpec(fleet, u.slot, specOf(u), u.kubernetesVersion);
         const name = AksUnitNames.clusterName(fleet, u.name);
@@ -121,6 +144,7 @@ export class AksFleet extends RolloutFleet {
         const minimumNodes = [spec.systemPool, ...(spec.userPools ?? [])].reduce((n, p) => n + (p.minCount ?? 2), 0);
         return { provider, minimumNodes };
       },
+      originHeaders: (stack, _u) => router.validationHeaders?.(stack, { fleet, step: 'validate', tags, resourceGroupName: rg, location }),
       bindTraffic: (scope, step, targets) => {
         router.bindTraffic(scope, { fleet, step, tags: stepTags(fleet, step, tags), resourceGroupName: rg, location }, targets);
       },

@@ -12,7 +12,7 @@ import { AksNodePoolCluster } from '../azure/aks-node-pool-cluster';
 import { AksNodePoolUnitSpec } from '../azure/aks-node-pool-spec';
 import { AksNodePoolUnit } from '../azure/aks-node-pool-unit';
 import { AksClusterSpec, AksOsType } from '../azure/aks-spec';
-import { checkAksSpec } from '../azure/aks-spec-rules';
+import { checkAksSpec, checkAksPoolOs } from '../azure/aks-spec-rules';
 import { NodePoolFleetOptions } from './node-pool-fleet-options';
 import { layoutNodePoolFleet } from './private/node-pool-fleet-layout';
 import { RolloutFleet } from './rollout-fleet';
@@ -118,6 +118,7 @@ function checkPoolSpec(fleet: string, slot: string | undefined, spec: AksNodePoo
     throw new BlueGreenError({ fleet, unit: slot, field: `${field}.${f}`, value: show(value), rule, fix });
   };
   if (!spec || typeof spec.vmSize !== 'string' || !/^Standard_[A-Za-z0-9_]+$/.test(spec.vmSize)) refuse('vmSize', spec?.vmSize, 'a VM size is an Azure size name', "vmSize: 'Standard_D8ds_v5'");
+  checkAksPoolOs(fleet, slot, field, spec.osType);
   const min = spec.minCount ?? 2;
   const max = spec.maxCount ?? 5;
   if (!Number.isInteger(min) || min < 1 || min > 1000) refuse('minCount', spec.minCount, 'a pool unit keeps 1 to 1000 nodes (its checks need nodes; it never scales to 0)', 'minCount: 2');

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { AzurermBackend, LocalBackend, NamedRemoteWorkspace, RemoteBackend, S3Backend, TerraformStack } from 'cdktf';
+import { Annotations, App, AzurermBackend, LocalBackend, NamedRemoteWorkspace, RemoteBackend, S3Backend, TerraformStack } from 'cdktf';
 import { BlueGreenError, show } from '../core/errors';
 
 /**
@@ -13,16 +13,44 @@ export interface IBackendFactory {
 
 /** Options of {@link LocalBackendFactory}. */
 export interface LocalBackendFactoryProps {
-  /** Folder that holds one `terraform.<stack>.tfstate` per stack. @default - the working directory (as cdktf does) */
+  /**
+   * Folder that holds one `terraform.<stack>.tfstate` per stack. A relative folder (and the default)
+   * is written into the synthesized JSON as a path relative to the stack's folder under the app's
+   * output directory, so the JSON is the same on every machine; an absolute folder is kept as is.
+   * @default - the working directory of `cdktf synth` (as cdktf does)
+   */
   readonly directory?: string;
 }
 
-/** Local state files, one per stack (the default). */
+const CI_WARNED = Symbol.for('cdktf-bluegreen.local-state-ci-warning');
+
+/**
+ * Local state files, one per stack (the default). Terraform resolves a relative `path` from its
+ * working directory, which for a cdktf stack is `<outdir>/stacks/<stack>`.
+ * @see https://developer.hashicorp.com/terraform/language/backend/local
+ *
+ * Local state lives and dies with the disk: on a CI runner it is gone after the job, and a retired
+ * unit's empty stack then has nothing to destroy, orphaning the cluster. So with `CI` set, synth
+ * warns once per app and names the remote backends.
+ */
 export class LocalBackendFactory implements IBackendFactory {
   constructor(private readonly props: LocalBackendFactoryProps = {}) {}
 
   public bind(stack: TerraformStack, stackName: string): void {
-    new LocalBackend(stack, { path: path.resolve(this.props.directory ?? process.cwd(), `terraform.${stackName}.tfstate`) });
+    const dir = this.props.directory;
+    const file = path.resolve(dir ?? process.cwd(), `terraform.${stackName}.tfstate`);
+    const app = App.of(stack);
+    const statePath = dir !== undefined && path.isAbsolute(dir)
+      ? file
+      : path.relative(path.resolve(app.outdir, 'stacks', stackName), file).split(path.sep).join('/');
+    new LocalBackend(stack, { path: statePath });
+    const ci = process.env.CI;
+    const marked = app as unknown as { [CI_WARNED]?: boolean };
+    if (ci !== undefined && ci !== '' && ci !== 'false' && !marked[CI_WARNED]) {
+      marked[CI_WARNED] = true;
+      const fleet = stackName.replace(/-(shared|traffic|unit-.*|validate-.*)$/, '');
+      Annotations.of(stack).addWarning(`[${fleet}] CI is set but the stacks keep local state (terraform.<stack>.tfstate): a CI runner's disk is gone after the job, and a retired unit's empty stack would then have nothing to destroy, orphaning its cluster. Use a remote backend: backend: new HcpTerraformBackendFactory(...), new S3BackendFactory(...) or new AzurermBackendFactory(...).`);
+    }
   }
 }
 

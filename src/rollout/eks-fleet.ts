@@ -3,18 +3,20 @@ import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { fingerprint } from '../core/fingerprint';
+import { KubernetesSupportCalendar } from '../core/support-calendar';
 import { StackRole } from '../core/plan-report';
-import { PlannedUnit, UnitLifecycle } from '../core/rollout-model';
+import { PlannedUnit, UnitDeclaration, UnitLifecycle } from '../core/rollout-model';
 import { stepTags, TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { AwsRouterContext, AwsUnitOrigin, EksOriginDomain, IAwsRouter } from '../aws/aws-router';
 import { EksAccess } from '../aws/eks-access';
 import { EksAddonVersions } from '../aws/eks-addons';
 import { EksClusterUnit } from '../aws/eks-cluster-unit';
-import { EksClusterSpec } from '../aws/eks-spec';
+import { EksClusterSpec, EksSupportType } from '../aws/eks-spec';
 import { checkEksAddons, checkEksSpec } from '../aws/eks-spec-rules';
 import { EksUnitNames } from '../aws/eks-unit-names';
+import { resolvedEksSpec } from '../aws/private/resolved-eks-spec';
 import { EksOriginOptions } from '../aws/eks-unit-origin';
-import { HttpProbeCheck } from '../kubernetes/http-probe-check';
+import { HttpProbeCheck, HttpProbeSource } from '../kubernetes/http-probe-check';
 import { IClusterAccess } from '../kubernetes/cluster-access';
 import { NodesReadyCheck } from '../kubernetes/nodes-ready-check';
 import { SmokeJobCheck } from '../kubernetes/smoke-job-check';
@@ -41,7 +43,7 @@ export interface EksFleetProps extends FleetOptions {
   readonly originDomain: EksOriginDomain;
   /** Settings of the units' origins. @default - HTTP origins on port 80, health check `/healthz` */
   readonly origin?: EksOriginOptions;
-  /** How validation stacks reach a unit. @default new EksAccess() (`aws_eks_cluster_auth`) */
+  /** How validation stacks reach a unit. @default new EksAccess() (`aws eks get-token`: no token in state) */
   readonly access?: IClusterAccess;
   /**
    * ARN of the IAM role (or user) that runs the validation stacks; every unit gives it an EKS
@@ -53,6 +55,19 @@ export interface EksFleetProps extends FleetOptions {
   readonly validationAccessPolicy?: string;
   /** Accounts the AWS provider may act in (a guard against the wrong credentials). @default - any */
   readonly allowedAccountIds?: string[];
+  /**
+   * The units of the previous rollout step (e.g. what the main branch declares). With it, a unit
+   * that served there and is retired here is refused at synth: it stands by for a step first. The
+   * rollout state file cannot tell (it keeps when a unit entered its lifecycle, not the one before),
+   * so without it only `cdktf-bluegreen check --base` applies this rule.
+   * @default - the transition is not checked at synth
+   */
+  readonly previousUnits?: UnitDeclaration[];
+  /**
+   * When each Kubernetes minor leaves the cloud's support: the rollout plan warns when a serving
+   * unit is within 60 days of it. @default KubernetesSupportCalendar.eks() (shipped dates, today)
+   */
+  readonly supportCalendar?: KubernetesSupportCalendar;
 }
 
 const VPC = /^vpc-[0-9a-f]{8,17}$/;
@@ -116,17 +131,28 @@ export class EksFleet extends RolloutFleet {
       unitKind: 'cluster',
       router,
       units: props.units,
-      checks: props.checks ?? [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck({ scheme: origin.certificateArn ? 'https' : 'http' })],
+      checks: props.checks ?? [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck({
+        scheme: origin.certificateArn ? 'https' : 'http',
+        // An internal origin is reachable only from inside the network: probe from inside the unit.
+        source: router.unitOrigin === AwsUnitOrigin.INTERNAL_LOAD_BALANCER ? HttpProbeSource.IN_CLUSTER : HttpProbeSource.DEPLOY_MACHINE,
+      })],
       backend: props.backend,
       drainSeconds: props.drainSeconds,
       versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
       tags,
+      previousUnits: props.previousUnits,
+      readinessSeconds: props.readinessSeconds,
+      supportWarning: (u) => (props.supportCalendar ?? KubernetesSupportCalendar.eks())
+        .warningFor(`${u.slot} (${u.name})`, u.kubernetesVersion.toString(), (specOf(u).supportType ?? EksSupportType.EXTENDED) === EksSupportType.EXTENDED),
       sharedDescription: router.sharedDescription,
-      // Everything that goes into a unit's stack is part of its identity, so a change is a new unit.
+      // Everything that reaches a unit's stack is part of its identity (a change is a new unit), taken
+      // with the documented defaults filled in, so writing a default out changes nothing.
       specFingerprint: (u) => fingerprint({
-        cloud: 'eks', kubernetesVersion: u.kubernetesVersion, spec: specOf(u),
+        cloud: 'eks', kubernetesVersion: u.kubernetesVersion, spec: resolvedEksSpec(specOf(u)),
         addons: EksAddonVersions.resolve(u.kubernetesVersion, specOf(u).addonVersions),
-        origin: originSettings, validationPrincipalArn: props.validationPrincipalArn, validationAccessPolicy: props.validationAccessPolicy, tags,
+        origin: { ...originSettings, targetPort: origin.targetPort ?? 80, healthCheckPath: origin.healthCheckPath ?? '/healthz', allowedCidrs: origin.allowedCidrs ?? ['0.0.0.0/0'] },
+        validationPrincipalArn: props.validationPrincipalArn, validationAccessPolicy: props.validationAccessPolicy ?? 'AmazonEKSClusterAdminPolicy',
+        allowedAccountIds: props.allowedAccountIds, tags,
       }),
       checkUnit: (u: PlannedUnit) => {
         if (u.lifecycle === UnitLifecycle.RETIRED) return;

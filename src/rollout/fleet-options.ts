@@ -24,6 +24,13 @@ export interface FleetOptions {
   readonly minimumKubernetesVersion?: string;
   /** Newest minor a new unit may use. @default '1.37' */
   readonly maximumKubernetesVersion?: string;
+  /**
+   * Seconds the checks wait for a unit to become ready before they fail: a new unit's origin
+   * answers only once the team's GitOps has installed the ingress, so a probe polls (every 10 s)
+   * within this window instead of failing the first deploy. 10 to 3600.
+   * @default 600
+   */
+  readonly readinessSeconds?: number;
   /** Extra tags on every resource. @default - fleet, unit and step tags only */
   readonly tags?: { [key: string]: string };
 }

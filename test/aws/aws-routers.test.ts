@@ -14,14 +14,14 @@ function warningsOf(stack: TerraformStack): string[] {
 }
 
 describe('AWS routers', () => {
-  test('Route 53: one CNAME per live unit, set_identifier = unit, the share as weight, candidates at 0', () => {
+  test('Route 53: one CNAME per serving unit, set_identifier = unit, the share as weight; a candidate has no record', () => {
     const app = testApp();
     const fleet = eksFleet(app, 'shop', [...canary, { slot: 'teal', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.CANDIDATE }], {
       router: new Route53WeightedRouter({ recordName: 'www.shop.example.com', ttlSeconds: 20 }),
     });
     const records = Object.values<any>(stackJson(fleet.trafficStack).resource.aws_route53_record);
     expect(records.map((r) => [r.set_identifier, r.weighted_routing_policy.weight, r.ttl, r.records[0]])).toEqual(
-      fleet.plan.units.map((u) => [u.name, u.weight, 20, `${u.name}.shop.example.com`]),
+      fleet.plan.units.filter((u) => u.weight > 0).map((u) => [u.name, u.weight, 20, `${u.name}.shop.example.com`]),
     );
     expect(fleet.plan.drainSeconds).toBe(40);
   });

@@ -9,7 +9,7 @@ describe('EksClusterUnit on its own', () => {
     new EksClusterUnit(stack, 'unit', { fleet: 'shop', unitName: 'blue-1-33-abcdef', kubernetesVersion: '1.33.4', spec: eksSpec() });
     const types = new Set(resourcesOf(stackJson(stack)).map(([t]) => t));
     expect([...types].sort()).toEqual([
-      'aws_eks_addon', 'aws_eks_cluster', 'aws_eks_node_group', 'aws_iam_role', 'aws_iam_role_policy', 'aws_iam_role_policy_attachment', 'aws_kms_key', 'aws_launch_template',
+      'aws_cloudwatch_log_group', 'aws_eks_addon', 'aws_eks_cluster', 'aws_eks_node_group', 'aws_iam_role', 'aws_iam_role_policy', 'aws_iam_role_policy_attachment', 'aws_kms_key', 'aws_launch_template',
     ]);
     const cluster: any = Object.values(stackJson(stack).resource.aws_eks_cluster)[0];
     // EKS takes the minor only.
@@ -49,7 +49,7 @@ describe('EksAccess', () => {
     new EksAccess({ tokenSource: EksTokenSource.AWS_CLI }).bind(stack, { clusterName: 'shop-blue-1-34-abcdef', location: 'eu-west-1' });
     const json = stackJson(stack);
     expect(json.data.aws_eks_cluster_auth).toBeUndefined();
-    expect(json.provider.kubernetes[0].exec).toEqual([{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', 'shop-blue-1-34-abcdef', '--region', 'eu-west-1'] }]);
+    expect(json.provider.kubernetes[0].exec).toEqual([{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', 'shop-blue-1-34-abcdef', '--region', 'eu-west-1', '--output', 'json'] }]);
     expect(json.provider.kubernetes[0].token).toBeUndefined();
   });
 });

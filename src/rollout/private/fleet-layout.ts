@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../../core/errors';
 import { FleetPlan, PlanGate, PlanStack, StackRole } from '../../core/plan-report';
 import { checkSomethingServes, checkWeights, planUnits, PlannedUnit, stepFingerprint, StepCheckOptions, UnitDeclaration, UnitLifecycle } from '../../core/rollout-model';
+import { checkStandbyBeforeRetire } from '../../core/transitions';
 import { CheckContext, CheckToleration, CheckUnit, IValidationCheck } from '../../kubernetes/check';
 import { isGateCheck } from '../../kubernetes/metric-gate-check';
 import { IRouter, RouterTarget } from '../../routing/router';
@@ -32,6 +33,15 @@ export interface FleetHooks {
   readonly drainSeconds?: number;
   readonly versionOptions: StepCheckOptions;
   readonly tags?: { [key: string]: string };
+  /** Seconds checks wait for readiness. @default DEFAULT_READINESS_SECONDS */
+  readonly readinessSeconds?: number;
+  /** The units of the previous step, when known: transitions are checked at synth. @default - not checked */
+  readonly previousUnits?: UnitDeclaration[];
+  /**
+   * Optional: the warning for a unit whose Kubernetes support is about to end (the support
+   * calendar), for serving units. @default - no support warnings
+   */
+  supportWarning?(u: PlannedUnit): string | undefined;
   /** What the shared stack keeps, for the plan report. @default "resource group, <router> profile" */
   readonly sharedDescription?: string;
   specFingerprint(u: UnitDeclaration): string;
@@ -47,6 +57,8 @@ export interface FleetHooks {
   bindUnit(stack: TerraformStack, u: PlannedUnit): void;
   bindAccess(stack: TerraformStack, u: PlannedUnit): UnitAccess;
   bindTraffic(scope: Construct, step: string, targets: RouterTarget[]): void;
+  /** Optional: the headers a validation request to the unit's origin carries (built in the validation stack). @default - none */
+  originHeaders?(stack: TerraformStack, u: PlannedUnit): { [key: string]: string } | undefined;
   /**
    * Optional: the plan's description of a stack's action, given the default one (node-pool fleets
    * describe the in-place control plane and the cordon). @default - the default description
@@ -59,6 +71,9 @@ export interface FleetHooks {
    */
   readonly candidateValidationAfterTraffic?: boolean;
 }
+
+/** The readiness window of the checks when the fleet sets none. */
+export const DEFAULT_READINESS_SECONDS = 600;
 
 /** Namespace the validation checks run in. */
 export const CHECK_NAMESPACE = 'bluegreen-checks';
@@ -76,8 +91,8 @@ export interface FleetLayout {
 
 /**
  * Lays out one fleet's stacks and dependencies (DESIGN.md, "Stack topology"):
- * unit → shared; validate-u → unit-u; traffic → shared and validate-u for every unit with weight > 0;
- * a retired unit's (empty) stack → traffic.
+ * unit → shared; validate-u → unit-u; traffic → shared, unit-u for every unit that is not retired
+ * and validate-u for every unit with weight > 0; a retired unit's (empty) stack → traffic.
  */
 export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks): FleetLayout {
   const planned = planUnits(fleet, hooks.units, (u) => hooks.specFingerprint(u), hooks.versionOptions);
@@ -89,6 +104,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     originHost: hooks.originHost(u), originId: hooks.originId?.(u),
   }));
   checkSomethingServes(fleet, planned);
+  checkStandbyBeforeRetire(fleet, hooks.units, hooks.previousUnits);
   hooks.router.checkTargets(fleet, targets);
   checkWeights(fleet, planned);
 
@@ -99,6 +115,14 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
       fleet, field: 'drainSeconds', value: show(drainSeconds),
       rule: `the drain timer is a whole number of seconds, at least 2 × the ${hooks.router.routerName} TTL of ${ttl} s, so long-lived connections leave a unit before it is destroyed`,
       fix: `drainSeconds: ${2 * ttl}`,
+    });
+  }
+  const readinessSeconds = hooks.readinessSeconds ?? DEFAULT_READINESS_SECONDS;
+  if (!Number.isInteger(readinessSeconds) || readinessSeconds < 10 || readinessSeconds > 3600) {
+    throw new BlueGreenError({
+      fleet, field: 'readinessSeconds', value: show(hooks.readinessSeconds),
+      rule: 'the readiness window is a whole number of seconds from 10 to 3600 (checks poll every 10 s within it)',
+      fix: `readinessSeconds: ${DEFAULT_READINESS_SECONDS}`,
     });
   }
   const names = new Set<string>();
@@ -169,12 +193,13 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
       provider: access.provider,
       metadata: { name: CHECK_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'cdktf-bluegreen', 'pod-security.kubernetes.io/enforce': 'restricted' } },
     });
+    const originHeaders = hooks.originHeaders?.(stack, u);
     for (const check of hooks.checks) {
       const checkScope = new Construct(stack, `check-${check.checkName}`);
       const context: CheckContext = {
         fleet, unitName: u.name, step, kubernetesVersion: u.kubernetesVersion.toString(),
         provider: access.provider, originHost: hooks.originHost(u), namespace: ns.metadata.name,
-        labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector, tolerations: access.tolerations,
+        labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector, tolerations: access.tolerations, readinessSeconds, originHeaders,
         slot: u.slot, units: checkUnits,
       };
       check.bind(checkScope, context);
@@ -188,9 +213,11 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     `set weights ${live.map((u) => `${u.slot}=${u.weight}`).join(', ')} at ${hooks.router.routerName}; then wait the ${drainSeconds} s drain timer if traffic left a unit`);
   depend(traffic, shared);
   for (const name of weighted) depend(traffic, validations[name]);
+  // Every router names or looks up every live unit (candidates too), and `cdktf deploy '*'` starts
+  // every stack whose dependencies are done at once: without this edge a lookup races the build.
+  for (const u of live) depend(traffic, unitStacks[u.name]);
   if (hooks.candidateValidationAfterTraffic) {
     for (const u of planned.filter((x) => x.lifecycle === UnitLifecycle.CANDIDATE)) {
-      depend(traffic, unitStacks[u.name]);
       if (validations[u.name]) depend(validations[u.name], traffic);
     }
   }
@@ -207,6 +234,13 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
   for (const u of planned) if (u.lifecycle === UnitLifecycle.RETIRED) depend(unitStacks[u.name], traffic);
 
   const warnings: string[] = [];
+  for (const u of planned) {
+    const late = u.lifecycle === UnitLifecycle.SERVING ? hooks.supportWarning?.(u) : undefined;
+    if (late) {
+      warnings.push(late);
+      Annotations.of(unitStacks[u.name]).addWarning(`[${fleet}] ${late}`);
+    }
+  }
   for (const u of planned) {
     if (!u.pinned && u.lifecycle !== UnitLifecycle.CANDIDATE) {
       const msg = `unit ${u.slot} (${u.name}) has no pinned fingerprint: a change to its spec would replace it. Pin it with fingerprint: '${u.fingerprint}'.`;

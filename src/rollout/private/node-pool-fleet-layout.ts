@@ -71,6 +71,7 @@ export function layoutNodePoolFleet(scope: Construct, fleet: string, props: Node
     checks: props.checks ?? defaultNodePoolChecks(),
     backend: props.backend,
     drainSeconds: props.drainSeconds,
+    readinessSeconds: props.readinessSeconds,
     versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
     tags,
     candidateValidationAfterTraffic: true,
