@@ -1,19 +1,20 @@
 #!/usr/bin/env node
-// The cdktf-bluegreen CLI: runs the compiled CLI of the published package (lib/), or, in a checkout
-// of the sources, the TypeScript sources through tsx (a devDependency).
+// The cdktf-bluegreen CLI. In the published package it runs the compiled CLI (lib/) with plain node;
+// in a checkout of the sources (src/ present) it runs the TypeScript sources through tsx (a
+// devDependency), so a stale lib/ from an earlier `npm pack` is never used there.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-const compiled = path.join(root, 'lib', 'cli', 'main.js');
+const source = path.join(root, 'src', 'cli', 'main.ts');
 let cli;
 try {
-  if (fs.existsSync(compiled)) {
-    cli = require(compiled);
-  } else {
+  if (fs.existsSync(source)) {
     require('tsx/cjs');
-    cli = require(path.join(root, 'src', 'cli', 'main.ts'));
+    cli = require(source);
+  } else {
+    cli = require(path.join(root, 'lib', 'cli', 'main.js'));
   }
 } catch (e) {
   // Even a broken installation ends in one line and exit 1, never a stack trace.

@@ -1,4 +1,4 @@
-import { AksFleet, FrontDoorRouter, UnitLifecycle } from '../src';
+import { AksFleet, FrontDoorRouter, TrafficManagerRouter, UnitLifecycle } from '../src';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
 import { resourcesOf, synthAll, testApp } from './support/synth';
 
@@ -22,6 +22,18 @@ describe('AKS fleet stack topology', () => {
     expect(deps[`shop-unit-${green}`]).toEqual(['shop-shared']);
     for (const [, , body] of resourcesOf(stacks[`shop-unit-${green}`])) expect(body.lifecycle.prevent_destroy).toBe(true);
   });
+
+  test.each([['Front Door', new FrontDoorRouter(), 'azurerm_cdn_frontdoor_profile'], ['Traffic Manager', new TrafficManagerRouter(), 'azurerm_traffic_manager_profile']])(
+    'the %s profile references the shared resource group, so Terraform creates the group first', (_name, router, type) => {
+      const app = testApp();
+      new AksFleet(app, 'shop', {
+        subscriptionId: SUBSCRIPTION, spec: aksSpec(), router,
+        units: [{ slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100 }],
+      });
+      const { stacks } = synthAll(app);
+      const profile = Object.values<any>(stacks['shop-shared'].resource[type])[0];
+      expect(profile.resource_group_name).toBe('${azurerm_resource_group.resource-group.name}');
+    });
 });
 
 describe('AKS unit, validation and traffic content', () => {

@@ -4,7 +4,7 @@ import { App } from 'cdktf';
 import { AksFleet, FrontDoorRouter, synthesizeRollout, UnitLifecycle } from '../../src';
 
 export function build(app: App): void {
-  new AksFleet(app, 'shop-prod-weu', {
+  new AksFleet(app, 'shop-canary-weu', {
     subscriptionId: '00000000-0000-0000-0000-000000000000',
     spec: {
       location: 'westeurope',
@@ -14,8 +14,8 @@ export function build(app: App): void {
     },
     router: new FrontDoorRouter({ healthProbePath: '/healthz' }),
     units: [
-      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: 'vmwqq2' },
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: 'sfbgzt' },
+      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: 'uih7uj' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: 'd4tnfy' },
     ],
   });
 }

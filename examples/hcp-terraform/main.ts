@@ -7,9 +7,9 @@
 //   2. every step: `cdktf deploy '*'` — the bootstrap stack runs first (every fleet stack depends
 //      on it), so each new unit's workspace exists, configured, before `terraform init` touches it.
 //
-// shop-prod-weu (AKS): finishing an upgrade, blue is retired; every stack runs locally in the CI
+// shop-hcp-weu (AKS): finishing an upgrade, blue is retired; every stack runs locally in the CI
 //   job (state in HCP). Blue's workspace stays while blue is declared retired.
-// shop-prod-euw1 (EKS, private API): mid-canary; cloud-API stacks run on HCP's hosted runners with
+// shop-hcp-euw1 (EKS, private API): mid-canary; cloud-API stacks run on HCP's hosted runners with
 //   AWS workload identity, validation stacks on an agent pool inside the VPC.
 import { App, TerraformStack } from 'cdktf';
 import {
@@ -21,7 +21,7 @@ import {
 export function build(app: App): void {
   const backend = new HcpTerraformBackendFactory({ organization: 'acme', workspacePrefix: 'acme-bg-' });
 
-  const aks = new AksFleet(app, 'shop-prod-weu', {
+  const aks = new AksFleet(app, 'shop-hcp-weu', {
     subscriptionId: '00000000-0000-0000-0000-000000000000',
     spec: {
       location: 'westeurope',
@@ -33,11 +33,11 @@ export function build(app: App): void {
     backend,
     units: [
       { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.RETIRED, fingerprint: 'kjhpmf' },
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'v3dddf' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'yzlrby' },
     ],
   });
 
-  const eks = new EksFleet(app, 'shop-prod-euw1', {
+  const eks = new EksFleet(app, 'shop-hcp-euw1', {
     spec: {
       region: 'eu-west-1',
       subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002', 'subnet-0a1b2c3d4e5f60003'],
@@ -56,8 +56,8 @@ export function build(app: App): void {
     allowedAccountIds: ['123456789012'],
     backend,
     units: [
-      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: 'npmv7z' },
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: 'rawxhf' },
+      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: 'nk7pbu' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: '5os2k2' },
     ],
   });
 

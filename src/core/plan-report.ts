@@ -120,6 +120,7 @@ export function planToMarkdown(plans: FleetPlan[], base?: FleetPlan[]): string {
     const before = weightsOf(base?.find((b) => b.fleet === p.fleet));
     out.push(`## Fleet \`${p.fleet}\` — ${p.cloud} ${p.unitKind} units behind ${p.router}`, '');
     out.push(`Step \`${p.step}\` · drain timer ${p.drainSeconds} s before any unit is destroyed`, '');
+    out.push(`(The step hash \`${p.step}\` is a fingerprint of this step's units with their lifecycles and weights. The checks, their Kubernetes labels and the drain timer's triggers are named with it, so any change of a unit, lifecycle or weight makes a new step and the checks run again on the next deploy; an unchanged step re-deploys as no change.)`, '');
     if (p.controlPlane) {
       const cp = p.controlPlane;
       const move = cp.previousVersion === undefined ? `${cp.version} (previous version not declared)`

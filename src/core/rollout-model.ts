@@ -107,6 +107,7 @@ export function planUnits(fleet: string, units: UnitDeclaration[], specFingerpri
   const max = KubernetesVersion.parse(options.maximumKubernetesVersion ?? DEFAULT_MAXIMUM_KUBERNETES_VERSION);
   const seen = new Map<string, number>();
   const planned: PlannedUnit[] = [];
+  const changed: ChangedUnit[] = [];
   units.forEach((u, i) => {
     const label = typeof u?.slot === 'string' && u.slot.length > 0 ? u.slot : `#${i}`;
     const refuse = (field: string, value: unknown, rule: string, fix: string): never => {
@@ -149,15 +150,37 @@ export function planUnits(fleet: string, units: UnitDeclaration[], specFingerpri
     }
     // A retired unit builds nothing: its pinned fingerprint is its identity, whatever the spec says now.
     const fp = u.lifecycle === UnitLifecycle.RETIRED && u.fingerprint !== undefined ? u.fingerprint : specFingerprint(u);
-    if (u.fingerprint !== undefined && u.fingerprint !== fp) {
-      refuse('fingerprint', u.fingerprint, `a unit is immutable, but its spec now has fingerprint "${fp}" (changing a unit's spec makes a new unit)`, `restore the unit's previous spec, or declare the new spec as a new unit in another slot (fingerprint: ${show(fp)})`);
-    }
+    if (u.fingerprint !== undefined && u.fingerprint !== fp) changed.push({ slot: u.slot, pinned: u.fingerprint, now: fp, candidate: u.lifecycle === UnitLifecycle.CANDIDATE });
     planned.push({
       slot: u.slot, name: unitName(u.slot, v, fp), kubernetesVersion: v, lifecycle: u.lifecycle,
       weight, fingerprint: fp, validated, pinned: u.fingerprint !== undefined,
     });
   });
+  if (changed.length > 0) refuseChangedSpecs(fleet, changed, units);
   return planned;
+}
+
+interface ChangedUnit { readonly slot: string; readonly pinned: string; readonly now: string; readonly candidate: boolean }
+
+/**
+ * Every unit whose spec moved away from its pinned fingerprint, in one refusal (a spec change
+ * usually touches all units at once), with the three ways out.
+ */
+function refuseChangedSpecs(fleet: string, changed: ChangedUnit[], units: UnitDeclaration[]): never {
+  const one = changed.length === 1 ? changed[0] : undefined;
+  const pins = changed.map((c) => `${c.slot}: ${show(c.now)}`).join(', ');
+  const candidates = changed.filter((c) => c.candidate).map((c) => c.slot);
+  const pinChoice = candidates.length > 0
+    ? `(1) the change is intended and ${candidates.map((c) => `"${c}"`).join(', ')} ${candidates.length > 1 ? 'are candidates' : 'is a candidate'} (no traffic yet): pin the new fingerprint (${changed.filter((c) => c.candidate).map((c) => `${c.slot}: ${show(c.now)}`).join(', ')})`
+    : '(1) if a unit were a candidate (no traffic yet) you could pin its new fingerprint; these units are not, so this choice is closed';
+  throw new BlueGreenError({
+    fleet,
+    unit: one?.slot,
+    field: one ? 'fingerprint' : 'units[*].fingerprint',
+    value: one ? show(one.pinned) : changed.map((c) => `${c.slot}=${show(c.pinned)}`).join(', '),
+    rule: `a unit is immutable, but the spec it is built from now has fingerprint ${pins} (changing a unit's spec makes a new unit)`,
+    fix: `${pinChoice}; (2) revert the spec change (or give ${one ? 'this unit' : 'these units'} the spec ${one ? 'it was' : 'they were'} built from); (3) keep the change and declare it as a new unit in another slot, e.g. { slot: ${show(nextFreeSlot(units))}, lifecycle: UnitLifecycle.CANDIDATE, fingerprint: ${show(changed[0].now)} }, then move traffic to it`,
+  });
 }
 
 /** `<slot>-<major>-<minor>-<fingerprint>` */

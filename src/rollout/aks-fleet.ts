@@ -72,7 +72,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export class AksFleet extends RolloutFleet {
   constructor(scope: Construct, id: string, props: AksFleetProps) {
-    super(scope, id);
+    super(scope, id, props);
     const fleet = id;
     if (typeof props.subscriptionId !== 'string' || !GUID.test(props.subscriptionId)) {
       throw new BlueGreenError({ fleet, field: 'subscriptionId', value: show(props.subscriptionId), rule: 'a subscription id is a GUID', fix: "subscriptionId: '00000000-0000-0000-0000-000000000000'" });
@@ -128,8 +128,10 @@ export class AksFleet extends RolloutFleet {
       },
       bindShared: (stack) => {
         const sharedTags = { ...tags, 'bluegreen-fleet': fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' };
-        new ResourceGroup(stack, 'resource-group', { name: rg, location, tags: sharedTags, lifecycle: { preventDestroy: true } });
-        router.bindShared(stack, { fleet, step: 'shared', tags: sharedTags, resourceGroupName: rg, location });
+        const group = new ResourceGroup(stack, 'resource-group', { name: rg, location, tags: sharedTags, lifecycle: { preventDestroy: true } });
+        // A reference, not the literal name: Terraform then creates the group before the router's profile
+        // (Azure refuses a create in a group that does not exist yet, ResourceGroupNotFound — found by the rehearsal).
+        router.bindShared(stack, { fleet, step: 'shared', tags: sharedTags, resourceGroupName: group.name, location });
       },
       bindUnit: (stack, u) => {
         const spec = specOf(u);

@@ -51,7 +51,7 @@ export class AksNodePoolFleet extends RolloutFleet {
   /** The cluster's name. */
   public readonly clusterName: string;
   constructor(scope: Construct, id: string, props: AksNodePoolFleetProps) {
-    super(scope, id);
+    super(scope, id, props);
     const fleet = id;
     if (typeof props.subscriptionId !== 'string' || !GUID.test(props.subscriptionId)) {
       throw new BlueGreenError({ fleet, field: 'subscriptionId', value: show(props.subscriptionId), rule: 'a subscription id is a GUID', fix: "subscriptionId: '00000000-0000-0000-0000-000000000000'" });

@@ -94,7 +94,7 @@ function isToken(v: unknown): boolean {
  */
 export class EksFleet extends RolloutFleet {
   constructor(scope: Construct, id: string, props: EksFleetProps) {
-    super(scope, id);
+    super(scope, id, props);
     const fleet = id;
     checkFleetProps(fleet, props);
     const specOf = (u: { slot: string }): EksClusterSpec => props.unitSpecs?.[u.slot] ?? props.spec;

@@ -50,7 +50,7 @@ export class EksNodePoolFleet extends RolloutFleet {
   /** The cluster's name. */
   public readonly clusterName: string;
   constructor(scope: Construct, id: string, props: EksNodePoolFleetProps) {
-    super(scope, id);
+    super(scope, id, props);
     const fleet = id;
     if (typeof props.region !== 'string' || !REGION.test(props.region)) {
       throw new BlueGreenError({ fleet, field: 'region', value: show(props.region), rule: 'an AWS region code', fix: "region: 'eu-west-1'" });

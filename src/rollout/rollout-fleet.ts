@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { refusePlaceholders } from '../core/placeholders';
 import { FleetPlan } from '../core/plan-report';
 import { FleetLayout } from './private/fleet-layout';
 import { IRolloutFleet, registerFleet } from './rollout-plan';
@@ -12,8 +13,12 @@ import { IRolloutFleet, registerFleet } from './rollout-plan';
 export abstract class RolloutFleet extends Construct implements IRolloutFleet {
   private layout?: FleetLayout;
 
-  protected constructor(scope: Construct, id: string) {
+  /**
+   * @param props the fleet's properties: a `<…>` placeholder left in any of them is refused first
+   */
+  protected constructor(scope: Construct, id: string, props?: any) {
     super(scope, id);
+    if (props !== undefined) refusePlaceholders(id, props);
   }
 
   /** The fleet's long-lived stack (front door, or the cluster of a node-pool fleet). */

@@ -1,0 +1,212 @@
+// The fleets a scenario app deploys. Each scenario app's main.ts calls buildFleets with the
+// fleets.json the harness writes before every step; every fleet reads its units from the scenario's
+// state file (RolloutState.unitsOf), exactly as an infra repo would. The library comes from this
+// repository's src/ (what is being rehearsed), never from a published build.
+import { App, dependable, TerraformResource, TerraformStack } from 'cdktf';
+import {
+  AksFleet, AksNodePoolFleet, AlbWeightedRouter, EksFleet, EksNodePoolFleet, FrontDoorRouter,
+  GlobalAcceleratorRouter, Route53WeightedRouter, RolloutFleet, RolloutState, TrafficManagerRouter,
+} from '../../src';
+
+/** The fleet kinds the rehearsal knows: one per router, plus the two node-pool fleets. */
+export type FleetKind = 'aks-frontdoor' | 'aks-trafficmanager' | 'eks-route53' | 'eks-alb' | 'eks-ga' | 'aks-pools' | 'eks-pools';
+
+/** A change made through an escape hatch, after the library built the unit (R10). */
+export interface EscapeHatch {
+  /** The slot whose unit stack is changed. */
+  readonly slot: string;
+  /** Terraform resource type in that stack, e.g. azurerm_kubernetes_cluster. */
+  readonly resourceType: string;
+  /** Attribute path given to addOverride. */
+  readonly attribute: string;
+  readonly value: unknown;
+}
+
+/** One fleet of a scenario app (fleets.json). */
+export interface AppFleet {
+  readonly name: string;
+  readonly kind: FleetKind;
+  /** Absolute path of the fleet's state file in the scenario's git repo. */
+  readonly stateFile: string;
+  /** Node pools: the state file at the previous step (HEAD~1), for previousUnits. */
+  readonly previousStateFile?: string;
+  /** Node pools: the control plane's version now and in the previous step. */
+  readonly controlPlane?: { readonly previous: string; readonly current: string };
+  /** Extra fleet props (e.g. the readiness window of R12), passed through as given. */
+  readonly extraProps?: Record<string, unknown>;
+  readonly escapeHatch?: EscapeHatch;
+  readonly slowBuild?: SlowBuild;
+}
+
+/**
+ * A unit whose build is slow, as a real one is (an AKS or EKS cluster takes minutes): the object a
+ * router knows the unit by is created only once the fleet's traffic stack has started acting on
+ * the world (plus a grace period), or after a timeout. A `local-exec` provisioner on the unit's
+ * first resources waits, and that object depends on them. Terraform runs the command itself
+ * (https://developer.hashicorp.com/terraform/language/resources/provisioners/local-exec), with
+ * its environment, so REHEARSAL_WORLD names the world file to watch.
+ */
+export interface SlowBuild {
+  readonly slot: string;
+  /** Resource types that get the waiting provisioner (created first in the unit's stack). */
+  readonly hostTypes: string[];
+  /** The object that waits (depends on the hosts), e.g. aws_lb_target_group. */
+  readonly objectType: string;
+  readonly timeoutSeconds: number;
+  readonly graceSeconds: number;
+}
+
+const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+const ADMINS = ['11111111-1111-1111-1111-111111111111'];
+/** The principal that runs the checks of fleets that grant it access per unit (R12's late role assignment). */
+export const VALIDATION_PRINCIPAL = '22222222-2222-2222-2222-222222222222';
+
+/** The fleet label makes every fleet's units distinct (unit names carry the spec fingerprint). */
+function aksSpec(fleet: string) {
+  return {
+    location: 'westeurope',
+    adminGroupObjectIds: ADMINS,
+    systemPool: { name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5 },
+    userPools: [{ name: 'apps', vmSize: 'Standard_D8ds_v5', minCount: 3, maxCount: 6, labels: { workload: 'apps', fleet } }],
+  };
+}
+
+function eksCommon(f: AppFleet, zone: string) {
+  return {
+    spec: {
+      region: 'eu-west-1',
+      subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
+      nodeGroups: [{ name: 'apps', instanceTypes: ['m7i.xlarge'], minSize: 3, maxSize: 6, labels: { workload: 'apps', fleet: f.name } }],
+    },
+    vpcId: 'vpc-0a1b2c3d4e5f60000',
+    loadBalancerSubnetIds: ['subnet-0a1b2c3d4e5f6a001', 'subnet-0a1b2c3d4e5f6a002'],
+    originDomain: { hostedZoneId: zone, domainName: `${f.name}.example.com` },
+    validationPrincipalArn: 'arn:aws:iam::123456789012:role/platform-deployer',
+    allowedAccountIds: ['123456789012'],
+    units: RolloutState.unitsOf(f.stateFile, f.name),
+  };
+}
+
+function previousUnits(f: AppFleet) {
+  return f.previousStateFile ? RolloutState.unitsOf(f.previousStateFile, f.name) : undefined;
+}
+
+/** Adds every fleet of fleets.json to the app. */
+export function buildFleets(app: App, fleets: AppFleet[]): void {
+  for (const f of fleets) {
+    const extra = f.extraProps ?? {};
+    switch (f.kind) {
+      case 'aks-frontdoor':
+      case 'aks-trafficmanager':
+        new AksFleet(app, f.name, {
+          subscriptionId: SUBSCRIPTION,
+          spec: aksSpec(f.name),
+          router: f.kind === 'aks-frontdoor' ? new FrontDoorRouter({ healthProbePath: '/healthz' }) : new TrafficManagerRouter({ ttlSeconds: 30 }),
+          validationPrincipalObjectId: VALIDATION_PRINCIPAL,
+          units: RolloutState.unitsOf(f.stateFile, f.name),
+          ...extra,
+        });
+        break;
+      case 'eks-route53':
+        new EksFleet(app, f.name, { ...eksCommon(f, 'Z0123456789ABCDEFGHIJ'), router: new Route53WeightedRouter({ recordName: `www.${f.name}.example.com`, ttlSeconds: 30 }), ...extra });
+        break;
+      case 'eks-alb':
+        new EksFleet(app, f.name, { ...eksCommon(f, 'Z0123456789ABCDEFGHIK'), router: new AlbWeightedRouter({ hostName: `api.${f.name}.example.com`, connectionDrainSeconds: 30 }), ...extra });
+        break;
+      case 'eks-ga':
+        new EksFleet(app, f.name, { ...eksCommon(f, 'Z0123456789ABCDEFGHIL'), router: new GlobalAcceleratorRouter({ connectionDrainSeconds: 30 }), ...extra });
+        break;
+      case 'aks-pools':
+        new AksNodePoolFleet(app, f.name, {
+          subscriptionId: SUBSCRIPTION,
+          previousControlPlaneVersion: f.controlPlane!.previous,
+          controlPlaneVersion: f.controlPlane!.current,
+          cluster: { location: 'westeurope', adminGroupObjectIds: ADMINS, systemPool: { name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5 } },
+          pool: { vmSize: 'Standard_D8ds_v5', minCount: 3, maxCount: 6, labels: { workload: 'apps', fleet: f.name } },
+          validationPrincipalObjectId: VALIDATION_PRINCIPAL,
+          previousUnits: previousUnits(f),
+          units: RolloutState.unitsOf(f.stateFile, f.name),
+          ...extra,
+        });
+        break;
+      case 'eks-pools':
+        new EksNodePoolFleet(app, f.name, {
+          region: 'eu-west-1',
+          previousControlPlaneVersion: f.controlPlane!.previous,
+          controlPlaneVersion: f.controlPlane!.current,
+          cluster: { subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'], adminPrincipalArns: ['arn:aws:iam::123456789012:role/platform-admin'] },
+          validationPrincipalArn: 'arn:aws:iam::123456789012:role/platform-deployer',
+          pool: { instanceTypes: ['m7i.xlarge'], minSize: 3, maxSize: 6, labels: { workload: 'apps', fleet: f.name } },
+          previousUnits: previousUnits(f),
+          units: RolloutState.unitsOf(f.stateFile, f.name),
+          ...extra,
+        });
+        break;
+      default:
+        throw new Error(`unknown fleet kind ${String((f as AppFleet).kind)}`);
+    }
+    if (f.escapeHatch) applyEscapeHatch(app, f.name, f.escapeHatch);
+    if (f.slowBuild) applySlowBuild(app, f.name, f.slowBuild);
+  }
+}
+
+function unitStackOf(app: App, fleet: string, slot: string): TerraformStack | undefined {
+  return app.node.children.find((c): c is TerraformStack => c instanceof TerraformStack && c.node.id.startsWith(`${fleet}-unit-${slot}-`));
+}
+
+function resourcesOf(stack: TerraformStack, type: string): TerraformResource[] {
+  return stack.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === type);
+}
+
+function applySlowBuild(app: App, fleet: string, b: SlowBuild): void {
+  const stack = unitStackOf(app, fleet, b.slot);
+  if (!stack) return; // the unit does not exist (yet, or any more)
+  const hosts = b.hostTypes.flatMap((t) => resourcesOf(stack, t));
+  const objects = resourcesOf(stack, b.objectType);
+  if (!hosts.length || !objects.length) throw new Error(`slow build: ${stack.node.id} has no ${b.hostTypes.join('/')} or no ${b.objectType}`);
+  const traffic = `${fleet}-traffic`;
+  // Waits for the traffic stack's first action of this deploy in the world's log, then the grace period.
+  const waiter = require('path').join(__dirname, 'wait-for-stack.js');
+  const command = `'${process.execPath}' '${waiter}' '${traffic}' ${b.timeoutSeconds} ${b.graceSeconds}`;
+  for (const h of hosts) h.addOverride('provisioner', [{ 'local-exec': { command } }]);
+  for (const o of objects) o.dependsOn = [...(o.dependsOn ?? []), ...hosts.map((h) => dependable(h))];
+}
+
+/** Overrides an attribute of a unit's resource after the library built it, bypassing its guards. */
+function applyEscapeHatch(app: App, fleet: string, h: EscapeHatch): void {
+  const stack = unitStackOf(app, fleet, h.slot);
+  if (!stack) throw new Error(`escape hatch: no unit stack of slot ${h.slot} in fleet ${fleet}`);
+  const resources = stack.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === h.resourceType);
+  if (resources.length === 0) throw new Error(`escape hatch: no ${h.resourceType} in ${stack.node.id}`);
+  for (const r of resources) r.addOverride(h.attribute, h.value);
+}
+
+/** Unit names (slot → name) of each fleet, computed in-process without a synth (to aim faults at one unit). */
+export function unitNamesOf(fleets: AppFleet[]): Record<string, Record<string, string>> {
+  const app = new App({ outdir: require('os').tmpdir(), skipValidation: true });
+  buildFleets(app, fleets);
+  const out: Record<string, Record<string, string>> = {};
+  for (const c of app.node.children) {
+    if (c instanceof RolloutFleet) out[c.node.id] = Object.fromEntries(c.plan.units.map((u) => [u.slot, u.name]));
+  }
+  return out;
+}
+
+/**
+ * The `name` attribute of every resource of `type` in a unit's stack, computed in-process (to aim
+ * an apply-error fault at one unit's object). Empty when the unit or the type is absent.
+ */
+export function resourceNamesOf(fleets: AppFleet[], fleet: string, slot: string, type: string): string[] {
+  const app = new App({ outdir: require('os').tmpdir(), skipValidation: true });
+  buildFleets(app, fleets);
+  const stack = app.node.children.find((c): c is TerraformStack => c instanceof TerraformStack && c.node.id.startsWith(`${fleet}-unit-${slot}-`));
+  if (!stack) return [];
+  return stack.node.findAll()
+    .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === type)
+    .map((r) => {
+      const json = r.toTerraform() as { resource: Record<string, Record<string, { name?: unknown }>> };
+      return Object.values(json.resource[type] ?? {}).map((x) => x.name);
+    })
+    .flat()
+    .filter((n): n is string => typeof n === 'string');
+}

@@ -1,0 +1,301 @@
+// The scenario harness: a git repo per scenario whose state files the real CLI moves one step at a
+// time (with `check --base HEAD~1` after every commit), and one cdktf app per run group that reads
+// those files and is deployed with the real cdktf CLI and the real Terraform.
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AppFleet } from './app-fleets';
+
+/** This repository (the library under rehearsal). */
+export const REPO = path.resolve(__dirname, '..', '..');
+const CLI = path.join(REPO, 'bin', 'cdktf-bluegreen.js');
+/** One cdktf CLI install for every app: the repository's own. */
+const CDKTF = path.join(REPO, 'node_modules', '.bin', 'cdktf');
+/** tsx's require hook, absolute: the apps live outside the repository. */
+const TSX = require.resolve('tsx/cjs', { paths: [REPO] });
+/** What cdktf runs as Terraform: a recorder of each stack's commands, output and exit codes. */
+const RECORDER = path.join(__dirname, 'terraform-recorder.js');
+
+/** A failure of the harness or of a step's expectation; its message is the scenario's reason. */
+export class StepFailure extends Error {}
+
+/** Runs a command synchronously; returns its exit code and output. */
+export function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): { code: number; out: string } {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) return { code: 127, out: String(r.error.message) };
+  return { code: r.status ?? 1, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+/** Makes a fresh temporary directory for a run. */
+export function tempDir(label: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `rehearsal-${label}-`));
+}
+
+/** A scenario's infra repo: rollout/<fleet>.json moved by the CLI, one commit per step. */
+export class ScenarioRepo {
+  public readonly dir: string;
+  private commits = 0;
+
+  constructor(parent: string, id: string) {
+    this.dir = path.join(parent, id);
+    fs.mkdirSync(path.join(this.dir, 'rollout'), { recursive: true });
+    this.git('init', '-q', '-b', 'main');
+    this.git('config', 'user.email', 'rehearsal@example.invalid');
+    this.git('config', 'user.name', 'rehearsal');
+    this.git('config', 'commit.gpgsign', 'false');
+  }
+
+  public stateFile(fleet: string): string {
+    return path.join(this.dir, 'rollout', `${fleet}.json`);
+  }
+
+  /** The state file as the previous commit had it (written next to the app for previousUnits), or undefined. */
+  public previousState(fleet: string): string | undefined {
+    if (this.commits < 2) return undefined;
+    const r = run('git', ['show', `HEAD~1:rollout/${fleet}.json`], this.dir);
+    return r.code === 0 ? r.out : undefined;
+  }
+
+  public state(fleet: string): StateFile {
+    return JSON.parse(fs.readFileSync(this.stateFile(fleet), 'utf8')) as StateFile;
+  }
+
+  /** Runs `cdktf-bluegreen <args> --file rollout/<fleet>.json`; throws on a refusal unless allowed. */
+  public cli(fleet: string, args: string[], allowRefusal = false): { code: number; out: string } {
+    const withFile = args[0] === 'init' ? [...args, '--dir', 'rollout'] : [...args, '--file', `rollout/${fleet}.json`];
+    const r = run(process.execPath, [CLI, ...withFile, '--no-color'], this.dir);
+    if (r.code !== 0 && !allowRefusal) {
+      throw new StepFailure(`cdktf-bluegreen ${args.join(' ')} (fleet ${fleet}) exited ${r.code}: ${r.out.trim().split('\n').slice(0, 4).join(' | ')}`);
+    }
+    return r;
+  }
+
+  /** Commits the step and runs `check --base HEAD~1`, which must pass at every step. */
+  public commitStep(message: string): void {
+    this.git('add', '-A');
+    const r = run('git', ['commit', '-q', '--allow-empty', '-m', message], this.dir);
+    if (r.code !== 0) throw new StepFailure(`git commit failed: ${r.out.trim()}`);
+    this.commits++;
+    if (this.commits < 2) return;
+    const c = run(process.execPath, [CLI, 'check', '--base', 'HEAD~1', '--dir', 'rollout', '--no-color'], this.dir);
+    if (c.code !== 0) throw new StepFailure(`check --base HEAD~1 refused step "${message}": ${c.out.trim().split('\n').slice(0, 6).join(' | ')}`);
+  }
+
+  private git(...args: string[]): void {
+    const r = run('git', args, this.dir);
+    if (r.code !== 0) throw new StepFailure(`git ${args.join(' ')} failed: ${r.out.trim()}`);
+  }
+}
+
+/** The state file as the CLI writes it (the fields the scenarios read). */
+export interface StateFile {
+  readonly fleet: string;
+  readonly step: number;
+  readonly units: Array<{ slot: string; kubernetesVersion: string; lifecycle: string; weight: number; fingerprint?: string }>;
+}
+
+/** What one `cdktf deploy '*'` did. */
+export interface DeployResult {
+  readonly code: number;
+  readonly seconds: number;
+  readonly output: string;
+  /** Stacks in the app at this deploy. */
+  readonly stacks: string[];
+  /** Stacks whose deploy failed (an error was printed for them). */
+  readonly failedStacks: string[];
+  /** Stacks whose `terraform apply` completed. */
+  readonly appliedStacks: string[];
+  /** Terraform plan/apply processes cdktf started, per stack. */
+  readonly runs: Record<string, number>;
+  /** The error lines Terraform printed, per failed stack (verbatim). */
+  readonly errors: Record<string, string[]>;
+}
+
+/** A cdktf app (cdktf.json + main.ts) shared by the scenarios of one run group. */
+export class ScenarioApp {
+  public readonly dir: string;
+  private deploys = 0;
+
+  constructor(parent: string) {
+    this.dir = path.join(parent, 'app');
+    fs.mkdirSync(path.join(this.dir, 'previous'), { recursive: true });
+    fs.writeFileSync(path.join(this.dir, 'cdktf.json'), `${JSON.stringify({
+      language: 'typescript',
+      app: `node -r ${TSX} main.ts`,
+      projectId: 'cdktf-bluegreen-rehearsal',
+      sendCrashReports: 'false',
+      terraformProviders: [],
+      terraformModules: [],
+      context: {},
+    }, null, 2)}\n`);
+    const builder = path.join(REPO, 'rehearsal', 'scenarios', 'app-fleets');
+    const lib = path.join(REPO, 'src');
+    fs.writeFileSync(path.join(this.dir, 'main.ts'), [
+      '// A rehearsal app: the fleets of fleets.json, built by this repository\'s library (src/).',
+      "import * as fs from 'fs';",
+      "import * as path from 'path';",
+      `import { synthesizeRollout } from ${JSON.stringify(lib)};`,
+      `import { buildFleets } from ${JSON.stringify(builder)};`,
+      '',
+      "synthesizeRollout((app) => buildFleets(app, JSON.parse(fs.readFileSync(path.join(__dirname, 'fleets.json'), 'utf8'))));",
+      '',
+    ].join('\n'));
+  }
+
+  /** Writes a previous-step state file for a node-pool fleet; returns its path. */
+  public writePrevious(fleet: string, text: string): string {
+    const file = path.join(this.dir, 'previous', `${fleet}.json`);
+    fs.writeFileSync(file, text);
+    return file;
+  }
+
+  public writeFleets(fleets: AppFleet[]): void {
+    fs.writeFileSync(path.join(this.dir, 'fleets.json'), `${JSON.stringify(fleets, null, 2)}\n`);
+  }
+
+  /** `cdktf synth` (no providers needed). */
+  public synth(env: NodeJS.ProcessEnv): { code: number; out: string } {
+    return run(CDKTF, ['synth'], this.dir, deployEnv(env));
+  }
+
+  /** `cdktf deploy '*' --auto-approve --skip-provider-lock` with the engine's environment. */
+  public async deploy(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<DeployResult> {
+    const started = Date.now();
+    const logDir = path.join(this.dir, 'tflog', String(++this.deploys));
+    fs.mkdirSync(logDir, { recursive: true });
+    const recorded: NodeJS.ProcessEnv = { ...env, TERRAFORM_BINARY_NAME: RECORDER, REHEARSAL_TF_LOG_DIR: logDir, REHEARSAL_REAL_TERRAFORM: realTerraform() };
+    const output = await new Promise<{ code: number; text: string }>((resolve) => {
+      const child = spawn(CDKTF, ['deploy', '*', '--auto-approve', '--skip-provider-lock'], {
+        cwd: this.dir, env: deployEnv(recorded),
+      });
+      let text = '';
+      child.stdout.on('data', (d) => { text += String(d); });
+      child.stderr.on('data', (d) => { text += String(d); });
+      child.on('close', (code) => resolve({ code: code ?? 1, text }));
+      child.on('error', (e) => resolve({ code: 127, text: String(e) }));
+    });
+    // When cdktf aborts, Terraform processes it started may still be running: let them finish
+    // (their state locks and world changes belong to this deploy).
+    const orphansSettled = Date.now() + 180_000;
+    while (inFlight(logDir) && Date.now() < orphansSettled) await new Promise((r) => setTimeout(r, 1000));
+    const seconds = (Date.now() - started) / 1000;
+    fs.appendFileSync(path.join(this.dir, 'deploys.log'), `\n===== deploy (exit ${output.code}, ${seconds.toFixed(1)} s)\n${output.text}`);
+    const stacks = this.stacks();
+    const parsed = readTerraformLogs(logDir, stacks);
+    log(`deploy exit ${output.code} in ${seconds.toFixed(1)} s; failed stacks: ${parsed.failed.join(', ') || 'none'}`);
+    return { code: output.code, seconds, output: stripAnsi(output.text), stacks, failedStacks: parsed.failed, appliedStacks: parsed.applied, runs: parsed.runs, errors: parsed.errors };
+  }
+
+  /** Stack names of the last synth (cdktf.out/manifest.json). */
+  public stacks(): string[] {
+    const manifest = path.join(this.dir, 'cdktf.out', 'manifest.json');
+    if (!fs.existsSync(manifest)) return [];
+    return Object.keys((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { stacks: Record<string, unknown> }).stacks);
+  }
+
+  /** The rollout plan JSON of the last synth (unit fingerprints). */
+  public rolloutPlan(): { fleets: Array<{ fleet: string; units: Array<{ slot: string; fingerprint: string; pinned: boolean; name: string }> }> } | undefined {
+    const file = path.join(this.dir, 'cdktf.out', 'rollout-plan.json');
+    return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
+  }
+}
+
+/**
+ * The environment of a cdktf run. cdktf points Terraform at a plugin cache in the home directory
+ * by default; that cache is shared with every other run on the machine, whose provider wrappers
+ * differ, so the lock file's checksum would no longer match: each stack installs from the mirror.
+ */
+function deployEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env, CHECKPOINT_DISABLE: '1', CI: '1', FORCE_COLOR: '0', NO_COLOR: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' };
+  delete out.TF_PLUGIN_CACHE_DIR;
+  return out;
+}
+
+/** Does a recorded Terraform command still run (started, no exit line yet)? */
+function inFlight(logDir: string): boolean {
+  return fs.readdirSync(logDir).some((f) => {
+    const text = fs.readFileSync(path.join(logDir, f), 'utf8');
+    return (text.match(/\n=== terraform /g) ?? []).length > (text.match(/\n=== exit /g) ?? []).length;
+  });
+}
+
+let terraformPath: string | undefined;
+/** The real terraform on PATH, absolute (the recorder runs it). */
+export function realTerraform(): string {
+  if (!terraformPath) {
+    const r = run('sh', ['-c', 'command -v terraform'], process.cwd());
+    terraformPath = r.code === 0 ? r.out.trim() : 'terraform';
+  }
+  return terraformPath;
+}
+
+/**
+ * Each stack's Terraform commands as the recorder logged them: a stack failed when a command
+ * exited non-zero, applied when `apply` exited 0; a command without an exit line was cut off.
+ */
+export function readTerraformLogs(dir: string, stacks: string[]): { failed: string[]; applied: string[]; runs: Record<string, number>; errors: Record<string, string[]> } {
+  const failed: string[] = [];
+  const applied: string[] = [];
+  const runs: Record<string, number> = {};
+  const errors: Record<string, string[]> = {};
+  for (const stack of stacks) {
+    const file = path.join(dir, `${stack}.log`);
+    if (!fs.existsSync(file)) continue;
+    const blocks = stripAnsi(fs.readFileSync(file, 'utf8')).split(/\n=== terraform /).slice(1);
+    let stackFailed = false;
+    for (const b of blocks) {
+      const command = b.split(/\s/)[0];
+      const exit = /\n=== exit (\S+)\n?$/.exec(b.trimEnd() + '\n');
+      if (command === 'plan' || command === 'apply' || command === 'destroy') runs[stack] = (runs[stack] ?? 0) + 1;
+      if (exit && exit[1] !== '0') {
+        stackFailed = true;
+        const lines = b.split('\n').map((x) => x.replace(/^[│╷╵\s]+/, '').trimEnd()).filter((x) => !x.startsWith('=== exit'));
+        const i = lines.findIndex((x) => /^Error:/.test(x));
+        errors[stack] = i >= 0 ? lines.slice(i, i + 12).filter((x) => x.trim()) : lines.filter((x) => x.trim()).slice(-6);
+      }
+      if (command === 'apply' && exit && exit[1] === '0') applied.push(stack);
+    }
+    if (stackFailed) failed.push(stack);
+  }
+  return { failed: failed.sort(), applied: applied.filter((s) => !failed.includes(s)).sort(), runs, errors };
+}
+
+export function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '\n');
+}
+
+/**
+ * cdktf's plain output, line by line, attributed to stacks: each chunk of a stack's Terraform
+ * output starts with the stack name and its continuation lines are indented, so a line without a
+ * stack name belongs to the last stack named.
+ */
+export function linesByStack(text: string, stacks: string[]): Array<{ stack: string; line: string }> {
+  const byLength = [...stacks].sort((a, b) => b.length - a.length);
+  const out: Array<{ stack: string; line: string }> = [];
+  let current: string | undefined;
+  for (const raw of text.split('\n')) {
+    const named = byLength.find((s) => raw.startsWith(`${s} `) || raw === s);
+    if (named) current = named;
+    else if (!/^\s/.test(raw) && raw.trim()) current = undefined; // cdktf's own lines (summary, errors)
+    if (!current) continue;
+    out.push({ stack: current, line: (named ? raw.slice(named.length) : raw).trim() });
+  }
+  return out;
+}
+
+/**
+ * Per-stack outcome: a stack failed when Terraform printed an error for it; it applied when its
+ * apply finished ("Apply complete!" or nothing to change).
+ */
+export function parseDeployOutput(text: string, stacks: string[]): { failed: string[]; applied: string[] } {
+  const failed = new Set<string>();
+  const applied = new Set<string>();
+  for (const { stack, line } of linesByStack(text, stacks)) {
+    if (/^(│\s*)?Error:/.test(line)) failed.add(stack);
+    if (/Apply complete!|^No changes\.|Your infrastructure matches the configuration/.test(line)) applied.add(stack);
+  }
+  for (const s of failed) applied.delete(s);
+  return { failed: [...failed].sort(), applied: [...applied].sort() };
+}

@@ -1,0 +1,114 @@
+// What a scenario is: fleets in a git repo driven by the CLI, a list of steps (each one deploy),
+// and what each step must show. The run group (group.ts) carries the steps out.
+import type { FaultSpec as WorldFault } from '../world/faults';
+import { EscapeHatch, FleetKind, SlowBuild } from './app-fleets';
+import { DeployResult, ScenarioRepo, StateFile } from './harness';
+
+/** One entry of the world's action log (the contract of rehearsal/world). */
+export interface WorldAction {
+  readonly seq: number;
+  readonly clock: number;
+  readonly stack: string;
+  readonly provider: string;
+  readonly type: string;
+  readonly action: string;
+  readonly id?: string;
+  readonly name?: string;
+  readonly unit?: string;
+  readonly detail?: unknown;
+}
+
+/** A fault to inject before a step, in the world's own terms (rehearsal/world/faults.ts). */
+export interface FaultSpec {
+  /** How the report names it, e.g. "nodes NotReady". */
+  readonly label: string;
+  /** The fleet and slot the fault is aimed at; the runner names the unit (slots repeat across fleets). */
+  readonly fleet: string;
+  readonly slot?: string;
+  readonly fault: WorldFault;
+}
+
+/** What the scenarios need from the simulated world (implemented by world-port.ts). */
+export interface WorldPort {
+  /** The action log, oldest first. */
+  actions(): WorldAction[];
+  /** Share in percent per unit name of a fleet's front door (10,000 simulated requests). */
+  shares(fleet: string): Record<string, number>;
+  setFaults(faults: FaultSpec[]): void;
+  clearFaults(): void;
+  /** Everything in the world that belongs to a unit (by name), as short descriptions. */
+  remainsOf(fleet: string, unit: string): string[];
+}
+
+/** A fleet of a scenario. */
+export interface FleetDecl {
+  readonly name: string;
+  readonly kind: FleetKind;
+  /** Version of the first unit (blue). */
+  readonly version: string;
+  /** Node pools: the control plane's first version. */
+  readonly controlPlane?: string;
+  /** Policy written into the new state file. @default the CLI's defaults */
+  readonly policy?: Record<string, number>;
+  readonly extraProps?: Record<string, unknown>;
+  /** A unit whose build is slow (see app-fleets.ts). */
+  readonly slowBuild?: SlowBuild;
+}
+
+/** What a step's verify callback can read. */
+export interface StepView {
+  readonly deploy: DeployResult;
+  /** The world's actions of this deploy, for this scenario's fleets. */
+  readonly actions: WorldAction[];
+  readonly world: WorldPort;
+  readonly repo: ScenarioRepo;
+  state(fleet: string): StateFile;
+  /** Unit names (slot → name) of a fleet at this step, from the synthesized rollout plan. */
+  unitNames(fleet: string): Record<string, string>;
+  /** Stacks of a fleet in this deploy. */
+  stacksOf(fleet: string): string[];
+  /** Shares measured before this step's deploy. */
+  sharesBefore(fleet: string): Record<string, number>;
+}
+
+/** One step: CLI commands on the state files, optional faults, one `cdktf deploy '*'`, checks. */
+export interface StepSpec {
+  readonly label: string;
+  /** CLI commands, each [fleet, ...args]; committed as one step with `check --base HEAD~1`. */
+  readonly cli?: Array<[string, ...string[]]>;
+  /** Node pools: the control plane's version from this step on. */
+  readonly controlPlane?: Record<string, string>;
+  /** Faults set before the deploy (cleared after it unless keepFaults). */
+  readonly faults?: FaultSpec[];
+  /** Escape hatches applied to the app from this step on (R10). */
+  readonly escapeHatch?: Record<string, EscapeHatch>;
+  /** Per fleet: does the deploy apply or fail for this fleet? @default 'applied' for every fleet */
+  readonly expect?: Record<string, 'applied' | 'failed'>;
+  /** Run the standard per-step checks (order, live units untouched, traffic shares). @default true */
+  readonly standard?: boolean;
+  /** Extra checks; returns the problems found (empty = fine). */
+  readonly verify?: (v: StepView) => string[];
+}
+
+/** A scenario: PASS when every step did what it must, FAIL with the first problem otherwise. */
+export interface ScenarioDef {
+  readonly id: string;
+  readonly text: string;
+  readonly fleets: FleetDecl[];
+  readonly steps: StepSpec[];
+}
+
+/** The figures printed per scenario. */
+export interface ScenarioResult {
+  readonly id: string;
+  readonly text: string;
+  passed: boolean;
+  why?: string;
+  steps: number;
+  stacksApplied: number;
+  terraformRuns: number;
+  seconds: number;
+  maxShareError: number;
+  /** Lines worth quoting when it failed (Terraform's error). */
+  evidence: string[];
+}

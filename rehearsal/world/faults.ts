@@ -1,0 +1,115 @@
+// Faults the scenario runner injects between steps. They live in the world file, so every
+// provider process sees them; the per-type rules apply them (see rules/*.ts).
+import { SimError } from './errors';
+import { Fault } from './model';
+import { WorldOps } from './ops';
+import { Call } from './rules/rule';
+import { WorldStore } from './store';
+import { targets } from './units';
+
+export type FaultKind =
+  /** Nodes of the unit report Ready=False. */
+  | 'nodes-not-ready'
+  /** Nodes of the unit report another kubelet version (`version`, default one minor below). */
+  | 'wrong-kubelet-version'
+  /** The unit's check Jobs fail (with `wait_for_completion`, the apply fails). */
+  | 'job-fails'
+  /** The unit's origin answers HTTP `status` (default 503). */
+  | 'origin-status'
+  /** The unit's origin does not answer (connection refused) for `attempts` requests and/or `seconds` after it was created. */
+  | 'origin-late'
+  /** The unit's role assignments are not effective: Kubernetes API calls get 403 for `reads` calls and/or `seconds` after the assignment was created. */
+  | 'role-assignment-late'
+  /** Creating/updating/deleting the resource `type` named `name` fails (`attempts` times, default until cleared). */
+  | 'apply-error'
+  /** The unit's EKS control plane reaches the end of standard support: with upgrade policy STANDARD, EKS upgrades it one minor by itself (seen at the next refresh). */
+  | 'standard-support-ended';
+
+export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended'];
+
+export interface FaultSpec {
+  readonly kind: FaultKind;
+  /** Unit name or slot (`blue`, `green`: matches `green-…`). Required except for apply-error. */
+  readonly unit?: string;
+  /** apply-error: Terraform resource type and the resource's `name` attribute (omit name: any of the type). */
+  readonly type?: string;
+  readonly name?: string;
+  /** origin-late: failed attempts before it answers. role-assignment-late: failed reads. apply-error: failures. */
+  readonly attempts?: number;
+  /** origin-late / role-assignment-late: also not effective until this many simulated seconds after creation. */
+  readonly seconds?: number;
+  /** wrong-kubelet-version: the version nodes report (e.g. `v1.33.4`). */
+  readonly version?: string;
+  /** origin-status: the HTTP status (default 503). */
+  readonly status?: number;
+  readonly note?: string;
+}
+
+/** Stores a fault in the world; returns it with its id. */
+export function injectFault(worldFile: string, spec: FaultSpec): Fault {
+  if (!FAULT_KINDS.includes(spec.kind)) throw new Error(`unknown fault kind "${String(spec.kind)}"; one of ${FAULT_KINDS.join(', ')}`);
+  if (spec.kind === 'apply-error' ? !spec.type : !spec.unit) {
+    throw new Error(spec.kind === 'apply-error' ? 'an apply-error fault needs `type` (and usually `name`)' : `a ${spec.kind} fault needs \`unit\``);
+  }
+  return new WorldStore(worldFile).update((w) => {
+    const fault: Fault = {
+      id: w.nextFaultId++,
+      kind: spec.kind,
+      unit: spec.unit,
+      type: spec.type,
+      name: spec.name,
+      remaining: spec.attempts,
+      seconds: spec.seconds,
+      version: spec.version,
+      status: spec.status,
+      note: spec.note,
+    };
+    w.faults.push(JSON.parse(JSON.stringify(fault)) as Fault);
+    return fault;
+  });
+}
+
+/** Removes faults: all of them, or those matching `filter` (id, kind, unit). */
+export function clearFaults(worldFile: string, filter: { id?: number; kind?: FaultKind; unit?: string } = {}): number {
+  return new WorldStore(worldFile).update((w) => {
+    const before = w.faults.length;
+    w.faults = w.faults.filter((f) => !((filter.id === undefined || f.id === filter.id) && (filter.kind === undefined || f.kind === filter.kind) && (filter.unit === undefined || f.unit === filter.unit)));
+    return before - w.faults.length;
+  });
+}
+
+export function listFaults(worldFile: string): Fault[] {
+  return new WorldStore(worldFile).read().faults;
+}
+
+// ---- used by rules -------------------------------------------------------------------------
+
+/** Faults of `kind` aimed at `unit` that are still active. */
+export function activeFaults(ops: WorldOps, kind: FaultKind, unit: string | undefined): Fault[] {
+  return ops.faults((f) => f.kind === kind && targets(f.unit, unit) && (f.remaining === undefined || f.remaining > 0));
+}
+
+/**
+ * A counted/timed fault still bites for an object created at `createdAt`: it has attempts left
+ * (consumes one) or the clock has not yet passed createdAt + seconds.
+ */
+export function bites(ops: WorldOps, f: Fault, createdAt: number): boolean {
+  const seconds = f.seconds;
+  const timed = seconds !== undefined && ops.clock < createdAt + seconds;
+  const counted = f.remaining !== undefined && f.remaining > 0;
+  if (counted) f.remaining = (f.remaining ?? 0) - 1;
+  if (seconds === undefined && f.remaining === undefined) return true; // neither bound: until cleared
+  return counted || timed;
+}
+
+/** Fails a create/update/delete of a resource an apply-error fault names. */
+export function applyErrorFault(call: Call, name: string | undefined, action: string): void {
+  if (action === 'read') return;
+  for (const f of call.ops.faults((x) => x.kind === 'apply-error' && x.type === call.type && (x.name === undefined || x.name === name))) {
+    if (f.remaining !== undefined) {
+      if (f.remaining <= 0) continue;
+      f.remaining -= 1;
+    }
+    throw new SimError(`simulated ${action} error on ${call.type} "${name ?? ''}"`, f.note ?? 'injected by the rehearsal (apply-error fault)');
+  }
+}

@@ -1,0 +1,278 @@
+// kubernetes 2.38 resources and data sources the library emits, against the cluster whose API
+// server is the provider's `host`. Registry pages: https://registry.terraform.io/providers/hashicorp/kubernetes/2.38.0/docs/…
+import { SimError } from '../errors';
+import { activeFaults, bites } from '../faults';
+import { WorldObject } from '../model';
+import { targets, unitFromStack } from '../units';
+import { Attrs, block, fill, str, strMap } from '../values';
+import { clusterOfProvider, minorNumber, parseGoDuration, timestamp } from './common';
+import { NodeAttrs, nodesOf, uidOf } from './nodes';
+import { Call, DataRule, ResourceRule } from './rule';
+
+/**
+ * Every Kubernetes API call goes to the provider's cluster. While a unit's role assignment has
+ * not propagated, the principal's calls are refused with 403 (Azure RBAC for Kubernetes
+ * authorization: https://learn.microsoft.com/en-us/azure/aks/manage-azure-rbac — role assignments
+ * "can take up to five minutes to propagate"; fault `role-assignment-late`).
+ */
+function apiCall(call: Call, verb: string, resource: string): WorldObject {
+  const cluster = clusterOfProvider(call);
+  const unit = cluster.unit ?? unitFromStack(call.ctx.stack);
+  for (const f of activeFaults(call.ops, 'role-assignment-late', unit)) {
+    const assignments = call.ops.all('azurerm_role_assignment', (o) => targets(f.unit, o.unit));
+    const since = Math.max(cluster.createdAt, ...assignments.map((o) => o.createdAt));
+    if (bites(call.ops, f, since)) {
+      call.ops.log({ stack: call.ctx.stack, provider: 'kubernetes', type: call.type, action: 'forbidden', id: '', name: resource, unit, detail: `${verb} ${resource}: role assignment not yet effective` });
+      const azure = cluster.type === 'azurerm_kubernetes_cluster';
+      throw new SimError(
+        `${resource} is forbidden`,
+        `User "${azure ? 'deployer' : 'arn:aws:sts::123456789012:assumed-role/deployer'}" cannot ${verb} resource "${resource}" at the cluster scope${azure ? ': User does not have access to the resource in Azure. Update role assignment to allow access.' : ''}`,
+      );
+    }
+  }
+  return cluster;
+}
+
+function meta(a: Attrs): Attrs {
+  return block(a.metadata) ?? {};
+}
+
+/** Fills the server-set metadata fields (uid, resource_version, generation). */
+function fillMeta(call: Call, a: Attrs, seed: string): void {
+  const m = meta(a);
+  fill(m, 'uid', uidOf(seed));
+  fill(m, 'resource_version', String(call.ops.world.seq + 1));
+  fill(m, 'generation', 1);
+  fill(m, 'annotations', {});
+  fill(m, 'labels', {});
+  if (Array.isArray(a.metadata) && a.metadata.length > 0) a.metadata[0] = m;
+}
+
+// ---- namespace --------------------------------------------------------------------------------
+// Names are unique per kind (and namespace): creating an existing one fails with AlreadyExists.
+// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
+// Deleting a namespace deletes everything in it:
+// https://kubernetes.io/docs/tasks/administer-cluster/namespaces/#deleting-a-namespace
+// Resource: .../resources/namespace_v1 (id = name)
+const namespace: ResourceRule = {
+  name(a) {
+    return str(meta(a).name);
+  },
+  cluster(call) {
+    return call.ops.keyOf(apiCall(call, 'get', 'namespaces'));
+  },
+  create(call, a) {
+    const name = str(meta(a).name) ?? '';
+    const key = call.ops.keyOf(clusterOfProvider(call));
+    if (call.ops.get('kubernetes_namespace_v1', name, key)) throw new SimError(`namespaces "${name}" already exists`, `Failed to create Namespace! API error: namespaces "${name}" already exists (AlreadyExists)`);
+    fillMeta(call, a, `${key}/ns/${name}`);
+    fill(a, 'id', name);
+  },
+  delete(call, obj) {
+    for (const o of call.ops.all(undefined, (x) => x.cluster === obj.cluster && x.type.startsWith('kubernetes_') && str(meta(x.attrs).namespace) === obj.name)) {
+      call.ops.remove(o, call.ctx);
+      call.ops.log({ stack: call.ctx.stack, provider: 'kubernetes', type: o.type, action: 'cascade-delete', id: o.id, name: o.name, unit: o.unit, detail: `namespace ${obj.name} deleted` });
+    }
+  },
+};
+
+// ---- job --------------------------------------------------------------------------------------
+// .../resources/job_v1: with wait_for_completion the create waits for the Job to complete; a failed
+// Job fails the apply ("job: <ns>/<name> is in failed state"); a Job that cannot finish fails when
+// the create timeout runs out. Its pods run only on Ready nodes that match the nodeSelector and
+// whose NoSchedule/NoExecute taints they tolerate:
+// https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodeselector
+// https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+function podSpec(a: Attrs): Attrs {
+  return block(block(block(a.spec)?.template)?.spec) ?? {};
+}
+
+function tolerates(tolerations: Attrs[], t: { key: string; value: string; effect: string }): boolean {
+  return tolerations.some((tol) => {
+    const effectOk = !tol.effect || tol.effect === t.effect;
+    const op = str(tol.operator) ?? 'Equal';
+    if (!tol.key && op === 'Exists') return effectOk;
+    if (tol.key !== t.key) return false;
+    return effectOk && (op === 'Exists' || (str(tol.value) ?? '') === t.value);
+  });
+}
+
+function schedulableNodes(call: Call, clusterKey: string, spec: Attrs): WorldObject[] {
+  const selector = strMap(spec.node_selector);
+  const tolerations = (Array.isArray(spec.toleration) ? spec.toleration : []) as Attrs[];
+  return nodesOf(call.ops, clusterKey).filter((n) => {
+    const na = n.attrs as NodeAttrs;
+    if (!nodeReady(call, n)) return false;
+    if (Object.entries(selector).some(([k, v]) => na.labels[k] !== v)) return false;
+    return na.taints.filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute').every((t) => tolerates(tolerations, t));
+  });
+}
+
+function runJob(call: Call, a: Attrs, clusterKey: string, unit: string | undefined): void {
+  const m = meta(a);
+  const ns = str(m.namespace) ?? 'default';
+  const name = str(m.name) ?? '';
+  const wait = a.wait_for_completion === true;
+  const timeout = parseGoDuration(str(block(a.timeouts)?.create) ?? '1m');
+  const log = (action: string, detail: string) => call.ops.log({ stack: call.ctx.stack, provider: 'kubernetes', type: 'kubernetes_job_v1', action, id: `${ns}/${name}`, name, unit, detail });
+  const fault = activeFaults(call.ops, 'job-fails', unit)[0];
+  if (schedulableNodes(call, clusterKey, podSpec(a)).length === 0) {
+    log('check-fail', 'no schedulable node (selector, taints, readiness): pod Pending');
+    if (wait) {
+      call.ops.advance(timeout);
+      throw new SimError(`waiting for job ${ns}/${name}`, `timeout while waiting for state to become 'success' (last state: 'pending', timeout: ${timeout}s): job: ${ns}/${name} is not in complete state`);
+    }
+    return;
+  }
+  if (fault) {
+    log('check-fail', 'Job failed (fault job-fails)');
+    if (wait) throw new SimError(`job: ${ns}/${name} is in failed state`);
+    return;
+  }
+  log('check-pass', 'Job complete');
+}
+
+const job: ResourceRule = {
+  name(a) {
+    return str(meta(a).name);
+  },
+  cluster(call) {
+    return call.ops.keyOf(apiCall(call, 'create', 'jobs'));
+  },
+  create(call, a) {
+    const m = meta(a);
+    const ns = str(m.namespace) ?? 'default';
+    const name = str(m.name) ?? '';
+    const cluster = clusterOfProvider(call);
+    const key = call.ops.keyOf(cluster);
+    if (!call.ops.get('kubernetes_namespace_v1', ns, key) && ns !== 'default') throw new SimError(`Failed to create Job! API error: namespaces "${ns}" not found`);
+    if (call.ops.get('kubernetes_job_v1', `${ns}/${name}`, key)) throw new SimError(`Failed to create Job! API error: jobs.batch "${name}" already exists`, 'AlreadyExists');
+    fillMeta(call, a, `${key}/job/${ns}/${name}`);
+    fill(a, 'id', `${ns}/${name}`);
+    const unit = str(strMap(m.labels)['bluegreen.cdktf.io/unit']) ?? cluster.unit ?? unitFromStack(call.ctx.stack);
+    runJob(call, a, key, unit);
+  },
+};
+
+// ---- node taint -------------------------------------------------------------------------------
+// .../resources/node_taint: patches taints onto an existing node (id `<node>,<key>=<value>:<effect>`);
+// a node that does not exist is an error; removing the resource removes its taints.
+function taintsOf(a: Attrs): { key: string; value: string; effect: string }[] {
+  return (Array.isArray(a.taint) ? a.taint : []).map((t: Attrs) => ({ key: str(t.key) ?? '', value: str(t.value) ?? '', effect: str(t.effect) ?? '' }));
+}
+
+function taintNode(call: Call, a: Attrs, add: boolean): WorldObject {
+  const nodeName = str(meta(a).name) ?? '';
+  const key = call.ops.keyOf(clusterOfProvider(call));
+  const node = call.ops.get('node', nodeName, key);
+  if (!node) throw new SimError(`nodes "${nodeName}" not found`);
+  const na = node.attrs as NodeAttrs;
+  for (const t of taintsOf(a)) {
+    na.taints = na.taints.filter((x) => !(x.key === t.key && x.effect === t.effect));
+    if (add) na.taints.push(t);
+  }
+  return node;
+}
+
+const nodeTaint: ResourceRule = {
+  name(a) {
+    return str(meta(a).name);
+  },
+  cluster(call) {
+    return call.ops.keyOf(apiCall(call, 'patch', 'nodes'));
+  },
+  unit(call, a, cluster) {
+    return call.ops.get('node', str(meta(a).name) ?? '', cluster)?.unit;
+  },
+  create(call, a) {
+    const node = taintNode(call, a, true);
+    fill(a, 'id', [node.name, ...taintsOf(a).map((t) => `${t.key}=${t.value}:${t.effect}`)].join(','));
+  },
+  update(call, prior, a) {
+    taintNode(call, prior.attrs, false);
+    taintNode(call, a, true);
+  },
+  delete(call, obj) {
+    const key = obj.cluster as string;
+    const node = call.ops.get('node', str(meta(obj.attrs).name) ?? '', key);
+    if (node) taintNode(call, obj.attrs, false);
+  },
+  read(call, obj) {
+    const node = call.ops.get('node', str(meta(obj.attrs).name) ?? '', obj.cluster);
+    return node ? { ...obj.attrs } : null; // the node is gone: the taint is gone with it
+  },
+};
+
+// ---- nodes (data) -----------------------------------------------------------------------------
+// .../data-sources/nodes: lists the cluster's nodes, optionally by label; an empty match is not an
+// error. Faults change what the API reports: Ready=False (`nodes-not-ready`) or another kubelet
+// version (`wrong-kubelet-version`, default one minor below what the node runs).
+function nodeReady(call: Call, n: WorldObject): boolean {
+  return (n.attrs as NodeAttrs).ready && activeFaults(call.ops, 'nodes-not-ready', n.unit).length === 0;
+}
+
+function reportedKubelet(call: Call, n: WorldObject): string {
+  const actual = (n.attrs as NodeAttrs).kubeletVersion;
+  const f = activeFaults(call.ops, 'wrong-kubelet-version', n.unit)[0];
+  if (!f) return actual;
+  if (f.version) return f.version.startsWith('v') ? f.version : `v${f.version}`;
+  const minor = minorNumber(actual) ?? 1;
+  return actual.replace(/^v(\d+)\.(\d+)/, (_m, major: string) => `v${major}.${minor - 1}`);
+}
+
+function nodeView(call: Call, n: WorldObject): Attrs {
+  const na = n.attrs as NodeAttrs;
+  const ready = nodeReady(call, n);
+  return {
+    metadata: [{ name: na.name, labels: { ...na.labels }, annotations: {}, uid: String(na.uid ?? ''), resource_version: '1', generation: 0 }],
+    spec: [{ pod_cidr: '', pod_cidrs: [], provider_id: `sim://${na.name}`, unschedulable: false, taints: na.taints.map((t) => ({ ...t })) }],
+    status: [{
+      addresses: [{ type: 'Hostname', address: na.name }],
+      allocatable: { cpu: '3860m', memory: '27Gi', pods: '110' },
+      capacity: { cpu: '4', memory: '32Gi', pods: '110' },
+      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', reason: ready ? 'KubeletReady' : 'KubeletNotReady', message: ready ? 'kubelet is posting ready status' : 'container runtime network not ready', last_heartbeat_time: timestamp(call.ops.clock), last_transition_time: timestamp(n.createdAt) }],
+      node_info: [{ kubelet_version: reportedKubelet(call, n), kube_proxy_version: reportedKubelet(call, n), architecture: 'amd64', operating_system: 'linux', os_image: 'simulated', kernel_version: '6.1.0', container_runtime_version: 'containerd://1.7.0', machine_id: '', system_uuid: '', boot_id: '' }],
+    }],
+  };
+}
+
+const nodesData: DataRule = {
+  name(c) {
+    const labels = strMap(meta(c).labels);
+    return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || 'all nodes';
+  },
+  read(call, c) {
+    const cluster = apiCall(call, 'list', 'nodes');
+    const selector = strMap(meta(c).labels);
+    const nodes = nodesOf(call.ops, call.ops.keyOf(cluster)).filter((n) => Object.entries(selector).every(([k, v]) => (n.attrs as NodeAttrs).labels[k] === v));
+    nodes.sort((x, y) => x.name.localeCompare(y.name));
+    const views = nodes.map((n) => nodeView(call, n));
+    const ready = views.filter((v) => ((v.status as Attrs[])[0].conditions as Attrs[])[0].status === 'True').length;
+    const versions = [...new Set(views.map((v) => String(((v.status as Attrs[])[0].node_info as Attrs[])[0].kubelet_version)))];
+    call.ops.log({ stack: call.ctx.stack, provider: 'kubernetes', type: 'kubernetes_nodes', action: 'probe', id: cluster.name, name: Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(','), unit: nodes[0]?.unit ?? cluster.unit ?? unitFromStack(call.ctx.stack), detail: `${nodes.length} nodes, ${ready} Ready, kubelet ${versions.join('/') || '-'}` });
+    return { id: cluster.name, nodes: views };
+  },
+};
+
+// .../data-sources/resources: lists objects of a kind; the world has no workloads yet (issue 13),
+// so it answers an empty list, which is what an API with no such objects returns.
+const resourcesData: DataRule = {
+  name(c) {
+    return `${String(c.kind)} in ${String(c.namespace ?? 'all namespaces')}`;
+  },
+  read(call, c) {
+    apiCall(call, 'list', String(c.kind).toLowerCase());
+    return { objects: [] };
+  },
+};
+
+export const kubernetesResources: Record<string, ResourceRule> = {
+  kubernetes_namespace_v1: namespace,
+  kubernetes_job_v1: job,
+  kubernetes_node_taint: nodeTaint,
+};
+
+export const kubernetesData: Record<string, DataRule> = {
+  kubernetes_nodes: nodesData,
+  kubernetes_resources: resourcesData,
+};

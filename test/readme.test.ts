@@ -1,0 +1,77 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { RolloutPlan } from '../src';
+import { runCompleteBlock, ROOT, typescriptBlocks, unitNamesIn } from './support/readme-blocks';
+import { testApp } from './support/synth';
+
+// The README's TypeScript must run as shown: a block marked `<!-- complete: main.ts -->` is the whole
+// main.ts of a user's project, synthesized here in-process (the packed library runs the same block
+// in a fresh project in scripts/package-test.sh).
+const DOCS = [path.join(ROOT, 'README.md'), path.join(ROOT, 'docs', 'cdktn.md')].filter((f) => fs.existsSync(f));
+const blocks = DOCS.flatMap(typescriptBlocks);
+const complete = blocks.filter((b) => b.kind === 'complete');
+
+/** Fleet ids a TypeScript program declares (`new XxxFleet(app, 'id', ...)`). */
+const fleetIds = (code: string) => [...code.matchAll(/new \w+Fleet\(\s*\w+,\s*'([^']+)'/g)].map((m) => m[1]);
+
+describe('README code blocks', () => {
+  test('every TypeScript block says whether it is complete or a fragment', () => {
+    expect(blocks.filter((b) => b.kind === 'unmarked').map((b) => `${b.file}:${b.line}`)).toEqual([]);
+    expect(complete.length).toBeGreaterThanOrEqual(1);
+  });
+
+  const produced = new Set<string>();
+  test.each(complete.map((b) => [`${b.file}:${b.line}`, b] as const))('%s synthesizes as shown, its pinned fingerprints are the ones its spec produces', (_, block) => {
+    const app = testApp();
+    const errors: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((m: unknown) => { errors.push(String(m)); });
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const exitCode = process.exitCode;
+    try {
+      const run = runCompleteBlock(block, app);
+      // A refusal (e.g. a stale pinned fingerprint) is printed, not thrown: show it as the failure.
+      expect(errors).toEqual([]);
+      expect(run.calls).toBe(1);
+      expect(run.files).toBeDefined();
+    } finally {
+      spy.mockRestore();
+      log.mockRestore();
+      process.exitCode = exitCode;
+    }
+    const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, 'manifest.json'), 'utf8'));
+    const plans = RolloutPlan.plansOf(app);
+    expect(plans.map((p) => p.fleet).sort()).toEqual(fleetIds(block.code).sort());
+    for (const plan of plans) {
+      expect(plan.warnings).toEqual([]);
+      for (const u of plan.units) {
+        expect(u.pinned).toBe(true);
+        produced.add(u.name);
+        expect(Object.keys(manifest.stacks)).toContain(`${plan.fleet}-unit-${u.name}`);
+      }
+    }
+    expect(fs.existsSync(path.join(app.outdir, 'rollout-plan.md'))).toBe(true);
+  });
+
+  test('unit names written in the docs are the ones the shown code (or the reference deployment) produces', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildReference } = require('../stacks/main');
+    const app = testApp();
+    buildReference(app);
+    for (const plan of RolloutPlan.plansOf(app)) for (const u of plan.units) produced.add(u.name);
+    const written = DOCS.flatMap((f) => unitNamesIn(fs.readFileSync(f, 'utf8')));
+    expect(written.filter((n) => !produced.has(n))).toEqual([]);
+  });
+
+  test('fleet ids are unique across the README and the examples', () => {
+    const owners = new Map<string, string[]>();
+    const add = (id: string, where: string) => owners.set(id, [...(owners.get(id) ?? []), where]);
+    for (const b of complete) for (const id of fleetIds(b.code)) add(id, `${b.file}:${b.line}`);
+    const examples = path.join(ROOT, 'examples');
+    for (const dir of fs.readdirSync(examples)) {
+      const main = path.join(examples, dir, 'main.ts');
+      if (fs.existsSync(main)) for (const id of fleetIds(fs.readFileSync(main, 'utf8'))) add(id, `examples/${dir}`);
+    }
+    expect(owners.size).toBeGreaterThanOrEqual(complete.length + 5);
+    expect([...owners].filter(([, w]) => w.length > 1)).toEqual([]);
+  });
+});
