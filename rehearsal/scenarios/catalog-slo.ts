@@ -1,14 +1,14 @@
 // The SLO-gate scenarios of issue 15: the fleets deploy the library's six ready-made gates
 // (SloGates.all) against the world's Prometheus-compatible API (rehearsal/world/metrics.ts).
 import { trafficStack } from './checks';
-import { FaultSpec, ScenarioDef, StepView } from './model';
+import { FaultSpec, ScenarioDef, StepView, WorldAction } from './model';
 
 const FROM = '1.33';
 const TO = '1.34';
 const POLICY = { canaryWeight: 10, maxWeightStep: 40 };
 
 /** Gate reads of this deploy: the metrics API's answers per unit (probe rows of the http rule at the metrics host). */
-function gateReads(v: StepView, fleet: string): { unit?: string; detail?: string; action: string; stack: string }[] {
+function gateReads(v: StepView, fleet: string): WorldAction[] {
   return v.actions.filter((a) => a.provider === 'http' && a.stack.startsWith(`${fleet}-validate-`) && String(a.name ?? '').startsWith('prometheus.'));
 }
 
@@ -18,7 +18,7 @@ function gatesJudged(v: StepView, fleet: string, slots: string[]): string[] {
   const reads = gateReads(v, fleet);
   const problems: string[] = [];
   for (const s of slots) {
-    const n = reads.filter((r) => r.action === 'query' && (r as { stack?: string }).stack === `${fleet}-validate-${names[s]}`).length;
+    const n = reads.filter((r) => r.action === 'query' && r.stack === `${fleet}-validate-${names[s]}`).length;
     if (n === 0) problems.push(`fleet ${fleet}: no SLO gate query for ${s} (${names[s]}) in this deploy`);
   }
   return problems;
@@ -63,7 +63,7 @@ export const SLO_SCENARIOS: ScenarioDef[] = [
   },
   {
     id: 'R16', text: 'a latency breach at 10 % fails the deploy before 50 %, nothing shifts; the rollback returns 100 % to blue',
-    fleets: [{ name: 'r16fd', kind: 'aks-frontdoor', version: FROM, policy: POLICY, sloGates: true }],
+    fleets: [{ name: 'r16fd', kind: 'aks-frontdoor', version: FROM, policy: { ...POLICY, onGateFailure: 'rollback' }, sloGates: true }],
     steps: [
       { label: 'first deploy' },
       { label: `start ${TO}`, cli: [['r16fd', 'start', TO]] },

@@ -23,9 +23,11 @@ export type FaultKind =
   /** Creating/updating/deleting the resource `type` named `name` fails (`attempts` times, default until cleared). */
   | 'apply-error'
   /** The unit's EKS control plane reaches the end of standard support: with upgrade policy STANDARD, EKS upgrades it one minor by itself (seen at the next refresh). */
-  | 'standard-support-ended';
+  | 'standard-support-ended'
+  /** One signal of the unit's metric series (metrics.ts) reads `value` (e.g. latency-p95 0.31) while the fault lasts. */
+  | 'metric-value';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended'];
+export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended', 'metric-value'];
 
 export interface FaultSpec {
   readonly kind: FaultKind;
@@ -42,6 +44,9 @@ export interface FaultSpec {
   readonly version?: string;
   /** origin-status: the HTTP status (default 503). */
   readonly status?: number;
+  /** metric-value: the signal (metrics.ts METRIC_SIGNALS) and the value it reads. */
+  readonly metric?: string;
+  readonly value?: number;
   readonly note?: string;
 }
 
@@ -62,6 +67,8 @@ export function injectFault(worldFile: string, spec: FaultSpec): Fault {
       seconds: spec.seconds,
       version: spec.version,
       status: spec.status,
+      metric: spec.metric,
+      value: spec.value,
       note: spec.note,
     };
     w.faults.push(JSON.parse(JSON.stringify(fault)) as Fault);
