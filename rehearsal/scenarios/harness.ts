@@ -269,7 +269,7 @@ export function readTerraformLogs(dir: string, stacks: string[]): { failed: stri
         stackFailed = true;
         const lines = b.split('\n').map((x) => x.replace(/^[│╷╵\s]+/, '').trimEnd()).filter((x) => !x.startsWith('=== exit'));
         const i = lines.findIndex((x) => /^Error:/.test(x));
-        errors[stack] = i >= 0 ? lines.slice(i, i + 12).filter((x) => x.trim()) : lines.filter((x) => x.trim()).slice(-6);
+        errors[stack] = i >= 0 ? lines.slice(i, i + 24).filter((x) => x.trim()) : lines.filter((x) => x.trim()).slice(-6);
       }
       if (command === 'apply' && exit && exit[1] === '0') applied.push(stack);
     }
