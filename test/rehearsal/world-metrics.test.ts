@@ -35,7 +35,7 @@ const read = (query: string) => {
 };
 
 test('each ready-made gate\'s query is answered as an instant vector for the unit in its selector; a scripted series wins', () => {
-  const q = (gate: string, unit: string) => SloGates.all({ source }).find((g) => g.checkName === gate)! as unknown as { queryFor(f: string, u: string, s: string): string };
+  const q = (gate: string, _unit?: string) => SloGates.all({ source }).find((g) => g.checkName === gate)! as unknown as { queryFor(f: string, u: string, s: string): string };
   const value = (gate: string, unit: string) => read(q(gate, unit).queryFor('shop', unit, unit.split('-')[0])).body.data.result[0]?.value[1];
   expect(read(q('slo-api-availability', 'blue-1-33-aaaaaa').queryFor('shop', 'blue-1-33-aaaaaa', 'blue')).body).toMatchObject({ status: 'success', data: { resultType: 'vector', result: [{ value: [expect.any(Number), '0.9998'] }] } });
   expect(value('slo-node-readiness', 'green-1-34-bbbbbb')).toBe('1');
