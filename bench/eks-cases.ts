@@ -3,6 +3,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 // EKS cases of the synth benchmark: the library (EksFleet) against the floor (a plain cdktf
 // program that creates the same provider resources directly, one TerraformStack per unit).
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+import { DataAwsEksClusterVersions } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-versions';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
@@ -178,6 +179,12 @@ export function buildEksFloorApp(app: App, units: number): void {
   for (const f of fleets(units)) {
     const step = 'benchstp';
     const shared = floorStack(app, `${f.name}-shared`);
+    // The version-offered look-up for the candidates (all on one minor): one data source.
+    if (f.units.some((u) => u.lifecycle === UnitLifecycle.CANDIDATE)) {
+      new DataAwsEksClusterVersions(shared, 'version-offered-1-34', {
+        lifecycle: { postcondition: [{ condition: '${contains([for v in self.cluster_versions : v.cluster_version], "1.34")}', errorMessage: '1.34 is not offered.' }] },
+      });
+    }
     const traffic = floorStack(app, `${f.name}-traffic`);
     traffic.addDependency(shared);
     f.units.forEach((u) => {

@@ -69,3 +69,14 @@ export type { HcpExecutionPolicy } from './hcp/hcp-execution';
 export type { HcpAzureDynamicCredentials, HcpAwsDynamicCredentials, HcpWorkspaceVariable } from './hcp/hcp-credentials';
 // export * keeps this module lazily loadable by the package build (it needs @cdktf/provider-tfe)
 export * from './hcp/hcp-workspaces';
+// GitOps bootstrap, workload access and version offered (issue 16)
+export * from './kubernetes/gitops-repository';
+export * from './kubernetes/gitops-sync-check';
+export * from './kubernetes/workload-identity-check';
+export * from './azure/aks-gitops';
+export * from './azure/aks-workload-access';
+export * from './azure/aks-version-offered';
+export * from './aws/eks-gitops';
+export * from './aws/eks-workload-access';
+export * from './aws/eks-version-offered';
+export type { VersionOfferedUnit } from './core/version-offered';

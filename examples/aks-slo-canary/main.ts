@@ -15,7 +15,7 @@ export function build(app: App): void {
     queryEndpoint: 'https://shop-amw-abcd.westeurope.prometheus.monitor.azure.com',
     clientId: '22222222-2222-2222-2222-222222222222',
   });
-  new AksFleet(app, 'shop-prod-weu', {
+  new AksFleet(app, 'shop-slo-weu', {
     subscriptionId: '00000000-0000-0000-0000-000000000000',
     spec: {
       location: 'westeurope',
@@ -31,8 +31,8 @@ export function build(app: App): void {
       SloGates.latencyP95({ source, window: '15m', maximumBaselineFactor: 1.1 }),
     ],
     units: [
-      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: 'vmwqq2' },
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: 'sfbgzt' },
+      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: 'qy33ob' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: 'j664zq' },
     ],
   });
 }

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { EmittedTypes } from './collect-types';
-import { PROVIDERS, ProviderSchemas, buildSchemas, bindingVersion, SchemaError } from './schema';
+import { PROVIDERS, ProviderSchemas, buildSchemas, bindingVersion, isSimulated, SchemaError } from './schema';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CACHE = path.join(__dirname, '.cache');
@@ -107,6 +107,9 @@ export function importedTypes(): { resources: string[]; dataSources: string[] } 
     const text = fs.readFileSync(f, 'utf8');
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (m[2] === 'provider') continue;
+      // The rehearsal simulates the five providers fleets deploy with; HcpWorkspaces' tfe provider
+      // configures HCP Terraform itself and is proven on its synthesized JSON (test/hcp), not rehearsed.
+      if (!(PROVIDERS as readonly string[]).includes(m[1])) continue;
       const dts = fs.readFileSync(require.resolve(`@cdktf/provider-${m[1]}/lib/${m[2]}/index.d.ts`), 'utf8');
       const t = /static readonly tfResourceType = "(\w+)"/.exec(dts);
       if (!t) throw new SchemaError(`@cdktf/provider-${m[1]}/lib/${m[2]} has no tfResourceType`);
@@ -221,9 +224,10 @@ export function installProviders(options: InstallOptions = {}): Installation {
   const imported = options.only ? { resources: [], dataSources: [] } : importedTypes();
   timings.typesMs = Date.now() - t;
   const union = (...xs: string[][]): string[] => [...new Set(xs.flat())].sort();
+  // examples/hcp-terraform also emits the tfe provider's types: HCP Terraform is proven on its JSON (test/hcp), not rehearsed.
   const wanted = {
-    resources: union(emitted.resources, imported.resources, options.extraResources ?? []),
-    dataSources: union(emitted.dataSources, imported.dataSources, options.extraDataSources ?? []),
+    resources: union(emitted.resources.filter(isSimulated), imported.resources, options.extraResources ?? []),
+    dataSources: union(emitted.dataSources.filter(isSimulated), imported.dataSources, options.extraDataSources ?? []),
   };
   t = Date.now();
   const { file: schemasFile, schemas } = schemasFor(wanted);

@@ -366,6 +366,11 @@ function moduleIndex(provider: string): Map<string, string> {
   return idx;
 }
 
+/** Whether one of the simulated providers serves a type (HCP Terraform's tfe types are not rehearsed). */
+export function isSimulated(type: string): boolean {
+  return type === 'http' || PROVIDERS.some((x) => type.startsWith(`${x}_`));
+}
+
 /** Provider name of a resource or data-source type ("http" is the http provider's only data source). */
 export function providerOf(type: string): string {
   if (type === 'http') return 'http';

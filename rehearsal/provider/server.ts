@@ -285,9 +285,11 @@ function clientSocketInode(port: number): string | undefined {
 function stackOfPeer(peer: string): string {
   const port = Number(/:(\d+)$/.exec(peer)?.[1]);
   const inode = clientSocketInode(port);
-  if (!inode) throw new Error(`no TCP connection from local port ${port} (peer ${peer})`);
   const known = peerStacks.get(peer);
-  if (known && known.inode === inode) return known.stack;
+  // A socket whose process already closed it (Terraform exiting while its last call is answered) is
+  // orphaned: still ESTABLISHED, but with inode 0 and no owner. The connection's first calls named its stack.
+  if (known && (inode === undefined || inode === '0' || known.inode === inode)) return known.stack;
+  if (!inode) throw new Error(`no TCP connection from local port ${port} (peer ${peer})`);
   const target = `socket:[${inode}]`;
   const pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid);
   // Terraform processes first: scanning every process's descriptors is the slow path.

@@ -6,7 +6,7 @@ import { App, dependable, TerraformResource, TerraformStack } from 'cdktf';
 import {
   AksFleet, AksNodePoolFleet, AlbWeightedRouter, EksFleet, EksNodePoolFleet, FrontDoorRouter,
   GlobalAcceleratorRouter, HttpProbeCheck, MetricsSource, NodesReadyCheck, Route53WeightedRouter, RolloutFleet, RolloutState, SloGates,
-  SmokeJobCheck, TrafficManagerRouter,
+  SmokeJobCheck, TrafficManagerRouter, WorkloadIdentityCheck, WorkloadIdentityCheckProps,
 } from '../../src';
 import { METRICS_HOST } from '../world/metrics';
 
@@ -102,6 +102,16 @@ function previousUnits(f: AppFleet) {
   return f.previousStateFile ? RolloutState.unitsOf(f.previousStateFile, f.name) : undefined;
 }
 
+/**
+ * fleets.json holds plain JSON; `identityChecks` (R18) become WorkloadIdentityChecks after the AKS
+ * fleet's default checks, as a team would add them to `checks`.
+ */
+function aksExtras(extra: Record<string, unknown>): Record<string, unknown> {
+  const { identityChecks, ...rest } = extra as { identityChecks?: WorkloadIdentityCheckProps[] };
+  if (!identityChecks) return rest;
+  return { ...rest, checks: [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck(), ...identityChecks.map((c) => new WorkloadIdentityCheck(c))] };
+}
+
 /** Adds every fleet of fleets.json to the app. */
 export function buildFleets(app: App, fleets: AppFleet[]): void {
   for (const f of fleets) {
@@ -116,7 +126,7 @@ export function buildFleets(app: App, fleets: AppFleet[]): void {
           validationPrincipalObjectId: VALIDATION_PRINCIPAL,
           units: RolloutState.unitsOf(f.stateFile, f.name),
           ...sloChecks(f),
-          ...extra,
+          ...aksExtras(extra),
         });
         break;
       case 'eks-route53':

@@ -105,6 +105,38 @@ const faultsAt = (fleet: string, slot: string): FaultSpec[] => [
   { label: 'apply error on the check Job', fleet, fault: { kind: 'apply-error', type: 'kubernetes_job_v1' } },
 ];
 
+// ---- issue 16: GitOps, workload access, version offered ----------------------------------------
+const GITOPS = { repository: { url: 'https://github.com/example/shop-gitops', path: 'clusters/{minor}' } };
+const SHOP_API_IDENTITY = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/shop-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shop-api';
+
+/** The fleet's step failed in a validation stack of `slot`, with an error matching `what`. */
+function failedCheck(v: StepView, fleet: string, slot: string, what: RegExp, label: string): string[] {
+  const failed = v.deploy.failedStacks.filter((s) => s.startsWith(`${fleet}-validate-${slot}-`));
+  if (!failed.length) return [`${fleet}: ${slot}'s validation stack did not fail (failed: ${v.deploy.failedStacks.join(', ') || 'none'})`];
+  const msg = firstError(v.deploy, failed[0]) + ' ' + v.actions.filter((a) => a.action === 'check-fail').map((a) => `${a.name}: ${a.detail ?? ''}`).join(' ');
+  return what.test(msg) ? [] : [`${fleet}: ${slot}'s validation failed, but not ${label}: ${firstError(v.deploy, failed[0])}`];
+}
+
+/** The unit holds a federated identity credential in the world (it arrived with the unit). */
+function federated(v: StepView, fleet: string, slot: string): string[] {
+  const name = v.unitNames(fleet)[slot];
+  const held = name ? v.world.remainsOf(fleet, name).filter((x) => x.startsWith('azurerm_federated_identity_credential ')) : [];
+  return held.length === 1 ? [] : [`${fleet}: ${slot} holds ${held.length} federated identity credential(s) in the world, expected 1`];
+}
+
+/** The unit has no entry at the fleet's router (it gets no traffic). */
+function noRouterEntry(v: StepView, fleet: string, slot: string): string[] {
+  const name = v.unitNames(fleet)[slot];
+  const entries = name ? v.world.remainsOf(fleet, name).filter((x) => /^azurerm_(traffic_manager_external_endpoint|cdn_frontdoor_origin) /.test(x)) : [];
+  return entries.length ? [`${fleet}: ${slot} has a router entry although its check failed: ${entries.join(', ')}`] : [];
+}
+
+/** Nothing was created anywhere in the fleet: the step stopped at plan. */
+function nothingCreated(v: StepView, fleet: string): string[] {
+  const made = v.actions.filter((a) => a.stack.startsWith(`${fleet}-`) && (a.action === 'create' || a.action === 'replace'));
+  return made.length ? [`${fleet}: ${made.length} object(s) created although the version is not offered: ${made.slice(0, 3).map((a) => `${a.stack} ${a.type}`).join(', ')}`] : [];
+}
+
 export const SCENARIOS: ScenarioDef[] = [
   { id: 'R1', text: 'AKS clusters behind Front Door: whole upgrade from an empty world', fleets: [{ name: 'r1fd', kind: 'aks-frontdoor', version: FROM, policy: WHOLE_POLICY, slowBuild: slowGreen(['azurerm_user_assigned_identity'], 'azurerm_kubernetes_cluster') }], steps: wholeUpgrade('r1fd') },
   { id: 'R2', text: 'AKS clusters behind Traffic Manager: whole upgrade from an empty world', fleets: [{ name: 'r2tm', kind: 'aks-trafficmanager', version: FROM, policy: WHOLE_POLICY, slowBuild: slowGreen(['azurerm_user_assigned_identity'], 'azurerm_kubernetes_cluster') }], steps: wholeUpgrade('r2tm') },
@@ -227,6 +259,85 @@ export const SCENARIOS: ScenarioDef[] = [
       },
     }],
   },
+  {
+    // One fleet, so no other stack's failure can hide this one (cdktf may abort a whole deploy).
+    // A federation is part of a unit's identity (declaring one later makes new units), so the
+    // identity that fails is another service account of the same repository (shop/worker),
+    // checked but never declared.
+    id: 'R18', text: "a unit whose checked identity has no federation fails the identity check and gets no traffic; the declared identity is federated on every unit, the whole rollout passes, and none of blue's grants remain",
+    fleets: [{
+      name: 'r18tm', kind: 'aks-trafficmanager', version: FROM, policy: { maxWeightStep: 100 },
+      extraProps: { gitOps: GITOPS, workloadAccess: { identities: [{ namespace: 'shop', serviceAccount: 'api', managedIdentityId: SHOP_API_IDENTITY }] } },
+    }],
+    steps: (() => {
+      let blue = '';
+      return [
+        {
+          label: 'first deploy, with an identity check for shop/worker, which no unit federates',
+          props: { r18tm: { identityChecks: [{ cloud: 'azure', namespace: 'shop', serviceAccount: 'worker' }] } },
+          expect: { r18tm: 'failed' },
+          // A failed first deploy leaves the fleet without router entries, which the traffic
+          // simulation cannot measure (it falls back to node scheduling): check the router instead.
+          standard: false,
+          verify: (v: StepView) => [
+            ...failedCheck(v, 'r18tm', 'blue', /No matching federated identity record found for presented assertion subject 'system:serviceaccount:shop:worker'|wi-worker-[a-z2-7]{8}/, 'on the identity check of shop/worker'),
+            ...stoppedBeforeTraffic(v, 'r18tm'),
+            ...noRouterEntry(v, 'r18tm', 'blue'),
+          ],
+        },
+        { label: 'the same first deploy, checking the declared identity only (shop/api): blue syncs, is federated, verified', verify: (v: StepView) => federated(v, 'r18tm', 'blue') },
+        { label: `start ${TO}: green arrives synced and federated; its identity check passes`, cli: [['r18tm', 'start', TO]], verify: (v: StepView) => federated(v, 'r18tm', 'green') },
+        { label: 'promote: canary 10', cli: [['r18tm', 'promote']] },
+        {
+          label: 'promote: green 100, blue standby', cli: [['r18tm', 'promote']],
+          verify: (v: StepView) => { blue = v.unitNames('r18tm').blue; return []; },
+        },
+        {
+          label: "retire blue: none of blue's grants remain", cli: [['r18tm', 'retire']],
+          verify: (v: StepView) => [...nothingRemains(v, 'r18tm', 'blue', () => ({ blue })), ...federated(v, 'r18tm', 'green')],
+        },
+      ] as StepSpec[];
+    })(),
+  },
+  {
+    // AKS only: for EKS the library itself refuses a minor its add-on table does not know (1.36) at
+    // synth; the EKS look-up (aws_eks_cluster_versions) runs in every EKS scenario's start step.
+    id: 'R19', text: 'a version the simulated region does not offer fails at plan, naming the offered versions, before anything is created',
+    fleets: [{ name: 'r19tm', kind: 'aks-trafficmanager', version: FROM }],
+    steps: [
+      { label: 'first deploy' },
+      {
+        label: 'start 1.36 (not offered in the simulated region)', cli: [['r19tm', 'start', '1.36']],
+        expect: { r19tm: 'failed' },
+        verify: (v: StepView) => {
+          const problems: string[] = [];
+          for (const [fleet, offered] of [['r19tm', /Offered versions: 1\.30\.14, 1\.31\.10/]] as const) {
+            if (!v.deploy.failedStacks.includes(`${fleet}-shared`)) problems.push(`${fleet}: the shared stack did not fail (failed: ${v.deploy.failedStacks.join(', ') || 'none'})`);
+            else {
+              const msg = firstError(v.deploy, `${fleet}-shared`) + v.deploy.output;
+              if (!/Kubernetes 1\.36 \(unit green\) is not offered/.test(msg) || !offered.test(msg)) problems.push(`${fleet}: the plan failed, but not naming 1.36 and the offered versions: ${firstError(v.deploy, `${fleet}-shared`)}`);
+            }
+            problems.push(...nothingCreated(v, fleet), ...nothingDestroyed(v, fleet));
+          }
+          return problems;
+        },
+      },
+    ],
+  },
+  {
+    id: 'R20', text: "a sync that never becomes ready stops the step with the sync's name in the message; blue keeps the traffic",
+    fleets: [{ name: 'r20tm', kind: 'aks-trafficmanager', version: FROM, extraProps: { gitOps: GITOPS, readinessSeconds: 120 } }],
+    steps: [
+      { label: 'first deploy: blue syncs' },
+      {
+        label: `start ${TO}: green's sync never becomes ready`, cli: [['r20tm', 'start', TO]],
+        faults: [{ label: 'sync never ready', fleet: 'r20tm', slot: 'green', fault: { kind: 'sync-never-ready' } }],
+        expect: { r20tm: 'failed' },
+        verify: (v: StepView) => [...failedCheck(v, 'r20tm', 'green', /sync-workloads-apps-[a-z2-7]{8}/, "naming the sync (workloads-apps)"), ...stoppedBeforeTraffic(v, 'r20tm')],
+      },
+      { label: 'the same step after the sync recovered: green validates' },
+    ],
+  },
   // Issue 15: SLO gates, soak, rollback on a breach (catalog-slo.ts).
   ...SLO_SCENARIOS,
 ];
@@ -237,4 +348,4 @@ export const SCENARIOS: ScenarioDef[] = [
  * deploy (an unhandled promise rejection, exit 7), which would stop other scenarios' stacks.
  * Longest first; REHEARSAL_PARALLEL (default 6) groups run at a time.
  */
-export const GROUPS: string[][] = [['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R15'], ['R16'], ['R17']];
+export const GROUPS: string[][] = [['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R18'], ['R19'], ['R20'], ['R15'], ['R16'], ['R17']];

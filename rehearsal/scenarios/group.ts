@@ -19,6 +19,8 @@ interface Live {
   readonly result: ScenarioResult;
   readonly controlPlane: Record<string, { previous: string; current: string }>;
   readonly hatches: Record<string, EscapeHatch>;
+  /** Extra fleet props of the current step only (StepSpec.props), over the fleet's own. */
+  stepProps: Record<string, Record<string, unknown>>;
   active: boolean;
   /** Problems recorded so far (the scenario fails if there is any). */
   problems: string[];
@@ -38,7 +40,7 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
     repo: undefined as unknown as ScenarioRepo,
     result: { id: def.id, text: def.text, passed: true, steps: 0, stacksApplied: 0, terraformRuns: 0, seconds: 0, maxShareError: 0, evidence: [] },
     controlPlane: {},
-    hatches: {},
+    hatches: {}, stepProps: {},
     active: true,
     problems: [],
     retry: false,
@@ -75,6 +77,7 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
     // 1. The state change of step k, through the CLI, committed and checked (not again for a retry).
     for (const l of participants) {
       const step = l.def.steps[k];
+      l.stepProps = step.props ?? {};
       if (l.retry) continue;
       try {
         if (k === 0) initFleets(l);
@@ -221,7 +224,7 @@ function appFleets(l: Live, app: ScenarioApp): AppFleet[] {
       name: f.name, kind: f.kind, stateFile: l.repo.stateFile(f.name),
       previousStateFile: previous ? app.writePrevious(f.name, previous) : undefined,
       controlPlane: cp ? { ...cp } : undefined,
-      extraProps: f.extraProps,
+      extraProps: l.stepProps[f.name] ? { ...(f.extraProps ?? {}), ...l.stepProps[f.name] } : f.extraProps,
       escapeHatch: l.hatches[f.name],
       slowBuild: f.slowBuild,
       sloGates: f.sloGates,

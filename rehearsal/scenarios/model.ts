@@ -82,6 +82,8 @@ export interface StepSpec {
   readonly controlPlane?: Record<string, string>;
   /** Faults set before the deploy (cleared after it unless keepFaults). */
   readonly faults?: FaultSpec[];
+  /** Extra fleet props for this step only, per fleet, over the fleet's own (R18: a check declared at one step). */
+  readonly props?: Record<string, Record<string, unknown>>;
   /** Escape hatches applied to the app from this step on (R10). */
   readonly escapeHatch?: Record<string, EscapeHatch>;
   /** Per fleet: does the deploy apply or fail for this fleet? @default 'applied' for every fleet */

@@ -24,10 +24,12 @@ export type FaultKind =
   | 'apply-error'
   /** The unit's EKS control plane reaches the end of standard support: with upgrade policy STANDARD, EKS upgrades it one minor by itself (seen at the next refresh). */
   | 'standard-support-ended'
+  /** The unit's GitOps sync (Flux Kustomization) never becomes Ready: its check Job times out. */
+  | 'sync-never-ready'
   /** One signal of the unit's metric series (metrics.ts) reads `value` (e.g. latency-p95 0.31) while the fault lasts. */
   | 'metric-value';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended', 'metric-value'];
+export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended', 'sync-never-ready', 'metric-value'];
 
 export interface FaultSpec {
   readonly kind: FaultKind;

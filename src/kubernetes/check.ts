@@ -1,4 +1,5 @@
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** A toleration a check's pods carry (node-pool units: the router's cordon taint). */
@@ -57,6 +58,12 @@ export interface CheckContext {
    */
   readonly readinessSeconds?: number;
   /**
+   * What the check must wait for before it runs (the fleet's GitOps sync and access checks, which
+   * come first: build, sync, access, then the other checks). Checks that read at plan time (data
+   * sources) depend on these, so they are read only after them. @default - nothing
+   */
+  readonly after?: ITerraformDependable[];
+  /**
    * Headers a request to the unit's origin carries to be let in, as the router would send them
    * (Front Door: `X-Azure-FDID`). @default - none
    */
@@ -65,6 +72,20 @@ export interface CheckContext {
   readonly slot?: string;
   /** Every unit of the step (metric gates find the baseline among them). @default - unknown: gates that need a baseline refuse to bind */
   readonly units?: CheckUnit[];
+}
+
+/**
+ * When a check runs within a unit's validation: the phases run in this order, and every check of
+ * a phase waits for all checks of the earlier phases (build, then sync, then access, then the
+ * other checks; traffic moves only after all of them passed).
+ */
+export enum CheckPhase {
+  /** The unit's GitOps sync reports ready (its workloads have arrived). */
+  SYNC = 'sync',
+  /** The workloads' cloud access works (workload identity, secrets). */
+  ACCESS = 'access',
+  /** Everything else: nodes, smoke Jobs, the HTTP probe of the origin. */
+  VALIDATION = 'validation',
 }
 
 /**
@@ -77,6 +98,8 @@ export interface IValidationCheck {
   readonly checkName: string;
   /** What the check proves, for the rollout plan report. */
   readonly description: string;
+  /** When the check runs, see {@link CheckPhase}. @default CheckPhase.VALIDATION */
+  readonly phase?: CheckPhase;
   /** Adds the check to the validation stack. */
   bind(scope: Construct, context: CheckContext): void;
 }

@@ -92,6 +92,8 @@ export class HttpProbeCheck implements IValidationCheck {
       requestHeaders: context.originHeaders,
       requestTimeoutMs: 10000,
       retry: { attempts, minDelayMs: POLL_MS, maxDelayMs: POLL_MS },
+      // After the GitOps sync and access checks, when the fleet has them: read at apply, not at plan.
+      dependsOn: context.after?.length ? context.after : undefined,
       lifecycle: {
         postcondition: [{
           condition: `\${self.status_code == ${status}}`,

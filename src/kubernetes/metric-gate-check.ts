@@ -179,7 +179,7 @@ export class MetricGate implements IGateCheck {
     if (r.baselineQuery !== undefined) {
       const base = new DataHttp(scope, `baseline-${context.step}`, {
         url: `${this.baseUrl(context, r.baseline!.unitName, r.baseline!.slot)}/api/v1/query?query=${encodeURIComponent(r.baselineQuery)}`,
-        method: 'GET', requestTimeoutMs: 10000,
+        method: 'GET', requestTimeoutMs: 10000, dependsOn: context.after,
       });
       base.overrideLogicalId(`${id}_baseline`);
       const B = value(`data.http.${id}_baseline.response_body`);
@@ -199,7 +199,7 @@ export class MetricGate implements IGateCheck {
     const limitsText = r.isBaseline ? describeLimits({ direction: this.limits.direction, threshold: this.limits.threshold }) : describeLimits(this.limits, r.baseline?.unitName);
     const ds = new DataHttp(scope, `query-${context.step}`, {
       url: `${this.baseUrl(context, context.unitName, slot)}/api/v1/query?query=${encodeURIComponent(r.query)}`,
-      method: 'GET', requestTimeoutMs: 10000,
+      method: 'GET', requestTimeoutMs: 10000, dependsOn: context.after,
       lifecycle: {
         postcondition: [{
           condition: `\${self.status_code == 200 ? (${condition}) : false}`,
@@ -244,7 +244,7 @@ export class MetricGate implements IGateCheck {
       metadata: { name: `${this.checkName}-${context.step}`, namespace: context.namespace, labels },
       waitForCompletion: true,
       timeouts: { create: '5m', update: '5m' },
-      dependsOn: [sa],
+      dependsOn: [sa, ...(context.after ?? [])],
       spec: {
         backoffLimit: 1,
         activeDeadlineSeconds: 300,

@@ -67,6 +67,8 @@ export class SmokeJobCheck implements IValidationCheck {
       metadata: { name: `${this.checkName}-${context.step}`, namespace: context.namespace, labels },
       waitForCompletion: true,
       timeouts: { create: `${timeout}m`, update: `${timeout}m` },
+      // After the GitOps sync and access checks, when the fleet has them.
+      dependsOn: context.after?.length ? context.after : undefined,
       spec: {
         backoffLimit: this.props.backoffLimit ?? 1,
         activeDeadlineSeconds: timeout * 60,

@@ -15,6 +15,10 @@ import { checkAksSpec } from '../azure/aks-spec-rules';
 import { resolvedAksSpec } from '../azure/private/resolved-aks-spec';
 import { IAzureRouter } from '../azure/azure-router';
 import { FrontDoorRouter } from '../azure/front-door-router';
+import { AksFluxBootstrap, AksGitOps, aksGitOpsSyncCheck, checkAksGitOps, resolvedAksGitOps } from '../azure/aks-gitops';
+import { checkAksVersionsOffered } from '../azure/aks-version-offered';
+import { AksUnitWorkloadAccess, AksWorkloadAccess, aksWorkloadAccessIdentity, checkAksWorkloadAccess, dataStoreRulePriority } from '../azure/aks-workload-access';
+import { WorkloadIdentityCheck, WorkloadIdentityCloud } from '../kubernetes/workload-identity-check';
 import { HttpProbeCheck } from '../kubernetes/http-probe-check';
 import { IClusterAccess } from '../kubernetes/cluster-access';
 import { NodesReadyCheck } from '../kubernetes/nodes-ready-check';
@@ -58,6 +62,23 @@ export interface AksFleetProps extends FleetOptions {
    * unit is within 60 days of it. @default KubernetesSupportCalendar.aks() (shipped dates, today)
    */
   readonly supportCalendar?: KubernetesSupportCalendar;
+  /**
+   * GitOps bootstrap of every unit (Flux extension + configuration in the unit's stack); the
+   * validation of a unit then waits for its sync before any other check.
+   * @default - no GitOps: a new unit starts empty
+   */
+  readonly gitOps?: AksGitOps;
+  /**
+   * Workload identities and grants every unit gets in its own stack (federated credentials,
+   * AcrPull, NSG rules); each declared identity is verified on every candidate and serving unit.
+   * @default - none
+   */
+  readonly workloadAccess?: AksWorkloadAccess;
+  /**
+   * Check at plan time, in the shared stack, that AKS offers each candidate's version in the region.
+   * @default true
+   */
+  readonly verifyVersionOffered?: boolean;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -93,13 +114,28 @@ export class AksFleet extends RolloutFleet {
     const location = props.spec.location;
     const access = props.access ?? new AksAccess();
     const tags = props.tags ?? {};
+    if (props.gitOps) checkAksGitOps(fleet, props.gitOps);
+    if (props.workloadAccess) {
+      const specs = [props.spec, ...Object.values(props.unitSpecs ?? {})];
+      const live = props.units.filter((u) => u.lifecycle !== UnitLifecycle.RETIRED).length;
+      checkAksWorkloadAccess(fleet, props.workloadAccess, live, specs.every((s) => s.nodeSubnetId) ? props.spec.nodeSubnetId : undefined);
+    }
+    // Phases: the sync first, then the workload identities, then the other checks (CheckPhase).
+    const identityChecks = (props.workloadAccess?.identities ?? []).filter((i) => i.verify !== false).map((i) => new WorkloadIdentityCheck({
+      cloud: WorkloadIdentityCloud.AZURE, namespace: i.namespace, serviceAccount: i.serviceAccount, secret: i.verifySecret,
+    }));
+    const checks = [
+      ...(props.gitOps ? [aksGitOpsSyncCheck(props.gitOps)] : []),
+      ...(props.checks ?? [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck()]),
+      ...identityChecks,
+    ];
 
     const layout = layoutFleet(this, fleet, {
       cloud: 'AKS',
       unitKind: 'cluster',
       router,
       units: props.units,
-      checks: props.checks ?? [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck()],
+      checks,
       backend: props.backend,
       drainSeconds: props.drainSeconds,
       versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
@@ -112,6 +148,7 @@ export class AksFleet extends RolloutFleet {
       specFingerprint: (u) => fingerprint({
         cloud: 'aks', kubernetesVersion: u.kubernetesVersion, spec: resolvedAksSpec(specOf(u), u.kubernetesVersion.toString()),
         subscriptionId: props.subscriptionId, resourceGroupName: rg, validationPrincipalObjectId: props.validationPrincipalObjectId, tags,
+        gitOps: props.gitOps && resolvedAksGitOps(props.gitOps), workloadAccess: aksWorkloadAccessIdentity(props.workloadAccess),
       }),
       checkUnit: (u: PlannedUnit) => {
         if (u.lifecycle !== UnitLifecycle.RETIRED) checkAksSpec(fleet, u.slot, specOf(u), u.kubernetesVersion);
@@ -119,6 +156,23 @@ export class AksFleet extends RolloutFleet {
         if (name.length > 63) {
           throw new BlueGreenError({ fleet, unit: u.slot, field: 'cluster name', value: show(name), rule: 'an AKS cluster name is at most 63 characters', fix: 'use a shorter fleet name' });
         }
+      },
+      checkFleet: (units: PlannedUnit[]) => {
+        // NSG rule priorities are unique per NSG: two live units must not draw the same one.
+        const seen = new Map<string, string>();
+        for (const u of units.filter((x) => x.lifecycle !== UnitLifecycle.RETIRED)) {
+          for (const d of props.workloadAccess?.dataStores ?? []) {
+            const key = `${d.networkSecurityGroupId.toLowerCase()}#${dataStoreRulePriority(u.name, d.name)}`;
+            if (seen.has(key)) {
+              throw new BlueGreenError({ fleet, unit: u.slot, field: 'slot', value: show(u.slot), rule: `the unit's rule for ${d.name} would take NSG priority ${dataStoreRulePriority(u.name, d.name)}, already taken by ${seen.get(key)}`, fix: 'declare the unit in another slot' });
+            }
+            seen.set(key, `${u.name}/${d.name}`);
+          }
+        }
+      },
+      bindBeforeCandidates: (stack, candidates) => {
+        if (props.verifyVersionOffered === false) return;
+        checkAksVersionsOffered(stack, fleet, location, candidates.map((c) => ({ slot: c.slot, kubernetesVersion: c.kubernetesVersion.toString() })));
       },
       originHost: (u) => AksUnitNames.originHost(fleet, u.name, location),
       configureProviders: (stack: TerraformStack, role: StackRole) => {
@@ -135,10 +189,20 @@ export class AksFleet extends RolloutFleet {
       },
       bindUnit: (stack, u) => {
         const spec = specOf(u);
-        new AksClusterUnit(stack, 'unit', {
+        const unit = new AksClusterUnit(stack, 'unit', {
           fleet, unitName: u.name, kubernetesVersion: u.kubernetesVersion.toString(), resourceGroupName: rg, spec,
           validationPrincipalObjectId: props.validationPrincipalObjectId, tags,
         });
+        // The unit's own grants and GitOps: built with it, identical while it lives, removed with it.
+        const grants = props.workloadAccess ? new AksUnitWorkloadAccess(stack, 'workload-access', {
+          cluster: unit.cluster, clusterName: unit.clusterName, unitName: u.name, access: props.workloadAccess, nodeSubnetId: spec.nodeSubnetId,
+        }).grants : [];
+        if (props.gitOps) {
+          new AksFluxBootstrap(stack, 'gitops', {
+            cluster: unit.cluster, gitOps: props.gitOps, dependsOn: grants,
+            unit: { fleet, slot: u.slot, unit: u.name, version: u.kubernetesVersion.toString() },
+          });
+        }
       },
       bindAccess: (stack, u) => {
         const spec = specOf(u);

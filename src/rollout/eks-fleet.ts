@@ -6,9 +6,13 @@ import { fingerprint } from '../core/fingerprint';
 import { KubernetesSupportCalendar } from '../core/support-calendar';
 import { StackRole } from '../core/plan-report';
 import { PlannedUnit, UnitDeclaration, UnitLifecycle } from '../core/rollout-model';
-import { stepTags, TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
+import { stepTags, TAG_FLEET, TAG_MANAGED_BY, unitTags } from '../core/tags';
 import { AwsRouterContext, AwsUnitOrigin, EksOriginDomain, IAwsRouter } from '../aws/aws-router';
 import { EksAccess } from '../aws/eks-access';
+import { bindEksArgoCdApplication, checkEksGitOps, EksArgoCdCapability, EksGitOps, eksGitOpsSyncCheck, resolvedEksGitOps } from '../aws/eks-gitops';
+import { checkEksVersionsOffered } from '../aws/eks-version-offered';
+import { checkEksWorkloadAccess, EksUnitWorkloadAccess, EksWorkloadAccess, eksWorkloadAccessIdentity } from '../aws/eks-workload-access';
+import { WorkloadIdentityCheck, WorkloadIdentityCloud } from '../kubernetes/workload-identity-check';
 import { EksAddonVersions } from '../aws/eks-addons';
 import { EksClusterUnit } from '../aws/eks-cluster-unit';
 import { EksClusterSpec, EksSupportType } from '../aws/eks-spec';
@@ -68,6 +72,25 @@ export interface EksFleetProps extends FleetOptions {
    * unit is within 60 days of it. @default KubernetesSupportCalendar.eks() (shipped dates, today)
    */
   readonly supportCalendar?: KubernetesSupportCalendar;
+  /**
+   * GitOps bootstrap of every unit: the managed Argo CD capability in the unit's stack, and the
+   * Application of the team's repository (with the cluster's registration) in its validation
+   * stack; the validation of a unit then waits for the Application to be Healthy before any other
+   * check. @default - no GitOps: a new unit starts empty (see docs/gitops-and-access.md for the
+   * alternative without the capability)
+   */
+  readonly gitOps?: EksGitOps;
+  /**
+   * Workload identities and grants every unit gets in its own stack (pod identity associations,
+   * ECR pull, security group rules); each declared identity is verified on every candidate and
+   * serving unit. @default - none
+   */
+  readonly workloadAccess?: EksWorkloadAccess;
+  /**
+   * Check at plan time, in the shared stack, that EKS offers each candidate's version in the region.
+   * @default true
+   */
+  readonly verifyVersionOffered?: boolean;
 }
 
 const VPC = /^vpc-[0-9a-f]{8,17}$/;
@@ -120,6 +143,21 @@ export class EksFleet extends RolloutFleet {
       loadBalancerSubnetIds: props.loadBalancerSubnetIds,
       originDomain: props.originDomain,
     };
+    if (props.gitOps) checkEksGitOps(fleet, props.gitOps);
+    if (props.workloadAccess) checkEksWorkloadAccess(fleet, props.workloadAccess, region);
+    // Phases: the sync first, then the workload identities, then the other checks (CheckPhase).
+    const identityChecks = (props.workloadAccess?.identities ?? []).filter((i) => i.verify !== false).map((i) => new WorkloadIdentityCheck({
+      cloud: WorkloadIdentityCloud.AWS, namespace: i.namespace, serviceAccount: i.serviceAccount, secret: i.verifySecret, region,
+    }));
+    const checks = [
+      ...(props.gitOps ? [eksGitOpsSyncCheck(props.gitOps)] : []),
+      ...(props.checks ?? [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck({
+        scheme: origin.certificateArn ? 'https' : 'http',
+        // An internal origin is reachable only from inside the network: probe from inside the unit.
+        source: router.unitOrigin === AwsUnitOrigin.INTERNAL_LOAD_BALANCER ? HttpProbeSource.IN_CLUSTER : HttpProbeSource.DEPLOY_MACHINE,
+      })]),
+      ...identityChecks,
+    ];
     const routerContext = (step: string, routerTags: { [key: string]: string }): AwsRouterContext => ({
       fleet, step, tags: routerTags, region, vpcId: props.vpcId, loadBalancerSubnetIds: props.loadBalancerSubnetIds,
       originDomain: props.originDomain, originPort: origin.certificateArn ? 443 : 80, certificateArn: origin.certificateArn,
@@ -131,11 +169,7 @@ export class EksFleet extends RolloutFleet {
       unitKind: 'cluster',
       router,
       units: props.units,
-      checks: props.checks ?? [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck({
-        scheme: origin.certificateArn ? 'https' : 'http',
-        // An internal origin is reachable only from inside the network: probe from inside the unit.
-        source: router.unitOrigin === AwsUnitOrigin.INTERNAL_LOAD_BALANCER ? HttpProbeSource.IN_CLUSTER : HttpProbeSource.DEPLOY_MACHINE,
-      })],
+      checks,
       backend: props.backend,
       drainSeconds: props.drainSeconds,
       versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
@@ -153,6 +187,7 @@ export class EksFleet extends RolloutFleet {
         origin: { ...originSettings, targetPort: origin.targetPort ?? 80, healthCheckPath: origin.healthCheckPath ?? '/healthz', allowedCidrs: origin.allowedCidrs ?? ['0.0.0.0/0'] },
         validationPrincipalArn: props.validationPrincipalArn, validationAccessPolicy: props.validationAccessPolicy ?? 'AmazonEKSClusterAdminPolicy',
         allowedAccountIds: props.allowedAccountIds, tags,
+        gitOps: props.gitOps && resolvedEksGitOps(props.gitOps, region), workloadAccess: eksWorkloadAccessIdentity(props.workloadAccess),
       }),
       checkUnit: (u: PlannedUnit) => {
         if (u.lifecycle === UnitLifecycle.RETIRED) return;
@@ -170,6 +205,12 @@ export class EksFleet extends RolloutFleet {
           seen.set(p, u.name);
         }
       },
+      bindBeforeCandidates: (stack, candidates) => {
+        if (props.verifyVersionOffered === false) return;
+        checkEksVersionsOffered(stack, fleet, region, candidates.map((c) => ({ slot: c.slot, kubernetesVersion: c.kubernetesVersion.toString() })));
+      },
+      bindValidatedUnit: props.gitOps ? (stack, u, provider) => bindEksArgoCdApplication(stack, provider, EksUnitNames.clusterName(fleet, u.name), props.gitOps!, region,
+        { fleet, slot: u.slot, unit: u.name, version: u.kubernetesVersion.toString() }) : undefined,
       originHost: (u) => EksUnitNames.originHost(u.name, props.originDomain.domainName),
       originId: (u) => EksUnitNames.originName(fleet, u.name, origin.namePrefix),
       configureProviders: (stack: TerraformStack, role: StackRole) => {
@@ -182,11 +223,21 @@ export class EksFleet extends RolloutFleet {
         router.bindShared(stack, routerContext('shared', sharedTags));
       },
       bindUnit: (stack, u) => {
-        new EksClusterUnit(stack, 'unit', {
+        const unit = new EksClusterUnit(stack, 'unit', {
           fleet, unitName: u.name, kubernetesVersion: u.kubernetesVersion.toString(), spec: specOf(u),
           origin: originSettings, validationPrincipalArn: props.validationPrincipalArn,
           validationAccessPolicy: props.validationAccessPolicy, tags,
         });
+        // The unit's own grants and Argo CD: built with it, identical while it lives, removed with it.
+        const unitTagSet = unitTags(fleet, u.name, tags);
+        if (props.workloadAccess) {
+          new EksUnitWorkloadAccess(stack, 'workload-access', {
+            fleet, unitName: u.name, cluster: unit.cluster, access: props.workloadAccess, tags: unitTagSet, nodeRoleDependsOn: unit.nodeGroups,
+          });
+        }
+        if (props.gitOps) {
+          new EksArgoCdCapability(stack, 'gitops', { fleet, unitName: u.name, region, cluster: unit.cluster, gitOps: props.gitOps, tags: unitTagSet });
+        }
       },
       bindAccess: (stack, u) => {
         const provider = access.bind(stack, { clusterName: EksUnitNames.clusterName(fleet, u.name), location: region });

@@ -3,6 +3,7 @@ import { awsData, awsResources } from './aws';
 import { azurermData, azurermResources } from './azurerm';
 import { httpDataRules } from './http';
 import { kubernetesData, kubernetesResources } from './kubernetes';
+import { gitOpsData, gitOpsResources, withGitOpsJobs } from './gitops';
 import { DataRule, ResourceRule } from './rule';
 import { timeResources } from './time';
 
@@ -11,6 +12,9 @@ export const resourceRules: Record<string, ResourceRule> = {
   ...awsResources,
   ...kubernetesResources,
   ...timeResources,
+  ...gitOpsResources,
+  // Sync and identity check Jobs succeed or fail by what the world holds (gitops.ts).
+  kubernetes_job_v1: withGitOpsJobs(kubernetesResources.kubernetes_job_v1),
 };
 
 export const dataRules: Record<string, DataRule> = {
@@ -18,4 +22,5 @@ export const dataRules: Record<string, DataRule> = {
   ...awsData,
   ...kubernetesData,
   ...httpDataRules,
+  ...gitOpsData,
 };

@@ -2,13 +2,13 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { Sleep } from '@cdktf/provider-time/lib/sleep';
-import { Annotations, App, TerraformResource, TerraformStack } from 'cdktf';
+import { Annotations, App, ITerraformDependable, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../../core/errors';
 import { FleetPlan, PlanGate, PlanStack, StackRole } from '../../core/plan-report';
 import { checkSomethingServes, checkWeights, planUnits, PlannedUnit, stepFingerprint, StepCheckOptions, UnitDeclaration, UnitLifecycle } from '../../core/rollout-model';
 import { checkStandbyBeforeRetire } from '../../core/transitions';
-import { CheckContext, CheckToleration, CheckUnit, IValidationCheck } from '../../kubernetes/check';
+import { CheckContext, CheckPhase, CheckToleration, CheckUnit, IValidationCheck } from '../../kubernetes/check';
 import { isGateCheck } from '../../kubernetes/metric-gate-check';
 import { IRouter, RouterTarget } from '../../routing/router';
 import { IBackendFactory, LocalBackendFactory } from '../backends';
@@ -59,6 +59,18 @@ export interface FleetHooks {
   bindTraffic(scope: Construct, step: string, targets: RouterTarget[]): void;
   /** Optional: the headers a validation request to the unit's origin carries (built in the validation stack). @default - none */
   originHeaders?(stack: TerraformStack, u: PlannedUnit): { [key: string]: string } | undefined;
+  /**
+   * Optional: adds to the shared stack what must hold before the candidates are built (the
+   * version-offered look-ups, which fail the plan of the shared stack, so no unit stack runs).
+   * @default - nothing
+   */
+  bindBeforeCandidates?(stack: TerraformStack, candidates: PlannedUnit[]): void;
+  /**
+   * Optional: adds to the validation stack of every validated live unit (candidate, serving,
+   * standby) what must exist in the cluster before its checks, returning what the checks wait for
+   * (EKS: the Argo CD Application of the team's repository). @default - nothing
+   */
+  bindValidatedUnit?(stack: TerraformStack, u: PlannedUnit, provider: KubernetesProvider): ITerraformDependable[];
   /**
    * Optional: the plan's description of a stack's action, given the default one (node-pool fleets
    * describe the in-place control plane and the cordon). @default - the default description
@@ -156,6 +168,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
 
   const shared = newStack(`${fleet}-shared`, StackRole.SHARED, undefined, `keep the fleet's long-lived resources (${hooks.sharedDescription ?? `resource group, ${hooks.router.routerName} profile`})`);
   hooks.bindShared(shared);
+  hooks.bindBeforeCandidates?.(shared, planned.filter((u) => u.lifecycle === UnitLifecycle.CANDIDATE));
 
   const unitStacks: { [unit: string]: TerraformStack } = {};
   const validations: { [unit: string]: TerraformStack } = {};
@@ -182,6 +195,8 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     validations[u.name] = stack;
     depend(stack, unitStacks[u.name]);
     const access = hooks.bindAccess(stack, u);
+    // Kept while the unit stands by too (its workloads stay synced for a rollback).
+    const bootstrap = hooks.bindValidatedUnit?.(stack, u, access.provider) ?? [];
     if (!checking) continue;
     const labels = {
       'app.kubernetes.io/managed-by': 'cdktf-bluegreen',
@@ -194,17 +209,25 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
       metadata: { name: CHECK_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'cdktf-bluegreen', 'pod-security.kubernetes.io/enforce': 'restricted' } },
     });
     const originHeaders = hooks.originHeaders?.(stack, u);
-    for (const check of hooks.checks) {
-      const checkScope = new Construct(stack, `check-${check.checkName}`);
-      const context: CheckContext = {
-        fleet, unitName: u.name, step, kubernetesVersion: u.kubernetesVersion.toString(),
-        provider: access.provider, originHost: hooks.originHost(u), namespace: ns.metadata.name,
-        labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector, tolerations: access.tolerations, readinessSeconds, originHeaders,
-        slot: u.slot, units: checkUnits,
-      };
-      check.bind(checkScope, context);
-      // Metric gates: the plan lists each with its query and threshold for this unit.
-      if (isGateCheck(check)) gatesOf.set(u.name, [...(gatesOf.get(u.name) ?? []), ...check.describeGates(context)]);
+    // Phases in order (sync, access, validation): each check waits for every check of the earlier phases.
+    let after: ITerraformDependable[] = bootstrap;
+    for (const phase of [CheckPhase.SYNC, CheckPhase.ACCESS, CheckPhase.VALIDATION]) {
+      const made: ITerraformDependable[] = [];
+      for (const check of hooks.checks.filter((c) => (c.phase ?? CheckPhase.VALIDATION) === phase)) {
+        const checkScope = new Construct(stack, `check-${check.checkName}`);
+        const context: CheckContext = {
+          fleet, unitName: u.name, step, kubernetesVersion: u.kubernetesVersion.toString(),
+          provider: access.provider, originHost: hooks.originHost(u), namespace: ns.metadata.name,
+          labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector, tolerations: access.tolerations, readinessSeconds, originHeaders,
+          after: after.length ? after : undefined,
+          slot: u.slot, units: checkUnits,
+        };
+        check.bind(checkScope, context);
+        // Metric gates: the plan lists each with its query and threshold for this unit.
+        if (isGateCheck(check)) gatesOf.set(u.name, [...(gatesOf.get(u.name) ?? []), ...check.describeGates(context)]);
+        made.push(...checkScope.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c)));
+      }
+      after = [...after, ...made];
     }
   }
 
