@@ -58,6 +58,11 @@ export * from './aws/global-accelerator-router';
 export * from './rollout/eks-fleet';
 export * from './rollout/synthesize-rollout';
 export * from './rollout/node-pool-fleet-options';
+// SLO gates (metric gates judged at deploy time against the baseline unit)
+export { GateDirection } from './core/metric-gates';
+export * from './kubernetes/metrics-source';
+export * from './kubernetes/metric-gate-check';
+export * from './kubernetes/slo-gates';
 // HCP Terraform: workspaces as code, execution per stack role, dynamic provider credentials
 export { HcpExecution } from './hcp/hcp-execution';
 export type { HcpExecutionPolicy } from './hcp/hcp-execution';

@@ -5,9 +5,10 @@
 import { App, dependable, TerraformResource, TerraformStack } from 'cdktf';
 import {
   AksFleet, AksNodePoolFleet, AlbWeightedRouter, EksFleet, EksNodePoolFleet, FrontDoorRouter,
-  GlobalAcceleratorRouter, HttpProbeCheck, NodesReadyCheck, Route53WeightedRouter, RolloutFleet, RolloutState, SmokeJobCheck,
-  TrafficManagerRouter, WorkloadIdentityCheck, WorkloadIdentityCheckProps,
+  GlobalAcceleratorRouter, HttpProbeCheck, MetricsSource, NodesReadyCheck, Route53WeightedRouter, RolloutFleet, RolloutState, SloGates,
+  SmokeJobCheck, TrafficManagerRouter, WorkloadIdentityCheck, WorkloadIdentityCheckProps,
 } from '../../src';
+import { METRICS_HOST } from '../world/metrics';
 
 /** The fleet kinds the rehearsal knows: one per router, plus the two node-pool fleets. */
 export type FleetKind = 'aks-frontdoor' | 'aks-trafficmanager' | 'eks-route53' | 'eks-alb' | 'eks-ga' | 'aks-pools' | 'eks-pools';
@@ -37,6 +38,15 @@ export interface AppFleet {
   readonly extraProps?: Record<string, unknown>;
   readonly escapeHatch?: EscapeHatch;
   readonly slowBuild?: SlowBuild;
+  /** Issue 15: the default checks plus the six ready-made SLO gates against the world's metrics API. */
+  readonly sloGates?: boolean;
+}
+
+/** The fleet's default checks, plus SloGates.all reading the world's Prometheus-compatible API (world/metrics.ts). */
+function sloChecks(f: AppFleet): Record<string, unknown> {
+  if (!f.sloGates) return {};
+  const source = MetricsSource.prometheus({ url: `http://${METRICS_HOST}:9090` });
+  return { checks: [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck(), ...SloGates.all({ source })] };
 }
 
 /**
@@ -115,6 +125,7 @@ export function buildFleets(app: App, fleets: AppFleet[]): void {
           router: f.kind === 'aks-frontdoor' ? new FrontDoorRouter({ healthProbePath: '/healthz' }) : new TrafficManagerRouter({ ttlSeconds: 30 }),
           validationPrincipalObjectId: VALIDATION_PRINCIPAL,
           units: RolloutState.unitsOf(f.stateFile, f.name),
+          ...sloChecks(f),
           ...aksExtras(extra),
         });
         break;

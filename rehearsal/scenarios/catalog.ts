@@ -4,6 +4,7 @@ import { SlowBuild } from './app-fleets';
 import { FaultSpec, ScenarioDef, StepSpec, StepView } from './model';
 import { trafficStack, unitStack } from './checks';
 import { firstError } from './group';
+import { SLO_SCENARIOS } from './catalog-slo';
 
 const FROM = '1.33';
 const TO = '1.34';
@@ -510,7 +511,8 @@ export const SCENARIOS: ScenarioDef[] = [
     ],
     steps: mergeSteps(autoscalerUpgrade('r14akp'), autoscalerUpgrade('r14ekp')),
   },
-
+  // Issue 15: SLO gates, soak, rollback on a breach (catalog-slo.ts).
+  ...SLO_SCENARIOS,
 ];
 
 /**
@@ -519,4 +521,4 @@ export const SCENARIOS: ScenarioDef[] = [
  * deploy (an unhandled promise rejection, exit 7), which would stop other scenarios' stacks.
  * Longest first; REHEARSAL_PARALLEL (default 6) groups run at a time.
  */
-export const GROUPS: string[][] = [['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R20']];
+export const GROUPS: string[][] = [['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R20'], ['R15'], ['R16'], ['R17']];

@@ -82,7 +82,7 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
       try {
         if (k === 0) initFleets(l);
         for (const [fleet, ...args] of step.cli ?? []) l.repo.cli(fleet, args);
-        if (k === 0 || step.cli?.length) l.repo.commitStep(`step ${k}: ${step.label}`);
+        if (k === 0 || step.cli?.length || step.mergedAfterMinutes !== undefined) l.repo.commitStep(`step ${k}: ${step.label}`, step.mergedAfterMinutes, step.checkRefused);
         for (const f of l.def.fleets) {
           const cp = l.controlPlane[f.name];
           if (cp) { cp.previous = cp.current; cp.current = step.controlPlane?.[f.name] ?? cp.current; }
@@ -93,7 +93,9 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
         fail(l, `step ${k} (${step.label}): ${(e as Error).message}`);
       }
     }
-    const stepping = participants.filter((l) => l.active);
+    // A step the check must refuse (checkRefused, R17) was judged in phase 1 and is not deployed.
+    for (const l of participants) if (l.active && l.def.steps[k].checkRefused) { l.result.steps++; log(`[${label}] step ${k}: ${l.def.id} ${l.def.steps[k].label}: refused by check as expected`); }
+    const stepping = participants.filter((l) => l.active && !l.def.steps[k].checkRefused);
     if (!stepping.length) continue;
     // 2. One deploy for every participating fleet (faults aimed at one unit by its full name).
     const fleetsNow = stepping.flatMap((l) => appFleets(l, app));
@@ -232,6 +234,7 @@ function appFleets(l: Live, app: ScenarioApp): AppFleet[] {
       extraProps: l.stepProps[f.name] ? { ...(f.extraProps ?? {}), ...l.stepProps[f.name] } : f.extraProps,
       escapeHatch: l.hatches[f.name],
       slowBuild: f.slowBuild,
+      sloGates: f.sloGates,
     };
   });
 }

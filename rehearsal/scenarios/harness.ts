@@ -71,16 +71,33 @@ export class ScenarioRepo {
     return r;
   }
 
-  /** Commits the step and runs `check --base HEAD~1`, which must pass at every step. */
-  public commitStep(message: string): void {
+  /**
+   * Commits the step and runs `check --base HEAD~1`, which must pass at every step, unless
+   * `refusal` is given: then it must refuse with a message containing it, and the commit is undone.
+   * Commits carry a simulated merge time (`afterMinutes` after the previous kept commit, default 60),
+   * and the check judges the step at that time (`--at`), so soaks are rehearsed without waiting.
+   */
+  public commitStep(message: string, afterMinutes = 60, refusal?: string): void {
     this.git('add', '-A');
-    const r = run('git', ['commit', '-q', '--allow-empty', '-m', message], this.dir);
+    const at = this.mergedAt + afterMinutes * 60;
+    const dated = { ...process.env, GIT_COMMITTER_DATE: `@${at} +0000`, GIT_AUTHOR_DATE: `@${at} +0000` };
+    const r = run('git', ['commit', '-q', '--allow-empty', '-m', message], this.dir, dated);
     if (r.code !== 0) throw new StepFailure(`git commit failed: ${r.out.trim()}`);
     this.commits++;
-    if (this.commits < 2) return;
-    const c = run(process.execPath, [CLI, 'check', '--base', 'HEAD~1', '--dir', 'rollout', '--no-color'], this.dir);
+    if (this.commits < 2) { this.mergedAt = at; return; }
+    const c = run(process.execPath, [CLI, 'check', '--base', 'HEAD~1', '--dir', 'rollout', '--no-color', '--at', String(at)], this.dir);
+    if (refusal !== undefined) {
+      if (c.code !== 1 || !c.out.includes(refusal)) throw new StepFailure(`check --base HEAD~1 should have refused step "${message}" with "${refusal}" (exit ${c.code}): ${c.out.trim().split('\n').slice(0, 4).join(' | ')}`);
+      this.git('reset', '-q', '--soft', 'HEAD~1');
+      this.commits--;
+      return;
+    }
     if (c.code !== 0) throw new StepFailure(`check --base HEAD~1 refused step "${message}": ${c.out.trim().split('\n').slice(0, 6).join(' | ')}`);
+    this.mergedAt = at;
   }
+
+  /** The simulated merge time of the last kept commit (seconds since the epoch). */
+  private mergedAt = 1_800_000_000;
 
   private git(...args: string[]): void {
     const r = run('git', args, this.dir);
@@ -252,7 +269,7 @@ export function readTerraformLogs(dir: string, stacks: string[]): { failed: stri
         stackFailed = true;
         const lines = b.split('\n').map((x) => x.replace(/^[│╷╵\s]+/, '').trimEnd()).filter((x) => !x.startsWith('=== exit'));
         const i = lines.findIndex((x) => /^Error:/.test(x));
-        errors[stack] = i >= 0 ? lines.slice(i, i + 12).filter((x) => x.trim()) : lines.filter((x) => x.trim()).slice(-6);
+        errors[stack] = i >= 0 ? lines.slice(i, i + 24).filter((x) => x.trim()) : lines.filter((x) => x.trim()).slice(-6);
       }
       if (command === 'apply' && exit && exit[1] === '0') applied.push(stack);
     }

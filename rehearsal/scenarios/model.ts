@@ -70,10 +70,12 @@ export interface FleetDecl {
   /** Node pools: the control plane's first version. */
   readonly controlPlane?: string;
   /** Policy written into the new state file. @default the CLI's defaults */
-  readonly policy?: Record<string, number>;
+  readonly policy?: Record<string, number | string>;
   readonly extraProps?: Record<string, unknown>;
   /** A unit whose build is slow (see app-fleets.ts). */
   readonly slowBuild?: SlowBuild;
+  /** Issue 15: deploy the ready-made SLO gates against the world's metrics API. @default false */
+  readonly sloGates?: boolean;
 }
 
 /** What a step's verify callback can read. */
@@ -113,6 +115,17 @@ export interface StepSpec {
   readonly standard?: boolean;
   /** Extra checks; returns the problems found (empty = fine). */
   readonly verify?: (v: StepView) => string[];
+  /**
+   * Minutes after the previous kept commit this step is merged (its commit time, and the time
+   * `check --base` judges it at: the soak). A step with it but without `cli` commits the working
+   * tree as it is. @default 60
+   */
+  readonly mergedAfterMinutes?: number;
+  /**
+   * `check --base HEAD~1` must refuse the step with a message containing this; the commit is then
+   * undone (the change stays in the working tree) and the step is not deployed.
+   */
+  readonly checkRefused?: string;
 }
 
 /** A scenario: PASS when every step did what it must, FAIL with the first problem otherwise. */

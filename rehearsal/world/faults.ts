@@ -25,9 +25,11 @@ export type FaultKind =
   /** The unit's EKS control plane reaches the end of standard support: with upgrade policy STANDARD, EKS upgrades it one minor by itself (seen at the next refresh). */
   | 'standard-support-ended'
   /** The unit's GitOps sync (Flux Kustomization) never becomes Ready: its check Job times out. */
-  | 'sync-never-ready';
+  | 'sync-never-ready'
+  /** One signal of the unit's metric series (metrics.ts) reads `value` (e.g. latency-p95 0.31) while the fault lasts. */
+  | 'metric-value';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended', 'sync-never-ready'];
+export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended', 'sync-never-ready', 'metric-value'];
 
 export interface FaultSpec {
   readonly kind: FaultKind;
@@ -44,6 +46,9 @@ export interface FaultSpec {
   readonly version?: string;
   /** origin-status: the HTTP status (default 503). */
   readonly status?: number;
+  /** metric-value: the signal (metrics.ts METRIC_SIGNALS) and the value it reads. */
+  readonly metric?: string;
+  readonly value?: number;
   readonly note?: string;
 }
 
@@ -64,6 +69,8 @@ export function injectFault(worldFile: string, spec: FaultSpec): Fault {
       seconds: spec.seconds,
       version: spec.version,
       status: spec.status,
+      metric: spec.metric,
+      value: spec.value,
       note: spec.note,
     };
     w.faults.push(JSON.parse(JSON.stringify(fault)) as Fault);

@@ -50,6 +50,9 @@ export interface Fault {
   readonly version?: string;
   /** For `origin-status`: the HTTP status the origin answers. */
   readonly status?: number;
+  /** For `metric-value`: the signal and the value its series reads (metrics.ts). */
+  readonly metric?: string;
+  readonly value?: number;
   readonly note?: string;
 }
 

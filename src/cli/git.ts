@@ -113,3 +113,14 @@ export function listJsonAt(ref: string, dir: string, cwd: string, env?: Env): st
   const d = dir.replace(/\/+$/, '');
   return lsTreeMany(ref, [`${d}/`], cwd, env).map((e) => e.path).filter((p) => p.endsWith('.json'));
 }
+
+/**
+ * The commit on `ref`'s first-parent line (the merges into the base branch) that last changed
+ * `file`, with its committer time in seconds; undefined when the file has no history there.
+ */
+export function lastChangeAt(ref: string, file: string, cwd: string, env?: Env): { commit: string; time: number } | undefined {
+  const rel = file.split('\\').join('/').replace(/^\.\//, '');
+  const r = git(['log', '-1', '--first-parent', '--format=%H %ct', ref, '--', rel], cwd, env);
+  const m = /^([0-9a-f]{40}) ([0-9]+)$/.exec(r.stdout.toString('utf8').trim());
+  return r.ok && m ? { commit: m[1], time: Number(m[2]) } : undefined;
+}

@@ -6,6 +6,7 @@ import { StateFileAccessError, StateFileProblem, displayPath, writeOutputFile } 
 import { legalNextSteps, TransitionError } from '../core/transitions';
 import { compareWithBase, createStateFile, DEFAULT_DIR, FileComparison, FileOptions, initState, oneStateFile, readState, stateFiles, stepFile } from './commands';
 import { CliIo, colorAllowed, painter, textTable } from './output';
+import { withSoak } from './soak-check';
 import { fleetReport, planJson, planMarkdown, statusText, stepsText } from './report';
 import { UsageError } from './usage-error';
 
@@ -31,7 +32,8 @@ Commands that write one legal step (each one pull request):
   promote                     candidate → serving at the canary weight; or finish: newest unit 100, others standby
   shift                       next weight step for the newest serving unit (--weight N for an explicit weight)
   retire                      standby units → retired (the deploy destroys them); --slot s also abandons a candidate
-  rollback                    traffic back: to the oldest unit during a canary, else to the standby unit (--slot s, --weight N)
+  rollback                    traffic back: to the oldest unit during a canary, else to the standby unit (--slot s, --weight N);
+                              --on-gate-failure: only if the policy says "onGateFailure": "rollback" (CI, after a failed deploy)
   forget                      drop retired units from the file (after a deploy destroyed them)
   pin <slot> <fingerprint>    record a unit's fingerprint from the rollout plan report
 
@@ -40,17 +42,18 @@ Options:
   --dir <folder>    folder of state files (default: ${DEFAULT_DIR})
   --fleet <name>    the file <dir>/<name>.json (needed when the folder holds several)
   --head <ref>      check/plan: compare with <ref> instead of the working tree
+  --at <time>       check/plan: judge each step's soak as of this time (ISO 8601 or epoch seconds) instead of now
   --dry-run         show the step without writing it
   --no-color        plain output (also with NO_COLOR set, TERM=dumb, or when the output is not a terminal)
 
 Exit codes: 0 ok, 1 refused (illegal step, invalid or unsafe file, lost race: re-run), 2 usage error.`;
 
-const VALUE_FLAGS = ['file', 'dir', 'fleet', 'base', 'head', 'out', 'slot', 'weight', 'fingerprint'];
-const BOOL_FLAGS = ['json', 'dry-run', 'no-color', 'help'];
+const VALUE_FLAGS = ['file', 'dir', 'fleet', 'base', 'head', 'out', 'slot', 'weight', 'fingerprint', 'at'];
+const BOOL_FLAGS = ['json', 'dry-run', 'no-color', 'help', 'on-gate-failure'];
 const ALLOWED: { [command: string]: string[] } = {
-  status: [], check: ['base', 'head'], plan: ['base', 'head', 'json', 'out'],
+  status: [], check: ['base', 'head', 'at'], plan: ['base', 'head', 'json', 'out', 'at'],
   init: ['slot', 'fingerprint'], start: ['slot', 'fingerprint', 'dry-run'], promote: ['slot', 'weight', 'dry-run'], shift: ['slot', 'weight', 'dry-run'],
-  retire: ['slot', 'dry-run'], rollback: ['slot', 'weight', 'dry-run'], forget: ['slot', 'dry-run'], pin: ['dry-run'],
+  retire: ['slot', 'dry-run'], rollback: ['slot', 'weight', 'dry-run', 'on-gate-failure'], forget: ['slot', 'dry-run'], pin: ['dry-run'],
 };
 const COMMON = ['file', 'dir', 'fleet', 'no-color', 'help'];
 
@@ -97,6 +100,15 @@ function weightFlag(flags: { [name: string]: string }): number | undefined {
   if (flags.weight === undefined) return undefined;
   if (!/^(0|[1-9][0-9]{0,2})$/.test(flags.weight) || Number(flags.weight) > 100) throw new UsageError(`--weight ${shortText(flags.weight, 20)}: a weight is a whole number from 0 to 100`);
   return Number(flags.weight);
+}
+
+/** `--at`: ISO 8601 with a zone, or whole seconds since the epoch. */
+function atFlag(at: string | undefined): number | undefined {
+  if (at === undefined) return undefined;
+  if (/^[0-9]{1,12}$/.test(at)) return Number(at);
+  const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(at) ? Date.parse(at) : NaN;
+  if (Number.isNaN(t)) throw new UsageError(`--at ${excerpt(at, 40)}: a time is ISO 8601 with a zone (2026-11-22T17:00:00Z) or whole seconds since the epoch`);
+  return Math.floor(t / 1000);
 }
 
 function positionals(args: ParsedArgs, min: number, max: number, shape: string): string[] {
@@ -176,7 +188,7 @@ export function main(argv: string[], io: CliIo): number {
       if (base === undefined && args.flags.head !== undefined) throw new UsageError('--head <ref> is compared with --base <ref>; give both');
       const comparisons: FileComparison[] = base === undefined
         ? stateFilesOrFail(io.cwd, files).map((file) => ({ file: displayPath(io.cwd, file), after: readState(io.cwd, file) }))
-        : compareWithBase(io.cwd, files, base, args.flags.head, io.env);
+        : withSoak(compareWithBase(io.cwd, files, base, args.flags.head, io.env), base, io.cwd, atFlag(args.flags.at) ?? Math.floor((io.now ?? Date.now)() / 1000), io.env);
       const reports = comparisons.map(fleetReport);
       const refused = comparisons.filter((c) => c.error);
       const shownBase = base === undefined ? undefined : escapeLine(base);
@@ -210,6 +222,14 @@ export function main(argv: string[], io: CliIo): number {
     const file = oneStateFile(io.cwd, files);
     const shown = displayPath(io.cwd, file);
     const dryRun = Boolean(args.flags['dry-run']);
+    if (args.flags['on-gate-failure']) {
+      // CI after a failed deploy: the fleet's policy decides whether it rolls back or holds.
+      const policy = readState(io.cwd, file).policy;
+      if ((policy?.onGateFailure ?? 'hold') !== 'rollback') {
+        out(`${p.yellow('held')} ${shown}: the policy's onGateFailure is "${policy?.onGateFailure ?? 'hold'}" (the default), so nothing is rolled back; traffic stays where the last successful deploy left it\n`);
+        return EXIT_OK;
+      }
+    }
     const { before, after } = stepFile(io.cwd, file, command, dryRun);
     const steps = before.step === after.step ? `step ${after.step}` : `step ${before.step} → ${after.step}`;
     out(`${p.green('✓')} ${p.bold(after.fleet)} ${steps}: ${describeChange(before, after)}\n`);
@@ -249,6 +269,7 @@ export function processIo(): CliIo {
     color: Boolean(process.stdout.isTTY),
     errColor: Boolean(process.stderr.isTTY),
     env: process.env,
+    now: () => Date.now(),
   };
 }
 

@@ -12,6 +12,8 @@ export interface CliIo {
   readonly color: boolean;
   /** Whether to colour standard error. @default - as `color` */
   readonly errColor?: boolean;
+  /** The clock, in milliseconds since the epoch (tests pass their own). @default Date.now */
+  readonly now?: () => number;
   /** Environment of git and other child processes. @default process.env */
   readonly env?: { [key: string]: string | undefined };
 }

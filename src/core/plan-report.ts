@@ -20,6 +20,22 @@ export interface PlanUnit {
   readonly routerWeight: string;
   /** Names of the checks that gate this unit's traffic. */
   readonly checks: string[];
+  /** The metric gates that judge this unit, with their thresholds. @default - none */
+  readonly gates?: PlanGate[];
+}
+
+/** One metric gate on one unit, as the rollout plan shows it. */
+export interface PlanGate {
+  /** The gate's check name, e.g. `slo-latency-p95`. */
+  readonly gate: string;
+  /** The query, rendered for this unit. */
+  readonly query: string;
+  /** When it passes, e.g. `≤ 1.2 × baseline blue-1-33-nljqy2`. */
+  readonly passesWhen: string;
+  /** The baseline unit it compares with. @default - none (absolute threshold, or this unit is the baseline) */
+  readonly baseline?: string;
+  /** Where the query runs: `deploy machine (http data source)` or `in the unit (Job, workload identity)`. */
+  readonly runs: string;
 }
 
 /** One stack as the rollout plan shows it. */
@@ -118,6 +134,13 @@ export function planToMarkdown(plans: FleetPlan[], base?: FleetPlan[]): string {
         return [`\`${u.name}\``, u.kubernetesVersion, `\`${u.fingerprint}\`${u.pinned ? '' : ' (not pinned)'}`, u.lifecycle, w, u.routerWeight, u.checks.length ? u.checks.join(', ') : '—'];
       }),
     ), '');
+    const gated = p.units.filter((u) => u.gates && u.gates.length > 0);
+    if (gated.length) {
+      out.push('SLO gates (each must pass before any traffic moves; a unit without samples yet passes only while the baseline has samples):', '');
+      out.push(table(['unit', 'gate', 'query', 'passes when', 'runs'], gated.flatMap((u) => u.gates!.map((g) => [
+        `\`${u.name}\``, g.gate, `\`${g.query.replace(/\|/g, '\\|').replace(/`/g, "'")}\``, g.passesWhen, g.runs,
+      ]))), '');
+    }
     out.push('What `cdktf deploy \'*\'` does, in order (a failed step stops everything after it):', '');
     deployOrder(p.stacks).forEach((s, i) => {
       out.push(`${i + 1}. \`${s.name}\` — ${s.action}${s.dependsOn.length ? ` _(after ${s.dependsOn.map((d) => `\`${d}\``).join(', ')})_` : ''}`);

@@ -35,6 +35,22 @@ export interface RolloutPolicy {
   readonly minimumKubernetesVersion?: string;
   /** Newest minor a new (candidate) unit may use. @default '1.37' */
   readonly maximumKubernetesVersion?: string;
+  /**
+   * Minutes that must pass after the last traffic change before a canary step (candidate → serving)
+   * may follow (see docs/slo-gates.md, "Soak"). @default 0
+   */
+  readonly canarySoakMinutes?: number;
+  /** Minutes after the last traffic change before a shift (a serving unit gains weight). @default 0 */
+  readonly shiftSoakMinutes?: number;
+  /** Minutes after the last traffic change before a promote that finishes (one unit takes 100). @default 0 */
+  readonly promoteSoakMinutes?: number;
+  /** Minutes after the last traffic change before any step of a patch-only upgrade (the fast path). @default 0 */
+  readonly patchSoakMinutes?: number;
+  /**
+   * What CI does when a deploy fails its gates: `hold` (nothing moves; people decide) or `rollback`
+   * (CI runs `cdktf-bluegreen rollback` and opens the rollback pull request). @default 'hold'
+   */
+  readonly onGateFailure?: string;
 }
 
 /** One unit in a rollout state file: its declaration plus the history the transition rules need. */
@@ -111,7 +127,12 @@ export class RolloutStateError extends BlueGreenError {
 }
 
 const TOP_KEYS = ['$schema', 'description', 'version', 'fleet', 'step', 'policy', 'units'];
-const POLICY_KEYS = ['canaryWeight', 'maxWeightStep', 'patchCanaryWeight', 'patchMaxWeightStep', 'minimumKubernetesVersion', 'maximumKubernetesVersion'];
+const POLICY_KEYS = ['canaryWeight', 'maxWeightStep', 'patchCanaryWeight', 'patchMaxWeightStep', 'minimumKubernetesVersion', 'maximumKubernetesVersion',
+  'canarySoakMinutes', 'shiftSoakMinutes', 'promoteSoakMinutes', 'patchSoakMinutes', 'onGateFailure'];
+/** The longest soak a policy may ask for: one week. */
+export const MAX_SOAK_MINUTES = 7 * 24 * 60;
+/** The values of `policy.onGateFailure`. */
+export const GATE_FAILURE_ACTIONS = ['hold', 'rollback'];
 const UNIT_KEYS = ['slot', 'kubernetesVersion', 'lifecycle', 'weight', 'fingerprint', 'since', 'peakWeight'];
 const FINGERPRINT_PATTERN = /^[a-z2-7]{6}$/;
 // Versions keep their exact digits: no sign, no leading zero, no `v`, no spaces, and few enough
@@ -209,6 +230,12 @@ export function parseRolloutState(raw: unknown, file: string): RolloutStateFile 
       if (p[k] !== undefined && (typeof p[k] !== 'string' || !MINOR_PATTERN.test(p[k] as string))) {
         refuse(`policy.${k}`, p[k], 'a version bound is a Kubernetes minor, 1.MINOR in plain digits', `"${k}": "${canonicalVersion(p[k], k.startsWith('min') ? '1.29' : '1.37').replace(/^(1\.\d+)\.\d+$/, '$1')}"`);
       }
+    }
+    for (const k of ['canarySoakMinutes', 'shiftSoakMinutes', 'promoteSoakMinutes', 'patchSoakMinutes']) {
+      if (p[k] !== undefined && !isWhole(p[k], 0, MAX_SOAK_MINUTES)) refuse(`policy.${k}`, p[k], `a soak is a whole number of minutes from 0 to ${MAX_SOAK_MINUTES} (one week)`, `"${k}": 30`);
+    }
+    if (p.onGateFailure !== undefined && !GATE_FAILURE_ACTIONS.includes(p.onGateFailure as string)) {
+      refuse('policy.onGateFailure', p.onGateFailure, `what CI does when a deploy fails its gates: ${GATE_FAILURE_ACTIONS.map((a) => `"${a}"`).join(' or ')}`, '"onGateFailure": "rollback"');
     }
     const lo = p.minimumKubernetesVersion as string | undefined;
     const hi = p.maximumKubernetesVersion as string | undefined;

@@ -14,6 +14,18 @@ export interface CheckToleration {
   readonly effect?: string;
 }
 
+/** A unit of the rollout step, as checks that compare units see it (metric gates: the baseline). */
+export interface CheckUnit {
+  /** Unit name. */
+  readonly unitName: string;
+  /** Slot. */
+  readonly slot: string;
+  /** Share of the traffic in this step, 0-100. */
+  readonly weight: number;
+  /** Lifecycle in this step (`candidate`, `serving`, `standby`, `retired`). */
+  readonly lifecycle: string;
+}
+
 /**
  * Everything a validation check knows about the unit it checks, in one rollout step.
  */
@@ -56,6 +68,10 @@ export interface CheckContext {
    * (Front Door: `X-Azure-FDID`). @default - none
    */
   readonly originHeaders?: { [key: string]: string };
+  /** The slot of the unit checked. @default - unknown */
+  readonly slot?: string;
+  /** Every unit of the step (metric gates find the baseline among them). @default - unknown: gates that need a baseline refuse to bind */
+  readonly units?: CheckUnit[];
 }
 
 /**

@@ -8,6 +8,7 @@
 // The data source turns the client's error into "Error making request" (provider source,
 // internal/provider/data_source_http.go at v3.5.0).
 import { SimError } from '../errors';
+import { answerQuery, METRICS_HOST } from '../metrics';
 import { answer, resolveHost } from '../origins';
 import { unitFromStack } from '../units';
 import { block, num, str } from '../values';
@@ -28,6 +29,15 @@ const httpData: DataRule = {
       host = new URL(url).hostname;
     } catch {
       throw new SimError('Error creating request', `Error creating request: parse "${url}": invalid URL`);
+    }
+    if (host === METRICS_HOST) {
+      // The Prometheus-compatible query API of the SLO gates (metrics.ts); one request, as without retry.
+      const a = answerQuery(call.ops, new URL(url));
+      call.ops.log({ stack: call.ctx.stack, provider: 'http', type: 'http', action: 'query', id: url, name: host, unit: a.unit, detail: `${a.status}: ${a.detail}` });
+      return {
+        id: url, status_code: a.status, response_body: a.body, body: a.body,
+        response_body_base64: Buffer.from(a.body).toString('base64'), response_headers: { 'Content-Type': a.status === 404 ? 'text/plain' : 'application/json' },
+      };
     }
     const retry = block(c.retry);
     const retries = retry ? num(retry.attempts) ?? 0 : 0;

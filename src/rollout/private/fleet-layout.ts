@@ -5,10 +5,11 @@ import { Sleep } from '@cdktf/provider-time/lib/sleep';
 import { Annotations, App, ITerraformDependable, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../../core/errors';
-import { FleetPlan, PlanStack, StackRole } from '../../core/plan-report';
+import { FleetPlan, PlanGate, PlanStack, StackRole } from '../../core/plan-report';
 import { checkSomethingServes, checkWeights, planUnits, PlannedUnit, stepFingerprint, StepCheckOptions, UnitDeclaration, UnitLifecycle } from '../../core/rollout-model';
 import { checkStandbyBeforeRetire } from '../../core/transitions';
-import { CheckPhase, CheckToleration, IValidationCheck } from '../../kubernetes/check';
+import { CheckContext, CheckPhase, CheckToleration, CheckUnit, IValidationCheck } from '../../kubernetes/check';
+import { isGateCheck } from '../../kubernetes/metric-gate-check';
 import { IRouter, RouterTarget } from '../../routing/router';
 import { IBackendFactory, LocalBackendFactory } from '../backends';
 
@@ -193,6 +194,8 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     if (u.lifecycle !== UnitLifecycle.RETIRED) hooks.bindUnit(stack, u);
   }
 
+  const checkUnits: CheckUnit[] = planned.map((u) => ({ unitName: u.name, slot: u.slot, weight: u.weight, lifecycle: u.lifecycle }));
+  const gatesOf = new Map<string, PlanGate[]>();
   for (const u of live) {
     if (!u.validated) continue;
     const checking = u.lifecycle === UnitLifecycle.CANDIDATE || u.lifecycle === UnitLifecycle.SERVING;
@@ -222,12 +225,16 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
       const made: ITerraformDependable[] = [];
       for (const check of hooks.checks.filter((c) => (c.phase ?? CheckPhase.VALIDATION) === phase)) {
         const checkScope = new Construct(stack, `check-${check.checkName}`);
-        check.bind(checkScope, {
+        const context: CheckContext = {
           fleet, unitName: u.name, step, kubernetesVersion: u.kubernetesVersion.toString(),
           provider: access.provider, originHost: hooks.originHost(u), namespace: ns.metadata.name,
           labels, minimumNodes: access.minimumNodes, nodeSelector: access.nodeSelector, tolerations: access.tolerations, readinessSeconds, originHeaders,
           after: after.length ? after : undefined,
-        });
+          slot: u.slot, units: checkUnits,
+        };
+        check.bind(checkScope, context);
+        // Metric gates: the plan lists each with its query and threshold for this unit.
+        if (isGateCheck(check)) gatesOf.set(u.name, [...(gatesOf.get(u.name) ?? []), ...check.describeGates(context)]);
         made.push(...checkScope.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c)));
       }
       after = [...after, ...made];
@@ -284,6 +291,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
         lifecycle: u.lifecycle, weight: u.weight,
         routerWeight: t ? hooks.router.describeWeight(t) : 'removed',
         checks: validations[u.name] && (u.lifecycle === UnitLifecycle.CANDIDATE || u.lifecycle === UnitLifecycle.SERVING) ? hooks.checks.map((c) => c.checkName) : [],
+        ...(gatesOf.has(u.name) ? { gates: gatesOf.get(u.name) } : {}),
       };
     }),
     stacks: stackRows,
