@@ -87,7 +87,7 @@ describe('EKS rollout invariants (property)', () => {
       const alone = eksFleet(testApp(), 'prop', [{ ...decl, lifecycle: UnitLifecycle.SERVING, weight: 100 }], { router: ROUTERS[router]() });
       expect(unitJson(alone.unitStacks[chosen.name])).toBe(unitJson(fleet.unitStacks[chosen.name]));
       // Each run builds and synthesizes two fleets of up to 16 stacks; 30 runs keep the suite fast.
-    }), { numRuns: 100 });
+    }), { numRuns: 40 });
   });
 
   const mutations: Array<[string, (s: Step) => Step | undefined]> = [
@@ -112,7 +112,7 @@ describe('EKS rollout invariants (property)', () => {
       }
       expect(error).toBeInstanceOf(BlueGreenError);
       expect((error as BlueGreenError).message).toMatch(/^fleet "prop"/);
-    }), { numRuns: 200 });
+    }), { numRuns: 80 });
   });
 
   test('invalid EKS specs and router settings are refused whatever the step', () => {

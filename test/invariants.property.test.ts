@@ -56,7 +56,7 @@ describe('property: every valid step synthesizes with every invariant holding', 
         for (const e of entries) expect(e.weight).toBeGreaterThanOrEqual(1);
         for (const e of entries) expect(e.weight).toBeLessThanOrEqual(1000);
       }),
-      { numRuns: 250 },
+      { numRuns: 80 },
     );
   });
 });
@@ -92,7 +92,7 @@ describe('property: every invalid step is refused with a message', () => {
         expect(e.message).toContain('is refused: ');
         expect(e.message).toContain('Fix: ');
       }),
-      { numRuns: 1000 },
+      { numRuns: 200 },
     );
   });
 });
