@@ -15,15 +15,34 @@ if (!a || !b) { console.error('usage: compare-synth.js <outdir A> <outdir B>'); 
 const manifest = (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
 let relocated = 0;
 /** The file's text with its app directory written as "<app>". */
-const read = (file, root) => {
-  const text = fs.readFileSync(file, 'utf8');
+const read = (file, root) => relocate(fs.readFileSync(file, 'utf8'), root);
+const relocate = (text, root) => {
   if (!root) return text;
   const parts = text.split(JSON.stringify(path.resolve(root)).slice(1, -1));
   relocated += parts.length - 1;
   return parts.join('<app>');
 };
+/**
+ * cdktf writes a local state file's path relative to the stack's own directory, so the same state file
+ * reads differently when the two outputs sit at different depths from their apps (CI synthesizes this
+ * repository into a temporary directory). Every relative "*.tfstate" path is resolved from the stack's
+ * directory and written relative to the app, as "<app>/...".
+ */
+const relocateStatePaths = (value, stackDir, root) => {
+  if (!root || value === null || typeof value !== 'object') return value;
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string' && v.endsWith('.tfstate') && !path.isAbsolute(v)) {
+      value[key] = `<app>/${path.relative(path.resolve(root), path.resolve(stackDir, v)).split(path.sep).join('/')}`;
+      relocated++;
+    } else relocateStatePaths(v, stackDir, root);
+  }
+  return value;
+};
 const stackJson = (dir, m, name) => {
-  const json = JSON.parse(read(path.join(dir, m.stacks[name].synthesizedStackPath), dir === a ? rootA : rootB));
+  const file = path.join(dir, m.stacks[name].synthesizedStackPath);
+  const root = dir === a ? rootA : rootB;
+  const raw = relocateStatePaths(JSON.parse(fs.readFileSync(file, 'utf8')), path.dirname(file), root);
+  const json = JSON.parse(relocate(JSON.stringify(raw), root));
   const metadata = json['//'];
   delete json['//'];
   return { json, metadata };
