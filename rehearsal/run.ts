@@ -1,5 +1,6 @@
-// `npm run rehearse [-- R1 R3 ...]`: every rollout step of scenarios R1–R12 applied by the real
-// Terraform through the real `cdktf deploy '*'`, against the simulated providers and world.
+// `npm run rehearse [-- R1 R3 ...]`: every rollout step of scenarios R1–R22 applied by the real
+// Terraform through the real `cdktf deploy '*'` (R21–R22: `cdktn deploy '*'` of CDK Terrain),
+// against the simulated providers and world.
 // Prints per scenario its figures and `PASS <id> <text>` / `FAIL <id> <text>: <why>`, then
 // `N passed, M failed`; exits 1 on any failure. A scenario that cannot run fails; none is skipped.
 import * as fs from 'fs';

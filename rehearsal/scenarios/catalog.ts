@@ -1,7 +1,7 @@
 // The scenarios R1–R12 of issue 9, and the run groups that deploy them together.
 // Fleet names are short and unique per run (they prefix every stack and every cloud name).
 import { SlowBuild } from './app-fleets';
-import { FaultSpec, ScenarioDef, StepSpec, StepView } from './model';
+import { FaultSpec, FleetDecl, ScenarioDef, StepSpec, StepView } from './model';
 import { trafficStack, unitStack } from './checks';
 import { firstError } from './group';
 import { SLO_SCENARIOS } from './catalog-slo';
@@ -290,10 +290,20 @@ function mergeSteps(a: StepSpec[], b: StepSpec[]): StepSpec[] {
   });
 }
 
+/** R1's fleet (and R21's, on CDK Terrain): AKS behind Front Door, green built slowly. */
+function frontDoorFleet(name: string): FleetDecl {
+  return { name, kind: 'aks-frontdoor', version: FROM, policy: WHOLE_POLICY, slowBuild: slowGreen(['azurerm_user_assigned_identity'], 'azurerm_kubernetes_cluster') };
+}
+
+/** R3's fleet (and R22's, on CDK Terrain): EKS behind Route 53, green built slowly. */
+function route53Fleet(name: string): FleetDecl {
+  return { name, kind: 'eks-route53', version: FROM, policy: WHOLE_POLICY, slowBuild: slowGreen(['aws_iam_role'], 'aws_eks_cluster') };
+}
+
 export const SCENARIOS: ScenarioDef[] = [
-  { id: 'R1', text: 'AKS clusters behind Front Door: whole upgrade from an empty world', fleets: [{ name: 'r1fd', kind: 'aks-frontdoor', version: FROM, policy: WHOLE_POLICY, slowBuild: slowGreen(['azurerm_user_assigned_identity'], 'azurerm_kubernetes_cluster') }], steps: wholeUpgrade('r1fd') },
+  { id: 'R1', text: 'AKS clusters behind Front Door: whole upgrade from an empty world', fleets: [frontDoorFleet('r1fd')], steps: wholeUpgrade('r1fd') },
   { id: 'R2', text: 'AKS clusters behind Traffic Manager: whole upgrade from an empty world', fleets: [{ name: 'r2tm', kind: 'aks-trafficmanager', version: FROM, policy: WHOLE_POLICY, slowBuild: slowGreen(['azurerm_user_assigned_identity'], 'azurerm_kubernetes_cluster') }], steps: wholeUpgrade('r2tm') },
-  { id: 'R3', text: 'EKS clusters behind Route 53: whole upgrade from an empty world', fleets: [{ name: 'r3r53', kind: 'eks-route53', version: FROM, policy: WHOLE_POLICY, slowBuild: slowGreen(['aws_iam_role'], 'aws_eks_cluster') }], steps: wholeUpgrade('r3r53') },
+  { id: 'R3', text: 'EKS clusters behind Route 53: whole upgrade from an empty world', fleets: [route53Fleet('r3r53')], steps: wholeUpgrade('r3r53') },
   { id: 'R4', text: 'EKS clusters behind an ALB: whole upgrade from an empty world', fleets: [{ name: 'r4alb', kind: 'eks-alb', version: FROM, policy: WHOLE_POLICY, slowBuild: slowGreen(['aws_iam_role'], 'aws_lb_target_group') }], steps: wholeUpgrade('r4alb') },
   { id: 'R5', text: 'EKS clusters behind Global Accelerator: whole upgrade from an empty world', fleets: [{ name: 'r5ga', kind: 'eks-ga', version: FROM, policy: WHOLE_POLICY, slowBuild: slowGreen(['aws_iam_role'], 'aws_lb') }], steps: wholeUpgrade('r5ga') },
   {
@@ -520,12 +530,17 @@ export const SCENARIOS: ScenarioDef[] = [
   },
   // Issue 15: SLO gates, soak, rollback on a breach (catalog-slo.ts).
   ...SLO_SCENARIOS,
+  // Issue 11: R1 and R3 again on CDK Terrain — the library packed by `npm pack`, installed into an app
+  // set up as the README's CDK Terrain set-up says, every step deployed by `cdktn deploy '*'` (cdktn-cli 0.24).
+  { id: 'R21', flavour: 'cdktn', text: 'R1 on CDK Terrain (cdktn-cli 0.24, the packed library): AKS clusters behind Front Door, whole upgrade from an empty world', fleets: [frontDoorFleet('r21fd')], steps: wholeUpgrade('r21fd') },
+  { id: 'R22', flavour: 'cdktn', text: 'R3 on CDK Terrain (cdktn-cli 0.24, the packed library): EKS clusters behind Route 53, whole upgrade from an empty world', fleets: [route53Fleet('r22r53')], steps: wholeUpgrade('r22r53') },
 ];
 
 /**
- * Scenarios deployed together (one app, one world, lockstep) — today every scenario alone: when a
+ * Scenarios deployed together (one app, one world, lockstep) — every scenario alone but R21 and R22
+ * (no failing step; their group installs one CDK Terrain app, about a minute): when a
  * stack fails while others of the same `cdktf deploy '*'` run, cdktf 0.21 may abort the whole
  * deploy (an unhandled promise rejection, exit 7), which would stop other scenarios' stacks.
  * Longest first; REHEARSAL_PARALLEL (default 6) groups run at a time.
  */
-export const GROUPS: string[][] = [['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R20'], ['R15'], ['R16'], ['R17']];
+export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R20'], ['R15'], ['R16'], ['R17']];

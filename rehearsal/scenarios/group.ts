@@ -64,7 +64,10 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
   let app: ScenarioApp;
   try {
     gw = makeWorld(dir);
-    app = new ScenarioApp(dir);
+    const flavours = [...new Set(defs.map((d) => d.flavour ?? 'cdktf'))];
+    if (flavours.length > 1) throw new Error(`one group is one app on one toolchain, but its scenarios ask for ${flavours.join(' and ')}`);
+    app = await ScenarioApp.create(dir, flavours[0]);
+    if (app.flavour !== 'cdktf') log(`[${label}] ${app.flavour} app ready in ${app.dir}`);
     for (const l of lives) (l as { repo: ScenarioRepo }).repo = new ScenarioRepo(dir, l.def.id);
   } catch (e) {
     for (const l of lives) fail(l, `the group could not start: ${(e as Error).message}`);
@@ -154,6 +157,14 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
     }
     const plan = app.rolloutPlan();
     gw.world.clearFaults();
+    if (k === 0 && app.flavour === 'cdktn') {
+      // The toolchain really was CDK Terrain: its version is in every synthesized stack's metadata.
+      const version = app.toolchainVersion();
+      for (const l of stepping) {
+        if (version?.startsWith('0.24.')) l.result.evidence.push(`synthesized and deployed by cdktn-cli: stack metadata says version ${version}`);
+        else record(l, `step 0: the app was to run on CDK Terrain 0.24, but its stacks' metadata says version ${version ?? '(none)'}`);
+      }
+    }
 
     // 3. Each scenario judges its own fleets.
     for (const l of stepping) {

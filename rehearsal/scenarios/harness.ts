@@ -129,27 +129,95 @@ export interface DeployResult {
   readonly errors: Record<string, string[]>;
 }
 
-/** A cdktf app (cdktf.json + main.ts) shared by the scenarios of one run group. */
+/**
+ * The toolchain a group's app runs on. `cdktf`: this repository's cdktf 0.21 CLI and the library's
+ * sources (src/). `cdktn`: CDK Terrain — an app set up as the README's CDK Terrain set-up tells a user
+ * (scripts/new-app.sh), the library installed from this repository packed by `npm pack`, its program
+ * importing 'cdktf-bluegreen' and 'cdktn', driven by that app's own `cdktn-cli` 0.24 (docs/cdktn.md).
+ */
+export type Flavour = 'cdktf' | 'cdktn';
+
+let packed: Promise<string> | undefined;
+/**
+ * The library as a user installs it: REHEARSAL_TARBALL when given (a `npm pack` output), otherwise
+ * this repository packed once per rehearsal (prepack builds lib/ first).
+ */
+function packedLibrary(): Promise<string> {
+  packed ??= (async () => {
+    const given = process.env.REHEARSAL_TARBALL;
+    if (given) {
+      if (!fs.existsSync(given)) throw new Error(`REHEARSAL_TARBALL=${given}: no such file`);
+      return path.resolve(given);
+    }
+    const dest = tempDir('pack');
+    const r = await runAsync('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], REPO);
+    const tgz = fs.readdirSync(dest).find((f) => f.endsWith('.tgz'));
+    if (r.code !== 0 || !tgz) throw new Error(`npm pack failed (exit ${r.code}): ${r.out.trim().split('\n').slice(-3).join(' | ')}`);
+    return path.join(dest, tgz);
+  })();
+  return packed;
+}
+
+/** Runs a command without blocking the other groups; its exit code and output. */
+export function runAsync(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env });
+    let out = '';
+    child.stdout.on('data', (d) => { out += String(d); });
+    child.stderr.on('data', (d) => { out += String(d); });
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+    child.on('error', (e) => resolve({ code: 127, out: String(e) }));
+  });
+}
+
+/** A cdktf (or CDK Terrain) app (cdktf.json + main.ts) shared by the scenarios of one run group. */
 export class ScenarioApp {
-  public readonly dir: string;
+  /** A group's app on the given toolchain (a CDK Terrain app is installed first: about a minute). */
+  public static async create(parent: string, flavour: Flavour = 'cdktf'): Promise<ScenarioApp> {
+    const dir = path.join(parent, 'app');
+    if (flavour === 'cdktf') return new ScenarioApp(dir, 'cdktf', CDKTF, [], `node -r ${TSX} main.ts`, path.join(REPO, 'src'), path.join(REPO, 'rehearsal', 'scenarios', 'app-fleets'));
+    const tarball = await packedLibrary();
+    const setup = await runAsync('bash', [path.join(REPO, 'scripts', 'new-app.sh'), 'cdktn', dir, tarball, 'both'], parent);
+    fs.writeFileSync(path.join(parent, 'app-setup.log'), setup.out);
+    if (setup.code !== 0) throw new Error(`the CDK Terrain app could not be set up (scripts/new-app.sh exit ${setup.code}): ${setup.out.trim().split('\n').slice(-3).join(' | ')}`);
+    const cli = path.join(dir, 'node_modules', '.bin', 'cdktn');
+    if (!fs.existsSync(cli)) throw new Error(`the CDK Terrain app has no cdktn-cli (${cli})`);
+    // new-app.sh puts a Node 22 first on PATH when this machine's node is older than cdktn-cli's minimum.
+    const node22 = path.join(dir, '.node22', 'node_modules', '.bin');
+    // The fleets builder as a CDK Terrain user's program: the published library and cdktn.
+    const builder = fs.readFileSync(path.join(__dirname, 'app-fleets.ts'), 'utf8')
+      .replace("from 'cdktf';", "from 'cdktn';")
+      .replace("from '../../src';", "from 'cdktf-bluegreen';")
+      .replace("from '../world/metrics';", `from ${JSON.stringify(path.join(REPO, 'rehearsal', 'world', 'metrics'))};`);
+    if (/from '(cdktf|\.\.?\/[^']*)'/.test(builder)) throw new Error('app-fleets.ts has an import the CDK Terrain app cannot resolve; extend ScenarioApp.create');
+    fs.writeFileSync(path.join(dir, 'fleets-builder.ts'), builder);
+    fs.copyFileSync(path.join(__dirname, 'wait-for-stack.js'), path.join(dir, 'wait-for-stack.js'));
+    return new ScenarioApp(dir, 'cdktn', cli, fs.existsSync(node22) ? [node22] : [], 'node_modules/.bin/tsx main.ts', 'cdktf-bluegreen', './fleets-builder');
+  }
+
   private deploys = 0;
 
-  constructor(parent: string) {
-    this.dir = path.join(parent, 'app');
+  private constructor(
+    public readonly dir: string,
+    public readonly flavour: Flavour,
+    /** The flavour's CLI (cdktf or cdktn). */
+    private readonly cli: string,
+    /** Directories put first on PATH for the CLI. */
+    private readonly pathFirst: string[],
+    appCommand: string, lib: string, builder: string,
+  ) {
     fs.mkdirSync(path.join(this.dir, 'previous'), { recursive: true });
     fs.writeFileSync(path.join(this.dir, 'cdktf.json'), `${JSON.stringify({
       language: 'typescript',
-      app: `node -r ${TSX} main.ts`,
+      app: appCommand,
       projectId: 'cdktf-bluegreen-rehearsal',
       sendCrashReports: 'false',
       terraformProviders: [],
       terraformModules: [],
       context: {},
     }, null, 2)}\n`);
-    const builder = path.join(REPO, 'rehearsal', 'scenarios', 'app-fleets');
-    const lib = path.join(REPO, 'src');
     fs.writeFileSync(path.join(this.dir, 'main.ts'), [
-      '// A rehearsal app: the fleets of fleets.json, built by this repository\'s library (src/).',
+      `// A rehearsal app (${flavour}): the fleets of fleets.json, built by the library under rehearsal.`,
       "import * as fs from 'fs';",
       "import * as path from 'path';",
       `import { synthesizeRollout } from ${JSON.stringify(lib)};`,
@@ -158,6 +226,13 @@ export class ScenarioApp {
       "synthesizeRollout((app) => buildFleets(app, JSON.parse(fs.readFileSync(path.join(__dirname, 'fleets.json'), 'utf8'))));",
       '',
     ].join('\n'));
+  }
+
+  /** The environment of the flavour's CLI. */
+  private cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    const out = deployEnv(env);
+    if (this.pathFirst.length) out.PATH = [...this.pathFirst, out.PATH ?? ''].join(path.delimiter);
+    return out;
   }
 
   /** Writes a previous-step state file for a node-pool fleet; returns its path. */
@@ -171,20 +246,20 @@ export class ScenarioApp {
     fs.writeFileSync(path.join(this.dir, 'fleets.json'), `${JSON.stringify(fleets, null, 2)}\n`);
   }
 
-  /** `cdktf synth` (no providers needed). */
+  /** `cdktf synth` / `cdktn synth` (no providers needed). */
   public synth(env: NodeJS.ProcessEnv): { code: number; out: string } {
-    return run(CDKTF, ['synth'], this.dir, deployEnv(env));
+    return run(this.cli, ['synth'], this.dir, this.cliEnv(env));
   }
 
-  /** `cdktf deploy '*' --auto-approve --skip-provider-lock` with the engine's environment. */
+  /** `cdktf deploy '*' --auto-approve --skip-provider-lock` (or `cdktn deploy …`) with the engine's environment. */
   public async deploy(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<DeployResult> {
     const started = Date.now();
     const logDir = path.join(this.dir, 'tflog', String(++this.deploys));
     fs.mkdirSync(logDir, { recursive: true });
     const recorded: NodeJS.ProcessEnv = { ...env, TERRAFORM_BINARY_NAME: RECORDER, REHEARSAL_TF_LOG_DIR: logDir, REHEARSAL_REAL_TERRAFORM: realTerraform() };
     const output = await new Promise<{ code: number; text: string }>((resolve) => {
-      const child = spawn(CDKTF, ['deploy', '*', '--auto-approve', '--skip-provider-lock'], {
-        cwd: this.dir, env: deployEnv(recorded),
+      const child = spawn(this.cli, ['deploy', '*', '--auto-approve', '--skip-provider-lock'], {
+        cwd: this.dir, env: this.cliEnv(recorded),
       });
       let text = '';
       child.stdout.on('data', (d) => { text += String(d); });
@@ -209,6 +284,14 @@ export class ScenarioApp {
     const manifest = path.join(this.dir, 'cdktf.out', 'manifest.json');
     if (!fs.existsSync(manifest)) return [];
     return Object.keys((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { stacks: Record<string, unknown> }).stacks);
+  }
+
+  /** The toolchain version the last synth wrote into its stacks' metadata ("0.21.0" for cdktf, "0.24.0" for cdktn). */
+  public toolchainVersion(): string | undefined {
+    const stack = this.stacks()[0];
+    if (!stack) return undefined;
+    const json = JSON.parse(fs.readFileSync(path.join(this.dir, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { '//'?: { metadata?: { version?: string } } };
+    return json['//']?.metadata?.version;
   }
 
   /** The rollout plan JSON of the last synth (unit fingerprints). */

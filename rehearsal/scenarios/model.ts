@@ -134,6 +134,12 @@ export interface ScenarioDef {
   readonly text: string;
   readonly fleets: FleetDecl[];
   readonly steps: StepSpec[];
+  /**
+   * The toolchain: `cdktf` (default; cdktf 0.21 and the library's sources) or `cdktn` (CDK Terrain
+   * 0.24: the packed library in an app set up as the README says, deployed by `cdktn deploy '*'`).
+   * The scenarios of one group share one.
+   */
+  readonly flavour?: 'cdktf' | 'cdktn';
 }
 
 /** The figures printed per scenario. */
