@@ -168,20 +168,21 @@ export function buildFleets(app: App, fleets: AppFleet[]): void {
         throw new Error(`unknown fleet kind ${String((f as AppFleet).kind)}`);
     }
     if (f.escapeHatch) applyEscapeHatch(app, f.name, f.escapeHatch);
-    if (f.slowBuild) applySlowBuild(app, f.name, f.slowBuild);
+    if (f.slowBuild) applySlowBuild(app, f.name, f.slowBuild, RolloutState.unitsOf(f.stateFile, f.name).some((u) => u.slot === f.slowBuild!.slot));
   }
 }
 
 function unitStackOf(app: App, fleet: string, slot: string): TerraformStack | undefined {
-  return app.node.children.find((c): c is TerraformStack => c instanceof TerraformStack && c.node.id.startsWith(`${fleet}-unit-${slot}-`));
+  return app.node.children.find((c): c is TerraformStack => TerraformStack.isStack(c) && c.node.id.startsWith(`${fleet}-unit-${slot}-`));
 }
 
 function resourcesOf(stack: TerraformStack, type: string): TerraformResource[] {
   return stack.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === type);
 }
 
-function applySlowBuild(app: App, fleet: string, b: SlowBuild): void {
+function applySlowBuild(app: App, fleet: string, b: SlowBuild, declared: boolean): void {
   const stack = unitStackOf(app, fleet, b.slot);
+  if (!stack && declared) throw new Error(`slow build: the state file declares slot ${b.slot} of ${fleet}, but the app has no unit stack ${fleet}-unit-${b.slot}-*`);
   if (!stack) return; // the unit does not exist (yet, or any more)
   const hosts = b.hostTypes.flatMap((t) => resourcesOf(stack, t));
   const objects = resourcesOf(stack, b.objectType);
@@ -221,7 +222,7 @@ export function unitNamesOf(fleets: AppFleet[]): Record<string, Record<string, s
 export function resourceNamesOf(fleets: AppFleet[], fleet: string, slot: string, type: string): string[] {
   const app = new App({ outdir: require('os').tmpdir(), skipValidation: true });
   buildFleets(app, fleets);
-  const stack = app.node.children.find((c): c is TerraformStack => c instanceof TerraformStack && c.node.id.startsWith(`${fleet}-unit-${slot}-`));
+  const stack = app.node.children.find((c): c is TerraformStack => TerraformStack.isStack(c) && c.node.id.startsWith(`${fleet}-unit-${slot}-`));
   if (!stack) return [];
   return stack.node.findAll()
     .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === type)

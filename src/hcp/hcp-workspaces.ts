@@ -223,7 +223,7 @@ function workspaceRows(fleet: RolloutFleet): WorkspaceRow[] {
 
 /** Provider types a stack declares. */
 function providersOf(stack: TerraformStack): Set<string> {
-  return new Set(stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider).map((p) => p.terraformResourceType));
+  return new Set(stack.node.findAll().filter((c): c is TerraformProvider => TerraformProvider.isTerraformProvider(c)).map((p) => p.terraformResourceType));
 }
 
 /** The policy's execution for a row, refused when it names no pool id or sends a cluster-reaching stack to hosted runners. */
@@ -249,7 +249,7 @@ function checkedExecution(fleet: string, row: WorkspaceRow, execution: HcpExecut
  * rather than left to fail at plan time. (Azure and AWS pages, "Specifying Multiple Configurations".)
  */
 function checkNoAliasedCloudProvider(fleet: string, row: WorkspaceRow, stack: TerraformStack): void {
-  const aliased = stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider && ['aws', 'azurerm'].includes(c.terraformResourceType) && !!c.alias);
+  const aliased = stack.node.findAll().filter((c): c is TerraformProvider => TerraformProvider.isTerraformProvider(c) && ['aws', 'azurerm'].includes(c.terraformResourceType) && !!c.alias);
   if (aliased.length === 0) return;
   throw new BlueGreenError({
     fleet, unit: row.unit, field: `execution.${roleField(row.role)}`, value: 'a remote or agent execution',
@@ -287,7 +287,7 @@ function missingIdentity(fleet: string, stack: string, cloud: string, fix: strin
 
 /** The fleet's stack must use the very workspace this construct configures. */
 function checkBackend(fleet: string, unit: string | undefined, stack: TerraformStack, workspace: string): void {
-  const backend = stack.node.findAll().find((c): c is TerraformBackend => c instanceof TerraformBackend);
+  const backend = stack.node.findAll().find((c): c is TerraformBackend => TerraformBackend.isBackend(c));
   const remote = backend ? (backend.toTerraform() as any).terraform?.backend?.remote : undefined;
   const name = remote?.workspaces?.name;
   if (name !== workspace) {
