@@ -312,12 +312,28 @@ function deployEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return out;
 }
 
-/** Does a recorded Terraform command still run (started, no exit line yet)? */
+/**
+ * Does a recorded Terraform command still run? The recorder keeps `<stack>.log.<pid>.running` with
+ * its own pid and Terraform's while the command runs; a command runs while one of them is alive (a
+ * recorder killed together with cdktf leaves its file behind but no live process).
+ */
 function inFlight(logDir: string): boolean {
-  return fs.readdirSync(logDir).some((f) => {
-    const text = fs.readFileSync(path.join(logDir, f), 'utf8');
-    return (text.match(/\n=== terraform /g) ?? []).length > (text.match(/\n=== exit /g) ?? []).length;
+  return fs.readdirSync(logDir).filter((f) => f.endsWith('.running')).some((f) => {
+    let pids: number[] = [];
+    try { pids = fs.readFileSync(path.join(logDir, f), 'utf8').trim().split(/\s+/).map(Number); } catch { return false; }
+    return pids.some(alive);
   });
+}
+
+/** Is the process running (Linux: /proc/<pid>/stat exists and the process is not a zombie)? */
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 let terraformPath: string | undefined;

@@ -12,13 +12,25 @@ const dir = process.env.REHEARSAL_TF_LOG_DIR;
 const real = process.env.REHEARSAL_REAL_TERRAFORM || 'terraform';
 const file = dir ? path.join(dir, `${path.basename(process.cwd())}.log`) : undefined;
 const append = (s) => { if (file) { try { fs.appendFileSync(file, s); } catch { /* the log is best effort */ } } };
+// While a command runs, <stack>.log.<pid>.running holds this process's pid and Terraform's: the
+// harness waits for those processes, not for an exit line (a recorder killed with cdktf writes none).
+const running = file ? `${file}.${process.pid}.running` : undefined;
+const mark = (pids) => { if (running) { try { fs.writeFileSync(running, pids.join(' ')); } catch { /* best effort */ } } };
+const unmark = () => { if (running) { try { fs.unlinkSync(running); } catch { /* already gone */ } } };
+mark([process.pid]);
 append(`\n=== terraform ${process.argv.slice(2).join(' ')}\n`);
 const child = spawn(real, process.argv.slice(2), { stdio: ['inherit', 'pipe', 'pipe'] });
+if (child.pid) mark([process.pid, child.pid]);
+// When cdktf aborts a deploy (exit 7) its end of our pipes closes: Terraform still finishes (it holds
+// the stack's state lock and changes the world), so a write error must not end the recorder.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 child.stdout.on('data', (d) => { append(d); process.stdout.write(d); });
 child.stderr.on('data', (d) => { append(d); process.stderr.write(d); });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('close', (code, signal) => {
   append(`\n=== exit ${code === null ? signal : code}\n`);
+  unmark();
   process.exitCode = code === null ? 1 : code;
 });
-child.on('error', (e) => { append(`\n=== exit 127 (${e.message})\n`); process.exitCode = 127; });
+child.on('error', (e) => { append(`\n=== exit 127 (${e.message})\n`); unmark(); process.exitCode = 127; });
