@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { AksFleet, AksFleetProps, EksFleet, AksOsType, AlbWeightedRouter, EksAmiType, EksCapacityType, EksFleetProps, EksSupportType, KubernetesSupportCalendar, FrontDoorRouter, GlobalAcceleratorRouter, TrafficManagerRouter, UnitDeclaration, UnitLifecycle } from '../src';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
-import { stackJson, synthAll, testApp } from './support/synth';
+import { stackJson, synthAll, testApp, warningsBesideSupport } from './support/synth';
 import { eksFleet, eksSpec } from './aws/eks-fixtures';
 import { aksPoolFleet } from './support/node-pool-fixtures';
 
@@ -153,6 +153,13 @@ describe('item 4: no live unit is changed by the cloud on its own', () => {
     expect(eksFleet(testApp(), 'shop', serving, { supportCalendar: KubernetesSupportCalendar.eks({ asOf: '2027-05-29' }) }).plan.warnings.filter(isSupportWarning)).toEqual([]);
     const standard = eksFleet(testApp(), 'shop', serving, { spec: eksSpec({ supportType: EksSupportType.STANDARD }), supportCalendar: KubernetesSupportCalendar.eks({ asOf: '2026-07-01' }) });
     expect(standard.plan.warnings.filter(isSupportWarning)).toEqual([expect.stringContaining('serves on EKS 1.33, whose support ends on 2026-07-29 (28 days after 2026-07-01)')]);
+    // The example tests set these date-dependent warnings aside (and only these): both forms are recognised.
+    const ended = eksFleet(testApp(), 'shop', serving, { spec: eksSpec({ supportType: EksSupportType.STANDARD }), supportCalendar: KubernetesSupportCalendar.eks({ asOf: '2026-11-22' }) });
+    expect(ended.plan.warnings.filter(isSupportWarning)).toEqual([expect.stringContaining('whose support ended on 2026-07-29')]);
+    for (const plan of [soon.plan, standard.plan, ended.plan]) {
+      expect(warningsBesideSupport(plan)).toEqual(plan.warnings.filter((w) => !isSupportWarning(w)));
+      expect(warningsBesideSupport({ warnings: [...plan.warnings, 'another warning'] })).toContain('another warning');
+    }
   });
 
   test('AKS: the shipped calendar and an override per fleet', () => {
