@@ -13,7 +13,8 @@ const real = process.env.REHEARSAL_REAL_TERRAFORM || 'terraform';
 const file = dir ? path.join(dir, `${path.basename(process.cwd())}.log`) : undefined;
 const append = (s) => { if (file) { try { fs.appendFileSync(file, s); } catch { /* the log is best effort */ } } };
 // While a command runs, <stack>.log.<pid>.running holds this process's pid and Terraform's: the
-// harness waits for those processes, not for an exit line (a recorder killed with cdktf writes none).
+// harness waits for those processes, not for an exit line. cdktf runs us in a pseudo-terminal; when it
+// aborts a deploy (exit 7) we and Terraform die with it mid-command and write no exit line.
 const running = file ? `${file}.${process.pid}.running` : undefined;
 const mark = (pids) => { if (running) { try { fs.writeFileSync(running, pids.join(' ')); } catch { /* best effort */ } } };
 const unmark = () => { if (running) { try { fs.unlinkSync(running); } catch { /* already gone */ } } };
@@ -21,8 +22,7 @@ mark([process.pid]);
 append(`\n=== terraform ${process.argv.slice(2).join(' ')}\n`);
 const child = spawn(real, process.argv.slice(2), { stdio: ['inherit', 'pipe', 'pipe'] });
 if (child.pid) mark([process.pid, child.pid]);
-// When cdktf aborts a deploy (exit 7) its end of our pipes closes: Terraform still finishes (it holds
-// the stack's state lock and changes the world), so a write error must not end the recorder.
+// A write error on our own output (cdktf gone) must not end the recorder while Terraform still runs.
 process.stdout.on('error', () => undefined);
 process.stderr.on('error', () => undefined);
 child.stdout.on('data', (d) => { append(d); process.stdout.write(d); });
