@@ -257,26 +257,17 @@ export class ScenarioApp {
     const logDir = path.join(this.dir, 'tflog', String(++this.deploys));
     fs.mkdirSync(logDir, { recursive: true });
     const recorded: NodeJS.ProcessEnv = { ...env, TERRAFORM_BINARY_NAME: RECORDER, REHEARSAL_TF_LOG_DIR: logDir, REHEARSAL_REAL_TERRAFORM: realTerraform() };
-    const output = await new Promise<{ code: number; text: string }>((resolve) => {
-      const child = spawn(this.cli, ['deploy', '*', '--auto-approve', '--skip-provider-lock'], {
-        cwd: this.dir, env: this.cliEnv(recorded),
-      });
-      let text = '';
-      child.stdout.on('data', (d) => { text += String(d); });
-      child.stderr.on('data', (d) => { text += String(d); });
-      child.on('close', (code) => resolve({ code: code ?? 1, text }));
-      child.on('error', (e) => resolve({ code: 127, text: String(e) }));
-    });
+    const output = await runAsync(this.cli, ['deploy', '*', '--auto-approve', '--skip-provider-lock'], this.dir, this.cliEnv(recorded));
     // When cdktf aborts, Terraform processes it started may still be running: let them finish
     // (their state locks and world changes belong to this deploy).
     const orphansSettled = Date.now() + 180_000;
     while (inFlight(logDir) && Date.now() < orphansSettled) await new Promise((r) => setTimeout(r, 1000));
     const seconds = (Date.now() - started) / 1000;
-    fs.appendFileSync(path.join(this.dir, 'deploys.log'), `\n===== deploy (exit ${output.code}, ${seconds.toFixed(1)} s)\n${output.text}`);
+    fs.appendFileSync(path.join(this.dir, 'deploys.log'), `\n===== deploy (exit ${output.code}, ${seconds.toFixed(1)} s)\n${output.out}`);
     const stacks = this.stacks();
     const parsed = readTerraformLogs(logDir, stacks);
     log(`deploy exit ${output.code} in ${seconds.toFixed(1)} s; failed stacks: ${parsed.failed.join(', ') || 'none'}`);
-    return { code: output.code, seconds, output: stripAnsi(output.text), stacks, failedStacks: parsed.failed, appliedStacks: parsed.applied, runs: parsed.runs, errors: parsed.errors };
+    return { code: output.code, seconds, output: stripAnsi(output.out), stacks, failedStacks: parsed.failed, appliedStacks: parsed.applied, runs: parsed.runs, errors: parsed.errors };
   }
 
   /** Stack names of the last synth (cdktf.out/manifest.json). */
