@@ -3,6 +3,7 @@
 // different scenarios never depend on each other, so one deploy carries all of them out in
 // parallel, and each scenario judges only its own fleets' stacks and actions.
 import { AppFleet, EscapeHatch, resourceNamesOf, unitNamesOf } from './app-fleets';
+import { credentialsInState } from './secrets';
 import { checkLiveUnitsUntouched, checkOrder, checkShares } from './checks';
 import { DeployResult, linesByStack, ScenarioApp, ScenarioRepo, tempDir } from './harness';
 import { ScenarioDef, ScenarioResult, StepSpec, StepView, WorldAction, WorldPort } from './model';
@@ -184,7 +185,7 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
       };
       const attempt = l.retry ? ' (deployed again)' : '';
       try {
-        const problems = judge(l, step, view, deploy);
+        const problems = [...judge(l, step, view, deploy), ...credentialsInState(app.dir, l.def.fleets.map((f) => `${f.name}-`))];
         const carriedOut = l.def.fleets.every((f) => (step.expect?.[f.name] ?? 'applied') === 'failed'
           || view.stacksOf(f.name).every((s) => deploy.appliedStacks.includes(s)));
         if (problems.length) {

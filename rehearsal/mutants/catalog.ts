@@ -1,0 +1,188 @@
+// The mutant catalogue (issue 19 item 7): realistic one-line defects in src/, each with the promise it
+// breaks and the shortest rehearsal scenario that must catch it. `npm run rehearse:mutants` plants each
+// (in a copy of the repository), runs its scenario and prints killed / survived. A mutant is one
+// exact, unique text replacement in one file: test/rehearsal/mutants-catalog.test.ts keeps every
+// `find` present exactly once, so a refactor that moves the code fails the tests until the mutant
+// is re-aimed.
+
+/** The promises of DESIGN.md and the issues, one word each (every one has at least one mutant). */
+export type Promise = 'order' | 'gating' | 'traffic split' | 'protection' | 'destruction' | 'drain' | 'identity' | 'secrets' | 'time';
+export const PROMISES: Promise[] = ['order', 'gating', 'traffic split', 'protection', 'destruction', 'drain', 'identity', 'secrets', 'time'];
+
+export interface Mutant {
+  readonly id: string;
+  readonly promise: Promise;
+  /** What the defect does, as a reviewer would say it. */
+  readonly defect: string;
+  /** Repository-relative path of the one file changed. */
+  readonly file: string;
+  /** The exact text replaced (must occur exactly once in the file). */
+  readonly find: string;
+  readonly replace: string;
+  /** The shortest scenario that must fail with the defect planted. */
+  readonly scenario: string;
+}
+
+export const MUTANTS: Mutant[] = [
+  {
+    id: 'M01', promise: 'protection', scenario: 'R10',
+    defect: 'the AKS cluster loses prevent_destroy (a change that forces replacement would destroy a live cluster)',
+    file: 'src/azure/private/secure-aks-cluster.ts',
+    find: "lifecycle: { ...PROTECT, ignoreChanges: ['default_node_pool[0].node_count'] },",
+    replace: "lifecycle: { ignoreChanges: ['default_node_pool[0].node_count'] },",
+  },
+  {
+    id: 'M02', promise: 'traffic split', scenario: 'R20',
+    defect: 'a weight-0 unit gets an enabled Azure origin/endpoint at weight 1',
+    file: 'src/azure/weighted-origins.ts',
+    find: '{ enabled: false, weight: 1 }',
+    replace: '{ enabled: true, weight: 1 }',
+  },
+  {
+    id: 'M03', promise: 'traffic split', scenario: 'R15',
+    defect: 'Front Door origins are enabled whatever their weight (a candidate at weight 0 takes traffic)',
+    file: 'src/azure/front-door-router.ts',
+    find: 'enabled: w.enabled,',
+    replace: 'enabled: true,',
+  },
+  {
+    id: 'M04', promise: 'traffic split', scenario: 'R4',
+    defect: 'ALB target groups of weight-0 units get weight 1 in the forward action',
+    file: 'src/aws/alb-weighted-router.ts',
+    find: 'weight: awsWeight(t),',
+    replace: 'weight: awsWeight(t) || 1,',
+  },
+  {
+    id: 'M05', promise: 'traffic split', scenario: 'R5',
+    defect: 'Global Accelerator endpoints of weight-0 units get weight 1',
+    file: 'src/aws/global-accelerator-router.ts',
+    find: 'weight: awsWeight(t),',
+    replace: 'weight: awsWeight(t) || 1,',
+  },
+  {
+    id: 'M06', promise: 'gating', scenario: 'R16',
+    defect: 'the traffic stack no longer waits for the validation of the units it gives weight to',
+    file: 'src/rollout/private/fleet-layout.ts',
+    find: 'for (const name of weighted) depend(traffic, validations[name]);',
+    replace: 'for (const name of weighted) void validations[name];',
+  },
+  {
+    id: 'M07', promise: 'destruction', scenario: 'R11',
+    defect: "a retired unit's stack no longer waits for the traffic stack (destroyed while it may still serve)",
+    file: 'src/rollout/private/fleet-layout.ts',
+    find: 'for (const u of planned) if (u.lifecycle === UnitLifecycle.RETIRED) depend(unitStacks[u.name], traffic);',
+    replace: 'for (const u of planned) if (u.lifecycle === UnitLifecycle.RETIRED) void traffic;',
+  },
+  {
+    id: 'M08', promise: 'drain', scenario: 'R11',
+    defect: 'the drain timer waits 1 s instead of 2 × TTL before a retired unit is destroyed',
+    file: 'src/rollout/private/fleet-layout.ts',
+    find: 'createDuration: `${drainSeconds}s`,',
+    replace: "createDuration: '1s',",
+  },
+  {
+    id: 'M09', promise: 'time', scenario: 'R11',
+    defect: 'the drain timer starts without waiting for the weight change (it runs out before traffic moved)',
+    file: 'src/rollout/private/fleet-layout.ts',
+    find: 'dependsOn: router.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c)),',
+    replace: 'dependsOn: [],',
+  },
+  {
+    id: 'M10', promise: 'order', scenario: 'R4',
+    defect: 'the traffic stack no longer waits for every live unit stack (its look-up races a slow build)',
+    file: 'src/rollout/private/fleet-layout.ts',
+    find: 'for (const u of live) if (hooks.trafficWaitsForUnit?.(u) ?? true) depend(traffic, unitStacks[u.name]);',
+    replace: 'for (const u of live) if (hooks.trafficWaitsForUnit?.(u) ?? true) void unitStacks[u.name];',
+  },
+  {
+    id: 'M11', promise: 'gating', scenario: 'R8',
+    defect: "the kubelet-version check accepts any version (nodes on the wrong version pass)",
+    file: 'src/kubernetes/nodes-ready-check.ts',
+    find: 'condition: `\\${alltrue([for n in self.nodes : can(regex("${pattern}", n.status[0].node_info[0].kubelet_version))])}`,',
+    replace: 'condition: `\\${alltrue([for n in self.nodes : can(regex(".*", n.status[0].node_info[0].kubelet_version))])}`,',
+  },
+  {
+    id: 'M12', promise: 'gating', scenario: 'R8',
+    defect: "the origin probe accepts any status code (a unit answering 503 is validated)",
+    file: 'src/kubernetes/http-probe-check.ts',
+    find: 'condition: `\\${self.status_code == ${status}}`,',
+    replace: 'condition: `\\${self.status_code > 0}`,',
+  },
+  {
+    id: 'M13', promise: 'gating', scenario: 'R16',
+    defect: 'SLO gates compare the wrong way round (a breach passes)',
+    file: 'src/kubernetes/metric-gate-check.ts',
+    find: "const op = this.limits.direction === GateDirection.AT_MOST ? '<=' : '>=';",
+    replace: "const op = this.limits.direction === GateDirection.AT_MOST ? '>=' : '<=';",
+  },
+  {
+    id: 'M14', promise: 'time', scenario: 'R12',
+    defect: 'the readiness window is 10 s instead of 600 s (a unit still starting fails its checks)',
+    file: 'src/rollout/private/fleet-layout.ts',
+    find: 'export const DEFAULT_READINESS_SECONDS = 600;',
+    replace: 'export const DEFAULT_READINESS_SECONDS = 10;',
+  },
+  {
+    id: 'M15', promise: 'time', scenario: 'R12',
+    defect: 'the wait for Azure role assignment propagation is 30 s instead of 300 s',
+    file: 'src/azure/private/role-propagation.ts',
+    find: 'export const ROLE_PROPAGATION_SECONDS = 300;',
+    replace: 'export const ROLE_PROPAGATION_SECONDS = 30;',
+  },
+  {
+    id: 'M16', promise: 'gating', scenario: 'R13',
+    defect: 'an AKS node pool is born without its cordon taint (workloads land on it before validation)',
+    file: 'src/azure/aks-node-pool-unit.ts',
+    find: 'nodeTaints: [...(spec.taints ?? []), ...cordon]',
+    replace: 'nodeTaints: [...(spec.taints ?? [])]',
+  },
+  {
+    id: 'M17', promise: 'gating', scenario: 'R14',
+    defect: 'an EKS managed node group is born without its cordon taint',
+    file: 'src/aws/eks-node-pool-unit.ts',
+    find: '...(props.cordonTaint ? [',
+    replace: '...(false && props.cordonTaint ? [',
+  },
+  {
+    id: 'M18', promise: 'drain', scenario: 'R13',
+    defect: 'the drain script bypasses PodDisruptionBudgets (deletes pods instead of evicting them)',
+    file: 'src/kubernetes/node-pool-drain-script.ts',
+    find: '"    kubectl drain \\"$1\\" --ignore-daemonsets',
+    replace: '"    kubectl drain \\"$1\\" --disable-eviction --ignore-daemonsets',
+  },
+  {
+    id: 'M19', promise: 'drain', scenario: 'R13',
+    defect: "the traffic stack accepts a drain whose outcome is not 'drained' (a blocked drain lets the step go on)",
+    file: 'src/kubernetes/node-pool-scheduling-router.ts',
+    find: 'condition: `\\${try(self.data["step"], "") == "${step}" && try(self.data["status"], "") == "drained"}`,',
+    replace: 'condition: `\\${try(self.data["step"], "") == "${step}"}`,',
+  },
+  {
+    id: 'M20', promise: 'identity', scenario: 'R18',
+    defect: "workload access federates the namespace's default service account instead of the declared one",
+    file: 'src/azure/aks-workload-access.ts',
+    find: 'subject: `system:serviceaccount:${i.namespace}:${i.serviceAccount}`,',
+    replace: 'subject: `system:serviceaccount:${i.namespace}:default`,',
+  },
+  {
+    id: 'M21', promise: 'secrets', scenario: 'R9',
+    defect: 'EKS validation stacks take their token from aws_eks_cluster_auth by default (a token in state)',
+    file: 'src/aws/eks-access.ts',
+    find: 'if ((this.props.tokenSource ?? EksTokenSource.AWS_CLI) === EksTokenSource.AWS_CLI) {',
+    replace: 'if ((this.props.tokenSource ?? EksTokenSource.DATA_SOURCE) === EksTokenSource.AWS_CLI) {',
+  },
+  {
+    id: 'M22', promise: 'time', scenario: 'R17',
+    defect: 'every soak counts as elapsed (a shift merged minutes after the canary passes check)',
+    file: 'src/core/soak.ts',
+    find: 'return { kind, required, elapsed, ok: elapsed >= required };',
+    replace: 'return { kind, required, elapsed, ok: true };',
+  },
+  {
+    id: 'M23', promise: 'destruction', scenario: 'R11',
+    defect: "an EKS unit's cluster no longer waits for the log group it owns (EKS makes its own, which outlives the unit)",
+    file: 'src/aws/eks-cluster-unit.ts',
+    find: 'dependsOn: [...clusterPolicies, this.logGroup],',
+    replace: 'dependsOn: [...clusterPolicies],',
+  },
+];

@@ -1,0 +1,129 @@
+// `npm run rehearse:mutants [-- M01 M07 | --ci]`: plants each mutant of the catalogue (catalog.ts) in
+// a copy of the repository, one at a time, runs the scenario that must catch it with the rehearsal of
+// that copy, and prints `killed` / `survived` per mutant and `N killed, M survived`.
+// A mutant is killed when its scenario fails (the rehearsal exits non-zero with a FAIL line for it).
+// The unmutated scenario must pass for that to mean anything: `npm run rehearse` runs them all, and
+// `--baseline` runs each selected mutant's scenario unmutated first.
+// --ci: a rotating subset that fits CI's time (the day of the year picks which), cheapest scenarios.
+// Exit code: 0 when every planted mutant was killed, 1 otherwise (2 for a bad invocation).
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Mutant, MUTANTS } from './catalog';
+
+const REPO = path.resolve(__dirname, '..', '..');
+/** Wall seconds of each scenario alone on two cores (docs/rehearsal.md figures), for the CI subset. */
+const SCENARIO_SECONDS: Record<string, number> = {
+  R1: 450, R2: 470, R3: 490, R4: 540, R5: 510, R6: 310, R7: 310, R8: 1080, R9: 250, R10: 80, R11: 340,
+  R12: 200, R13: 270, R14: 270, R15: 210, R16: 140, R17: 100, R18: 260, R19: 100, R20: 290,
+};
+/** CI's budget for mutants, in scenario seconds (the rest of .ci/run must fit in 90 minutes). */
+const CI_BUDGET_SECONDS = Number(process.env.MUTANTS_CI_BUDGET ?? 420);
+
+/** Copies the repository (without node_modules, .git and outputs) and links its node_modules. */
+function copyRepo(dest: string): void {
+  const skip = new Set(['node_modules', '.git', 'cdktf.out', 'lib', 'dist', '.jsii']);
+  const walk = (from: string, to: string) => {
+    fs.mkdirSync(to, { recursive: true });
+    for (const e of fs.readdirSync(from, { withFileTypes: true })) {
+      if (from === REPO && skip.has(e.name)) continue;
+      const a = path.join(from, e.name); const b = path.join(to, e.name);
+      if (e.isDirectory()) walk(a, b);
+      else if (e.isFile()) fs.copyFileSync(a, b);
+    }
+  };
+  walk(REPO, dest);
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dest, 'node_modules'), 'dir');
+}
+
+/** Plants the mutant in the copy; a message when it does not apply (the catalogue is out of date). */
+export function plant(root: string, m: Mutant): string | undefined {
+  const file = path.join(root, m.file);
+  if (!fs.existsSync(file)) return `${m.file} does not exist`;
+  const text = fs.readFileSync(file, 'utf8');
+  const n = text.split(m.find).length - 1;
+  if (n !== 1) return `its text occurs ${n} times in ${m.file} (must be exactly once)`;
+  fs.writeFileSync(file, text.replace(m.find, () => m.replace));
+  return undefined;
+}
+
+function rehearse(root: string, scenario: string, logFile: string): Promise<{ code: number; fail?: string; pass: boolean }> {
+  return new Promise((resolve) => {
+    const out = fs.openSync(logFile, 'w');
+    const child = spawn(process.execPath, ['-r', require.resolve('tsx/cjs', { paths: [REPO] }), path.join(root, 'rehearsal', 'run.ts'), scenario],
+      { cwd: root, stdio: ['ignore', out, out], env: { ...process.env, REHEARSAL_PARALLEL: '1' } });
+    child.on('close', (code) => {
+      fs.closeSync(out);
+      const text = fs.readFileSync(logFile, 'utf8');
+      const fail = text.split('\n').find((l) => l.startsWith(`FAIL ${scenario} `));
+      const pass = text.split('\n').some((l) => l.startsWith(`PASS ${scenario} `));
+      resolve({ code: code ?? 1, fail, pass });
+    });
+  });
+}
+
+/** The CI subset: mutants sorted by a rotation of the day, taken while their scenarios fit the budget. */
+export function ciSubset(all: Mutant[], day: number, budget = CI_BUDGET_SECONDS): Mutant[] {
+  const rotated = all.map((_, i) => all[(i + day) % all.length]);
+  const picked: Mutant[] = [];
+  let spent = 0;
+  for (const m of rotated) {
+    const cost = SCENARIO_SECONDS[m.scenario] ?? 600;
+    if (spent + cost > budget) continue;
+    picked.push(m); spent += cost;
+  }
+  return picked;
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const baseline = args.includes('--baseline');
+  const ci = args.includes('--ci');
+  const ids = args.filter((a) => !a.startsWith('--')).map((a) => a.toUpperCase());
+  const unknown = ids.filter((id) => !MUTANTS.some((m) => m.id === id));
+  if (unknown.length) {
+    process.stderr.write(`unknown mutant(s): ${unknown.join(', ')}; the catalogue has ${MUTANTS.map((m) => m.id).join(' ')}\n`);
+    return 2;
+  }
+  const day = Math.floor(Date.now() / 86_400_000);
+  const selected = ids.length ? MUTANTS.filter((m) => ids.includes(m.id)) : ci ? ciSubset(MUTANTS, day) : MUTANTS;
+  process.stdout.write(`mutants: ${selected.map((m) => m.id).join(' ')}${ci ? ` (CI rotation, day ${day})` : ''}\n`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mutants-'));
+  let killed = 0; let survived = 0; let broken = 0;
+  for (const m of selected) {
+    const t0 = Date.now();
+    if (baseline) {
+      const root = path.join(work, `${m.id}-baseline`);
+      copyRepo(root);
+      const r = await rehearse(root, m.scenario, path.join(work, `${m.id}-baseline.log`));
+      if (!r.pass) {
+        process.stdout.write(`${m.id} not judged: ${m.scenario} fails without the mutant (${(r.fail ?? `exit ${r.code}`).slice(0, 200)})\n`);
+        broken++; continue;
+      }
+    }
+    const root = path.join(work, m.id);
+    copyRepo(root);
+    const why = plant(root, m);
+    if (why) { process.stdout.write(`${m.id} not planted: ${why}\n`); broken++; continue; }
+    const r = await rehearse(root, m.scenario, path.join(work, `${m.id}.log`));
+    const secs = ((Date.now() - t0) / 1000).toFixed(0);
+    if (r.code !== 0 && r.fail) {
+      killed++;
+      process.stdout.write(`${m.id} killed   by ${m.scenario} in ${secs} s [${m.promise}] ${m.defect}\n    ${r.fail.slice(0, 400)}\n`);
+    } else if (r.code !== 0) {
+      killed++;
+      process.stdout.write(`${m.id} killed   by ${m.scenario} in ${secs} s [${m.promise}] ${m.defect} (the rehearsal exited ${r.code} without a FAIL line: see ${path.join(work, `${m.id}.log`)})\n`);
+    } else {
+      survived++;
+      process.stdout.write(`${m.id} survived ${m.scenario} in ${secs} s [${m.promise}] ${m.defect}\n`);
+    }
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  process.stdout.write(`\nlogs in ${work}\n${killed} killed, ${survived} survived${broken ? `, ${broken} not judged` : ''}\n`);
+  return survived || broken ? 1 : 0;
+}
+
+if (require.main === module) {
+  main().then((code) => process.exit(code), (e) => { process.stdout.write(`mutants: ${(e as Error).message}\n`); process.exit(1); });
+}
