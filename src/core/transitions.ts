@@ -152,6 +152,15 @@ export function transitionViolations(before: RolloutStateFile, after: RolloutSta
         add(TransitionRule.WEIGHT_STEP, b, a, `a serving unit gains at most ${limits.maxWeightStep} weight per step${path} unless it returns to a weight it already carried (peak ${peakOf(b)}): "weight": ${Math.min(100, allowed)} at most`);
       }
     }
+    if (b.lifecycle === UnitLifecycle.STANDBY && a.lifecycle === UnitLifecycle.SERVING && b.peakWeight !== undefined && w > b.peakWeight) {
+      // A rollback returns a unit to traffic it already carried; what follows must not inherit a serving history it never soaked.
+      add(TransitionRule.WEIGHT_STEP, b, a, `a standby unit serves again with at most the highest weight it carried (peakWeight ${b.peakWeight}); from there it gains weight step by step: "weight": ${b.peakWeight} at most`);
+    }
+    if (b.peakWeight !== undefined && a.peakWeight === undefined) {
+      add(TransitionRule.HISTORY, b, a, `peakWeight records the highest weight the unit carried and is never dropped: "peakWeight": ${Math.max(peakOf(b), w)}`);
+    } else if (a.peakWeight === undefined && a.lifecycle !== b.lifecycle && (a.lifecycle === UnitLifecycle.SERVING || a.lifecycle === UnitLifecycle.STANDBY)) {
+      add(TransitionRule.HISTORY, b, a, `a unit that starts serving or stands by records the highest weight it carried: "peakWeight": ${Math.max(peakOf(b), w)}`);
+    }
     const since = a.lifecycle === b.lifecycle ? b.since : step;
     if (stepOk && a.since !== since) add(TransitionRule.HISTORY, b, a, `since records the step at which the unit entered its lifecycle: "since": ${since}`);
     const peak = Math.max(peakOf(b), w);
