@@ -303,7 +303,8 @@ describe('cdktf-bluegreen under hostile input (fuzz)', () => {
     expectClean(r, dir, 'promote with $schema');
     expect(r.code).toBe(0);
     const text = fs.readFileSync(file(dir), 'utf8');
-    expect(text.startsWith('{\n  "$schema": "./rollout.schema.json",\n  "description": "shop in é West Europe",\n  "version": 1,')).toBe(true);
+    // Kept as written: the escape stays an escape (the value alone would be rewritten as é).
+    expect(text.startsWith('{\n  "$schema": "./rollout.schema.json",\n  "description": "shop in \\u00e9 West Europe",\n  "version": 1,')).toBe(true);
     expect(text).toContain('"kubernetesVersion": "1.34.10"');
     expect(fs.statSync(file(dir)).mode & 0o777).toBe(0o640);
     expect(fs.readdirSync(path.join(dir, 'rollout'))).toEqual(['shop.json']);
@@ -329,12 +330,13 @@ describe('cdktf-bluegreen under hostile input (fuzz)', () => {
     expect(fs.readFileSync(victim, 'utf8')).toBe('untouched');
     expect(fs.lstatSync(file(dir)).isFile()).toBe(true);
     // A planted lock (or a leftover one) makes writers refuse with "re-run", never write around it.
-    fs.symlinkSync(victim, path.join(dir, 'rollout', '.shop.json.lock'));
+    const lockName = `.shop.json.${fs.lstatSync(file(dir)).ino}.lock`;
+    fs.symlinkSync(victim, path.join(dir, 'rollout', lockName));
     const before = snapshot(dir);
     const locked = run(dir, ['shift']);
     expectClean(locked, dir, 'shift with a planted lock');
     expect(locked.code).toBe(1);
-    expect(locked.err).toMatch(/\(locked\) is refused: another cdktf-bluegreen command is writing this file right now .* Fix: re-run the command when the other one is done \(if none is running, delete the lock file rollout\/\.shop\.json\.lock\)/);
+    expect(locked.err).toMatch(/\(locked\) is refused: another cdktf-bluegreen command is writing this file right now .* Fix: re-run the command when the other one is done \(if none is running, delete the lock file rollout\/\.shop\.json\.\d+\.lock\)/);
     expect(snapshot(dir)).toBe(before);
     expect(fs.readFileSync(victim, 'utf8')).toBe('untouched');
   });

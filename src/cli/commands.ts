@@ -5,7 +5,7 @@ import { escapeLine, excerpt } from '../core/excerpt';
 import { DEFAULT_MAXIMUM_KUBERNETES_VERSION, DEFAULT_MINIMUM_KUBERNETES_VERSION, KubernetesVersion } from '../core/kubernetes-version';
 import { applyStep, StepCommand } from '../core/rollout-steps';
 import { UnitLifecycle } from '../core/rollout-model';
-import { formatRolloutState, isStateFileVersion, parseRolloutState, parseRolloutStateText, RolloutStateFile, STATE_FILE_VERSION } from '../core/state-file';
+import { formatRolloutState, isStateFileVersion, keepWrittenStrings, parseRolloutState, parseRolloutStateText, RolloutStateFile, STATE_FILE_VERSION } from '../core/state-file';
 import { displayPath, readStateFileText, resolveInside, StateFileAccessError, StateFileProblem, writeStateFileText } from '../core/state-file-io';
 import { TransitionError, transitionViolations } from '../core/transitions';
 import { decodeName, isUtf8, lastGoodVersion, listFilesAt, readFilesAt, RefFile, verifyRef } from './git';
@@ -114,7 +114,7 @@ export function applyCommand(before: RolloutStateFile, command: StepCommand, fil
 export function stepFile(cwd: string, file: string, command: StepCommand, dryRun = false): { before: RolloutStateFile; after: RolloutStateFile } {
   const { state: before, text } = readStateWithText(cwd, file);
   const after = applyCommand(before, command, displayPath(cwd, file));
-  if (!dryRun) writeStateFileText(cwd, file, formatRolloutState(after), text);
+  if (!dryRun) writeStateFileText(cwd, file, keepWrittenStrings(text, formatRolloutState(after)), text);
   return { before, after };
 }
 
