@@ -3,7 +3,7 @@ import { BlueGreenError } from '../core/errors';
 import { escapeControls, escapeLine, excerpt, shortText } from '../core/excerpt';
 import { describeChange, StepCommand } from '../core/rollout-steps';
 import { StateFileAccessError, StateFileProblem, displayPath, resolveInside, writeOutputFile } from '../core/state-file-io';
-import { legalNextSteps, TransitionError } from '../core/transitions';
+import { legalNextSteps, TransitionError, TransitionRule } from '../core/transitions';
 import { compareWithBase, createStateFile, DEFAULT_DIR, FileComparison, FileOptions, initState, oneStateFile, readState, repoRelative, stateFiles, stepFile } from './commands';
 import { CliIo, colorAllowed, painter, textTable } from './output';
 import { withSoak } from './soak-check';
@@ -127,6 +127,13 @@ export function stepCommandOf(args: ParsedArgs): StepCommand {
     }
     case 'pin': {
       const [slot, fp] = positionals(args, 2, 2, '<slot> <fingerprint>');
+      if (!/^[a-z2-7]{6}$/.test(fp)) {
+        throw new BlueGreenError({
+          fleet: '(this file)', unit: escapeLine(slot.slice(0, 40)), field: 'fingerprint', value: excerpt(fp, 40),
+          rule: 'a fingerprint is the 6 characters (a-z, 2-7) the rollout plan report shows for the unit',
+          fix: `cdktf-bluegreen pin ${/^[a-z][a-z0-9]{0,9}$/.test(slot) ? slot : '<slot>'} <fingerprint>, with the unit's fingerprint from the rollout plan (cdktf.out/rollout-plan.md), e.g. cdktf-bluegreen pin ${/^[a-z][a-z0-9]{0,9}$/.test(slot) ? slot : 'blue'} cvrbjn`,
+        });
+      }
       return { name: 'pin', slot, fingerprint: fp };
     }
     default: {
@@ -141,6 +148,8 @@ export function stepCommandOf(args: ParsedArgs): StepCommand {
 /** `; did you mean `cdktf-bluegreen shift`?` for a typo within two edits of a known name, else nothing. */
 export function suggest(typed: string, known: string[], prefix: string): string {
   if (typed.length > 40 || typed.length === 0) return '';
+  const prefixed = known.filter((k) => k.startsWith(typed.toLowerCase()));
+  if (prefixed.length === 1) return `; did you mean \`${prefix}${prefixed[0]}\`?`;
   let best = '';
   let bestScore = 3;
   for (const k of known) {
@@ -259,7 +268,7 @@ export function main(argv: string[], io: CliIo): number {
         return EXIT_OK;
       }
     }
-    const { before, after } = stepFile(io.cwd, file, command, dryRun);
+    const { before, after } = withCommandFix(() => stepFile(io.cwd, file, command, dryRun), args.command, command);
     const steps = before.step === after.step ? `step ${after.step}` : `step ${before.step} → ${after.step}`;
     out(`${p.green('✓')} ${p.bold(after.fleet)} ${steps}: ${describeChange(before, after)}\n`);
     out(dryRun ? `  (dry run: ${shown} not written)\n` : `  wrote ${shown}; commit it and open a pull request (one step per PR: the check compares with the base branch)\n`);
@@ -280,6 +289,25 @@ export function main(argv: string[], io: CliIo): number {
     const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     err(`${pe.red('failed:')} cdktf-bluegreen could not finish (${shortText(what, 200)}); no state file was changed. Re-run the command; if it fails again, report it with this message.\n`);
     return EXIT_REFUSED;
+  }
+}
+
+/**
+ * A refused step of a writing command ends with a command the user can run, not a JSON fragment:
+ * the same command with the weight the rule allows, or the first legal next step from the file.
+ */
+function withCommandFix<T>(run: () => T, name: string, command: StepCommand): T {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof TransitionError)) throw e;
+    const v = e.violations.find((x) => x.rule === TransitionRule.WEIGHT_STEP || x.rule === TransitionRule.CANARY);
+    const allowed = v ? /(\d+)(?: at most)?\.?$/.exec(v.message.replace(/"weight": /, '')) : null;
+    const fix = v && allowed
+      ? `cdktf-bluegreen ${name}${command.slot ? ` --slot ${command.slot}` : ''} --weight ${allowed[1]}`
+      : e.legalNextSteps[0]?.command;
+    if (fix) e.message = `${e.message}\n  Fix: ${fix}`;
+    throw e;
   }
 }
 
