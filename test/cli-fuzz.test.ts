@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cli, GIT_ENV, gitRepo, tempDir } from './support/git-repo';
+import { CLASSES, runHostilePrs } from './support/hostile-prs';
 
 // Hostile and malformed input against the CLI, run in-process (a handful of real processes at the
 // end for what only a process shows: a FIFO or /dev/zero must not hang it, exit codes). For every
@@ -496,7 +497,16 @@ describe('cdktf-bluegreen under hostile input (fuzz)', () => {
     expect(c.out + c.err).not.toContain('deleted');
   });
 
-  test('the suite tried at least 150 hostile inputs (asserted, so it cannot shrink unnoticed)', () => {
-    expect(inputs).toBeGreaterThanOrEqual(150);
+  test('hostile pull requests, a seeded slice of every class of issue 21 (npm run stress runs 300+ and 47,000 files): 0 bypasses, stack traces, hangs, silent changes, writes outside, unescaped Markdown', () => {
+    const f = runHostilePrs(2 * CLASSES.length, Number(process.env.FUZZ_SEED ?? 7));
+    inputs += f.inputs;
+    expect(Object.keys(f.byClass).sort()).toEqual([...CLASSES].sort());
+    expect({ bypasses: f.bypasses, stackTraces: f.stackTraces, hangs: f.hangs, silentChanges: f.silentChanges, writesOutside: f.writesOutside, unescapedMarkdown: f.unescapedMarkdown })
+      .toEqual({ bypasses: [], stackTraces: [], hangs: [], silentChanges: [], writesOutside: [], unescapedMarkdown: [] });
+    expect(f.inputs).toBeGreaterThanOrEqual(25);
+  });
+
+  test('the suite tried at least 175 hostile inputs (asserted, so it cannot shrink unnoticed)', () => {
+    expect(inputs).toBeGreaterThanOrEqual(175);
   });
 });
