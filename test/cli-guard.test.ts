@@ -107,6 +107,12 @@ describe('the pull-request guard holds against a hostile pull request (issue 21)
     const f = future.run(['check', '--base', 'main'], now);
     expect(f.code).toBe(1);
     expect(f.err).toContain('lies after the time of the check');
+    // Within the clock skew allowed, it counts as now: never more left than the soak itself.
+    const skew = repo();
+    skew.write('rollout/shop.json', base);
+    skew.commit('base', now + 120);
+    skew.write('rollout/shop.json', head);
+    expect(skew.run(['check', '--base', 'main'], now).err).toContain('; 30 min left.');
     // Backdated below its parent's time: it would let the shift through at once.
     const back = repo();
     back.write('README.md', 'x');
