@@ -23,6 +23,7 @@ async function stress(): Promise<void> {
   const h = runHostilePrs(Number(process.env.HOSTILE ?? 264), seed, { bigFiles: Number(process.env.FILES ?? 47_000) });
   const zeros = { bypasses: h.bypasses, 'stack traces': h.stackTraces, hangs: h.hangs, 'silent changes': h.silentChanges, 'writes outside the repository': h.writesOutside, 'unescaped Markdown': h.unescapedMarkdown };
   console.log(`hostile pull requests: ${h.inputs} inputs in ${((Date.now() - h0) / 1000).toFixed(1)} s (${Object.entries(h.byClass).map(([c, k]) => `${c} ${k}`).join(', ')}) — ${Object.entries(zeros).map(([k, v]) => `${v.length} ${k}`).join(', ')}`);
+  console.log(`  slowest command ${h.slowest} ms${h.bigFilesMs !== undefined ? `; check beside ${process.env.FILES ?? 47_000} fleet files ${(h.bigFilesMs / 1000).toFixed(1)} s` : ''}`);
   for (const list of Object.values(zeros)) for (const x of list.slice(0, 5)) console.log(`  ${x}`);
   const hostileBad = Object.values(zeros).some((v) => v.length > 0) || h.inputs < 300;
   if (f.lostUpdates || f.unexplained.length || f.leftovers || o.illegalAccepted || o.legalRefused || hostileBad) process.exitCode = 1;

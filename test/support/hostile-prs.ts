@@ -34,6 +34,10 @@ export interface Figures {
   silentChanges: string[];
   writesOutside: string[];
   unescapedMarkdown: string[];
+  /** The slowest command of the corpus but the many-files one, in ms. */
+  slowest: number;
+  /** The check beside the many files, in ms. @default - not run */
+  bigFilesMs?: number;
 }
 
 interface Repo {
@@ -124,12 +128,12 @@ export function runHostilePrs(count: number, seed = 1, opts: { bigFiles?: number
   const sentinel = path.join(root, 'outside');
   fs.mkdirSync(sentinel);
   fs.writeFileSync(path.join(sentinel, 'keep'), 'untouched');
-  const f: Figures = { inputs: 0, byClass: {}, bypasses: [], stackTraces: [], hangs: [], silentChanges: [], writesOutside: [], unescapedMarkdown: [] };
+  const f: Figures = { inputs: 0, byClass: {}, bypasses: [], stackTraces: [], hangs: [], silentChanges: [], writesOutside: [], unescapedMarkdown: [], slowest: 0 };
   const outsideBefore = snapshot(root, new Set(['work']));
   let n = 0;
 
   /** Runs one command; `refuse` says whether it must exit non-zero; reading commands must change nothing. */
-  const judge = (cls: HostileClass, label: string, repo: Repo, argv: string[], refuse: boolean | undefined, now = T0 + 24 * 3600, markdown = false) => {
+  const judge = (cls: HostileClass, label: string, repo: Repo, argv: string[], refuse: boolean | undefined, now = T0 + 24 * 3600, markdown = false, boundMs = 10_000) => {
     const reading = argv[0] === 'check' || argv[0] === 'plan' || argv[0] === 'status';
     const before = reading ? snapshot(repo.dir) : '';
     const res = runCli(repo.dir, argv, now);
@@ -140,7 +144,8 @@ export function runHostilePrs(count: number, seed = 1, opts: { bigFiles?: number
     if (refuse === true && res.code === 0) f.bypasses.push(what);
     if (refuse === false && res.code !== 0) f.bypasses.push(`(a legal input refused) ${what}`);
     if (/\n\s+at .*(:\d+:\d+|\(native\))|RangeError|TypeError|failed: cdktf-bluegreen could not finish/.test(all)) f.stackTraces.push(what);
-    if (res.ms > 10_000) f.hangs.push(`${what} (${res.ms} ms)`);
+    if (res.ms > boundMs) f.hangs.push(`${what} (${res.ms} ms, bound ${boundMs} ms)`);
+    if (boundMs === 10_000) f.slowest = Math.max(f.slowest, res.ms);
     if (reading && snapshot(repo.dir) !== before && !argv.includes('--out')) f.silentChanges.push(what);
     if (markdown) for (const leak of markdownLeaks(res.out)) f.unescapedMarkdown.push(`${what}: ${leak}`);
     return res;
@@ -383,7 +388,11 @@ export function runHostilePrs(count: number, seed = 1, opts: { bigFiles?: number
     repo.write('rollout/shop.json', formatRolloutState({ ...pair.base, fleet: 'shop' }));
     repo.commit('many files');
     repo.write('rollout/shop.json', text({ ...(pair.head as object), fleet: 'shop' }));
-    judge('git-failure', `${opts.bigFiles} files`, repo, ['check', '--base', 'main'], true);
+    // Bounded by the number of files (every one is parsed and judged): 10 s plus 5 ms a file.
+    const bound = 10_000 + 5 * opts.bigFiles;
+    const t = Date.now();
+    judge('git-failure', `${opts.bigFiles} files`, repo, ['check', '--base', 'main'], true, undefined, false, bound);
+    f.bigFilesMs = Date.now() - t;
   }
 
   if (snapshot(root, new Set(['work'])) !== outsideBefore) f.writesOutside.push('a file outside the repositories changed');
