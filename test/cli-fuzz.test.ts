@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cli, GIT_ENV, gitRepo, tempDir } from './support/git-repo';
+import { CLASSES, runHostilePrs } from './support/hostile-prs';
 
 // Hostile and malformed input against the CLI, run in-process (a handful of real processes at the
 // end for what only a process shows: a FIFO or /dev/zero must not hang it, exit codes). For every
@@ -303,7 +304,8 @@ describe('cdktf-bluegreen under hostile input (fuzz)', () => {
     expectClean(r, dir, 'promote with $schema');
     expect(r.code).toBe(0);
     const text = fs.readFileSync(file(dir), 'utf8');
-    expect(text.startsWith('{\n  "$schema": "./rollout.schema.json",\n  "description": "shop in é West Europe",\n  "version": 1,')).toBe(true);
+    // Kept as written: the escape stays an escape (the value alone would be rewritten as é).
+    expect(text.startsWith('{\n  "$schema": "./rollout.schema.json",\n  "description": "shop in \\u00e9 West Europe",\n  "version": 1,')).toBe(true);
     expect(text).toContain('"kubernetesVersion": "1.34.10"');
     expect(fs.statSync(file(dir)).mode & 0o777).toBe(0o640);
     expect(fs.readdirSync(path.join(dir, 'rollout'))).toEqual(['shop.json']);
@@ -329,12 +331,13 @@ describe('cdktf-bluegreen under hostile input (fuzz)', () => {
     expect(fs.readFileSync(victim, 'utf8')).toBe('untouched');
     expect(fs.lstatSync(file(dir)).isFile()).toBe(true);
     // A planted lock (or a leftover one) makes writers refuse with "re-run", never write around it.
-    fs.symlinkSync(victim, path.join(dir, 'rollout', '.shop.json.lock'));
+    const lockName = `.shop.json.${fs.lstatSync(file(dir)).ino}.lock`;
+    fs.symlinkSync(victim, path.join(dir, 'rollout', lockName));
     const before = snapshot(dir);
     const locked = run(dir, ['shift']);
     expectClean(locked, dir, 'shift with a planted lock');
     expect(locked.code).toBe(1);
-    expect(locked.err).toMatch(/\(locked\) is refused: another cdktf-bluegreen command is writing this file right now .* Fix: re-run the command when the other one is done \(if none is running, delete the lock file rollout\/\.shop\.json\.lock\)/);
+    expect(locked.err).toMatch(/\(locked\) is refused: another cdktf-bluegreen command is writing this file right now .* Fix: re-run the command when the other one is done \(if none is running, delete the lock file rollout\/\.shop\.json\.\d+\.lock\)/);
     expect(snapshot(dir)).toBe(before);
     expect(fs.readFileSync(victim, 'utf8')).toBe('untouched');
   });
@@ -425,7 +428,8 @@ describe('cdktf-bluegreen under hostile input (fuzz)', () => {
     const r = run(repo.dir, ['check', '--base', 'main', '--head', 'head']);
     expectClean(r, repo.dir, 'hostile committed files');
     expect(r.code).toBe(1);
-    expect(r.err).toContain('rollout/cart.json at main = (a symbolic link) is refused');
+    // The base's symlink is no previous step: the head is judged against the last valid version, and its own symlink is refused.
+    expect(r.err).toContain('rollout/cart.json at head = (a symbolic link) is refused');
     expect(r.err).toContain('rollout/big.json at main = (300,');
     const plan = run(repo.dir, ['plan', '--base', 'main', '--head', 'head', '--json']);
     expectClean(plan, repo.dir, 'plan --json of hostile committed files');
@@ -493,7 +497,16 @@ describe('cdktf-bluegreen under hostile input (fuzz)', () => {
     expect(c.out + c.err).not.toContain('deleted');
   });
 
-  test('the suite tried at least 150 hostile inputs (asserted, so it cannot shrink unnoticed)', () => {
-    expect(inputs).toBeGreaterThanOrEqual(150);
+  test('hostile pull requests, a seeded slice of every class of issue 21 (npm run stress runs 300+ and 47,000 files): 0 bypasses, stack traces, hangs, silent changes, writes outside, unescaped Markdown', () => {
+    const f = runHostilePrs(2 * CLASSES.length, Number(process.env.FUZZ_SEED ?? 7));
+    inputs += f.inputs;
+    expect(Object.keys(f.byClass).sort()).toEqual([...CLASSES].sort());
+    expect({ bypasses: f.bypasses, stackTraces: f.stackTraces, hangs: f.hangs, silentChanges: f.silentChanges, writesOutside: f.writesOutside, unescapedMarkdown: f.unescapedMarkdown })
+      .toEqual({ bypasses: [], stackTraces: [], hangs: [], silentChanges: [], writesOutside: [], unescapedMarkdown: [] });
+    expect(f.inputs).toBeGreaterThanOrEqual(25);
+  });
+
+  test('the suite tried at least 175 hostile inputs (asserted, so it cannot shrink unnoticed)', () => {
+    expect(inputs).toBeGreaterThanOrEqual(175);
   });
 });

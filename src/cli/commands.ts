@@ -5,10 +5,10 @@ import { escapeLine, excerpt } from '../core/excerpt';
 import { DEFAULT_MAXIMUM_KUBERNETES_VERSION, DEFAULT_MINIMUM_KUBERNETES_VERSION, KubernetesVersion } from '../core/kubernetes-version';
 import { applyStep, StepCommand } from '../core/rollout-steps';
 import { UnitLifecycle } from '../core/rollout-model';
-import { formatRolloutState, isStateFileVersion, parseRolloutState, parseRolloutStateText, RolloutStateFile, STATE_FILE_VERSION } from '../core/state-file';
+import { formatRolloutState, isStateFileVersion, keepWrittenStrings, parseRolloutState, parseRolloutStateText, RolloutStateFile, STATE_FILE_VERSION } from '../core/state-file';
 import { displayPath, readStateFileText, resolveInside, StateFileAccessError, StateFileProblem, writeStateFileText } from '../core/state-file-io';
 import { TransitionError, transitionViolations } from '../core/transitions';
-import { listJsonAt, readFilesAt, RefFile, verifyRef } from './git';
+import { decodeName, isUtf8, lastGoodVersion, listFilesAt, readFilesAt, RefFile, verifyRef } from './git';
 import { UsageError } from './usage-error';
 
 /** Where to find state files. */
@@ -114,7 +114,7 @@ export function applyCommand(before: RolloutStateFile, command: StepCommand, fil
 export function stepFile(cwd: string, file: string, command: StepCommand, dryRun = false): { before: RolloutStateFile; after: RolloutStateFile } {
   const { state: before, text } = readStateWithText(cwd, file);
   const after = applyCommand(before, command, displayPath(cwd, file));
-  if (!dryRun) writeStateFileText(cwd, file, formatRolloutState(after), text);
+  if (!dryRun) writeStateFileText(cwd, file, keepWrittenStrings(text, formatRolloutState(after)), text);
   return { before, after };
 }
 
@@ -159,28 +159,105 @@ export interface FileComparison {
   readonly base?: string;
   /** Whether the file is absent at head (deleted), as opposed to present but unreadable or invalid. @default false */
   readonly deleted?: boolean;
+  /** The file's path relative to the directory the command runs in, as git names it. @default - as `file` */
+  readonly path?: string;
+  /** How the base was found, when it is not simply the file at the base ref. @default - none */
+  readonly note?: string;
+}
+
+/**
+ * A path the user named, as git names it: relative to `cwd`, normalized (`./`, `a/../`, an absolute
+ * path inside `cwd`). A path outside `cwd` is refused: git would never find it at the base, and a
+ * file "new" at head is checked only on its own.
+ */
+export function repoRelative(cwd: string, file: string): string {
+  const abs = path.resolve(cwd, file);
+  let rel = path.relative(cwd, abs);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    // cwd itself may be reached through a symlink: compare real paths before refusing.
+    try {
+      rel = path.relative(fs.realpathSync(cwd), path.join(fs.realpathSync(path.dirname(abs)), path.basename(abs)));
+    } catch { /* the folder does not exist: judged by the plain path */ }
+  }
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new StateFileAccessError(StateFileProblem.OUTSIDE, displayPath(cwd, file), '(outside the repository)', 'check and plan compare state files inside the directory the command runs in with the same paths at the base ref', 'run the command from the repository root and name files relative to it, e.g. --file rollout/shop.json');
+  }
+  return rel.split(path.sep).join('/');
+}
+
+/** Whether `rel` (relative to `cwd`) is a file name the state-file folder `dir` holds: `<dir>/<name>.json`, directly. */
+function isStateFileName(rel: string, dir: string): boolean {
+  return path.posix.dirname(rel) === dir && rel.endsWith('.json');
+}
+
+/** Every file under `dir` in the working tree, at any depth (symlinks not followed), with whether its name is UTF-8. */
+function walkWorkingTree(cwd: string, dir: string): Array<{ path: string; utf8: boolean }> {
+  const out: Array<{ path: string; utf8: boolean }> = [];
+  let real: string;
+  try {
+    real = path.dirname(resolveInside(cwd, path.join(dir, 'x.json')).real);
+  } catch (e) {
+    if (e instanceof StateFileAccessError && (e.problem === StateFileProblem.MISSING || e.problem === StateFileProblem.NOT_A_FILE)) return out;
+    throw e;
+  }
+  const visit = (abs: string, rel: string, depth: number) => {
+    let entries: fs.Dirent<Buffer>[];
+    try {
+      entries = fs.readdirSync(abs, { withFileTypes: true, encoding: 'buffer' });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (out.length > 100_000) return;
+      const utf8 = isUtf8(e.name);
+      const childRel = `${rel}/${decodeName(e.name)}`;
+      // A folder whose name is not UTF-8 is reported itself, not entered.
+      if (e.isDirectory() && utf8 && depth < 16) visit(path.join(abs, e.name.toString('utf8')), childRel, depth + 1);
+      else if (!e.isDirectory() || !utf8) out.push({ path: childRel, utf8 });
+    }
+  };
+  visit(real, dir, 0);
+  return out;
 }
 
 /**
  * Pairs every state file at the base ref with the same file at head (the working tree, or `head`):
  * is each head state a legal successor of its base? A file new at head is checked on its own; a
- * file deleted at head is legal only when every unit of its base was retired.
+ * file deleted at head is legal only when every unit of its base was retired. A `.json` file under
+ * the folder that is not `<dir>/<name>.json` (in a subfolder, `.JSON`), and a file name that is not
+ * UTF-8, are refused on their own. A git failure refuses the whole check.
  */
 export function compareWithBase(cwd: string, o: FileOptions, base: string, head?: string, env?: { [key: string]: string | undefined }): FileComparison[] {
   verifyRef(base, cwd, env);
   if (head !== undefined) verifyRef(head, cwd, env);
-  const dir = o.dir ?? DEFAULT_DIR;
-  const headFiles = head === undefined
-    ? stateFiles(cwd, o)
-    : o.file !== undefined || o.fleet !== undefined ? stateFiles(cwd, o) : listJsonAt(head, dir, cwd, env);
-  const baseFiles = o.file !== undefined || o.fleet !== undefined ? [] : listJsonAt(base, dir, cwd, env);
-  const norm = (f: string) => path.normalize(f);
-  const all = [...new Set([...headFiles, ...baseFiles].map(norm))].sort();
-  if (all.length === 0) throw new UsageError(`no rollout state files in ${escapeLine(dir)}/ at ${escapeLine(head ?? 'the working tree')} or at ${escapeLine(base)}; name them with --dir <folder> or --file <path>`);
-  // Two git calls per ref, however many files.
+  const named = o.file !== undefined || o.fleet !== undefined;
+  const dir = repoRelative(cwd, path.join(o.dir ?? DEFAULT_DIR, 'x')).replace(/\/x$/, '');
+  const strays: FileComparison[] = [];
+  let headFiles: string[];
+  let baseFiles: string[] = [];
+  if (named) {
+    headFiles = stateFiles(cwd, o).map((f) => repoRelative(cwd, f));
+  } else {
+    const listed = head === undefined ? walkWorkingTree(cwd, dir) : listFilesAt(head, dir, cwd, env);
+    headFiles = [];
+    for (const f of listed) {
+      const shown = escapeLine(f.path);
+      if (!f.utf8) {
+        strays.push({ file: shown, base, error: new StateFileAccessError(StateFileProblem.NOT_TEXT, shown, '(a file name that is not UTF-8)', 'a state file is named <fleet>.json in UTF-8 (git and the PR comment must name it exactly)', 'rename it, or move it out of the folder') });
+      } else if (isStateFileName(f.path, dir)) {
+        headFiles.push(f.path);
+      } else if (/\.json$/i.test(f.path)) {
+        strays.push({ file: shown, base, error: new StateFileAccessError(StateFileProblem.NOT_A_FILE, shown, '(not read as a state file)', `a state file lies directly in ${escapeLine(dir)}/ and is named <fleet>.json (lowercase .json); check would not compare this one with the base, so it is refused rather than passed unchecked`, `move it to ${escapeLine(dir)}/<fleet>.json, or out of ${escapeLine(dir)}/`) });
+      }
+    }
+    baseFiles = listFilesAt(base, dir, cwd, env).filter((f) => f.utf8 && isStateFileName(f.path, dir)).map((f) => f.path);
+  }
+  const all = [...new Set([...headFiles, ...baseFiles])].sort();
+  if (all.length === 0 && strays.length === 0) throw new UsageError(`no rollout state files in ${escapeLine(dir)}/ at ${escapeLine(head ?? 'the working tree')} or at ${escapeLine(base)}; name them with --dir <folder> or --file <path>`);
+  // A few git calls per ref, however many files.
   const atBase = readFilesAt(base, all, cwd, env);
   const atHead = head === undefined ? undefined : readFilesAt(head, all, cwd, env);
-  return all.map((file) => compareOne(cwd, file, base, head, atBase, atHead));
+  return [...all.map((file) => compareOne(cwd, file, base, head, atBase, atHead, env)), ...strays];
 }
 
 function textOf(files: Map<string, RefFile>, file: string): string | undefined {
@@ -190,14 +267,31 @@ function textOf(files: Map<string, RefFile>, file: string): string | undefined {
   return r.text;
 }
 
-function compareOne(cwd: string, file: string, base: string, head: string | undefined, atBase: Map<string, RefFile>, atHead?: Map<string, RefFile>): FileComparison {
+function compareOne(cwd: string, file: string, base: string, head: string | undefined, atBase: Map<string, RefFile>, atHead: Map<string, RefFile> | undefined, env?: { [key: string]: string | undefined }): FileComparison {
   const shown = displayPath(cwd, file);
   let before: RolloutStateFile | undefined;
   let after: RolloutStateFile | undefined;
   let headAbsent = false;
+  let note: string | undefined;
   try {
-    const baseText = textOf(atBase, file);
-    if (baseText !== undefined) before = parseRolloutStateText(baseText, `${shown} at ${escapeLine(base)}`);
+    let baseError: BlueGreenError | undefined;
+    try {
+      const baseText = textOf(atBase, file);
+      if (baseText !== undefined) before = parseRolloutStateText(baseText, `${shown} at ${escapeLine(base)}`);
+    } catch (e) {
+      if (!(e instanceof BlueGreenError)) throw e;
+      baseError = e;
+    }
+    if (baseError) {
+      // An invalid base is no previous step: the head is judged against the last valid version of
+      // the file on the base branch (so the pull request that repairs it can pass, and only by a legal step).
+      const good = lastGoodVersion(base, file, cwd, (text) => {
+        try { return parseRolloutStateText(text, shown); } catch (e) { if (e instanceof BlueGreenError) return undefined; throw e; }
+      }, env);
+      if (!good) throw baseError;
+      before = good.value;
+      note = `the file at ${escapeLine(base)} is invalid, so it is compared with its last valid version (commit ${good.commit.slice(0, 12)})`;
+    }
     let headText: string | undefined;
     if (head === undefined) {
       try {
@@ -210,7 +304,7 @@ function compareOne(cwd: string, file: string, base: string, head: string | unde
     if (headText !== undefined) after = checkFileName(shown, parseRolloutStateText(headText, shown));
     if (before && after) {
       const violations = transitionViolations(before, after);
-      if (violations.length > 0) return { file: shown, before, after, base, error: new TransitionError(shown, before, after, violations) };
+      if (violations.length > 0) return { file: shown, before, after, base, error: new TransitionError(shown, before, after, violations), ...(note ? { note } : {}) };
     } else if (before && !after) {
       const live = before.units.filter((u) => u.lifecycle !== UnitLifecycle.RETIRED);
       if (live.length > 0) {
@@ -225,7 +319,7 @@ function compareOne(cwd: string, file: string, base: string, head: string | unde
     } else if (!before && !after) {
       throw new UsageError(`${shown}: not found at ${escapeLine(base)} nor at ${escapeLine(head ?? 'the working tree')}`);
     }
-    return { file: shown, before, after, base, deleted: headAbsent };
+    return { file: shown, path: file, before, after, base, deleted: headAbsent, ...(note ? { note } : {}) };
   } catch (e) {
     if (e instanceof BlueGreenError) return { file: shown, before, after, base, error: e, deleted: false };
     throw e;

@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import { BlueGreenError } from '../core/errors';
 import { escapeLine, excerpt, shortText } from '../core/excerpt';
 import { STATE_FILE_MAX_BYTES } from '../core/state-file';
 import { StateFileAccessError, StateFileProblem } from '../core/state-file-io';
@@ -17,6 +18,25 @@ function git(args: string[], cwd: string, env?: Env, maxBuffer = 16 * 1024 * 102
   }
 }
 
+/**
+ * A git command failed where its answer decides a verdict: `check` refuses rather than read the
+ * failure as "no base" or "no history" (which would widen what passes).
+ */
+export class GitFailure extends BlueGreenError {
+  constructor(what: string, ref: string, stderr: string) {
+    const why = stderr.trim() ? shortText(stderr.trim().split('\n')[0], 160) : 'no message';
+    super({
+      fleet: '(every fleet)', field: `git ${what} at ${escapeLine(ref.slice(0, 80))}`, value: `(git failed: ${why})`,
+      rule: 'check and plan judge a state file only from what git answers; a git failure is never read as "no base" or "no history"',
+      fix: 'fetch the base again (git fetch origin main, or check out with fetch-depth: 0) and re-run; if it fails again, run the git command shown to see why',
+    });
+    this.name = 'GitFailure';
+  }
+}
+
+/** Object names: SHA-1 (40 hex) or SHA-256 (64 hex) repositories. */
+export const OBJECT_NAME = /^([0-9a-f]{40}|[0-9a-f]{64})$/;
+
 /** Throws a usage error unless `ref` names a commit. */
 export function verifyRef(ref: string, cwd: string, env?: Env): void {
   if (ref.startsWith('-') || ref.includes('..') || ref.trim() === '' || ref.length > 200 || /[\u0000-\u001f\u007f]/.test(ref)) {
@@ -30,7 +50,7 @@ export function verifyRef(ref: string, cwd: string, env?: Env): void {
 }
 
 /** One entry of `git ls-tree -l -z`. */
-interface TreeEntry { mode: string; type: string; sha: string; size: number; path: string }
+interface TreeEntry { mode: string; type: string; sha: string; size: number; path: string; utf8: boolean }
 
 
 /** A file at a ref: its text, or why it may not be read. */
@@ -90,14 +110,57 @@ export function readFilesAt(ref: string, files: string[], cwd: string, env?: Env
   return byCaller;
 }
 
-function lsTreeMany(ref: string, specs: string[], cwd: string, env?: Env): TreeEntry[] {
-  const r = git(['ls-tree', '-z', '-l', ref, '--', ...specs], cwd, env);
-  if (!r.ok) return [];
-  return r.stdout.toString('utf8').split('\0').filter((l) => l.length > 0).map((l) => {
-    const tab = l.indexOf('\t');
-    const [mode, type, sha, size] = l.slice(0, tab).trim().split(/\s+/);
-    return { mode, type, sha, size: size === '-' ? 0 : Number(size), path: l.slice(tab + 1) };
-  });
+/** The most bytes of paths one git call takes as arguments (far below the kernel's limit, whatever the number of files). */
+const ARG_BYTES = 64 * 1024;
+
+function lsTreeMany(ref: string, specs: string[], cwd: string, env?: Env, recursive = false): TreeEntry[] {
+  const out: TreeEntry[] = [];
+  // In chunks: one call with every path as an argument fails (E2BIG) beyond a few tens of thousands of files.
+  for (let i = 0; i < specs.length;) {
+    const chunk: string[] = [];
+    let bytes = 0;
+    while (i < specs.length && (chunk.length === 0 || bytes + Buffer.byteLength(specs[i]) + 1 <= ARG_BYTES)) {
+      bytes += Buffer.byteLength(specs[i]) + 1;
+      chunk.push(specs[i++]);
+    }
+    const r = git(['ls-tree', '-z', '-l', ...(recursive ? ['-r'] : []), ref, '--', ...chunk], cwd, env, 256 * 1024 * 1024);
+    if (!r.ok) throw new GitFailure('ls-tree', ref, r.stderr);
+    for (const raw of splitZ(r.stdout)) {
+      const tab = raw.indexOf(0x09);
+      if (tab < 0) throw new GitFailure('ls-tree', ref, 'an entry without a path');
+      const [mode, type, sha, size] = raw.subarray(0, tab).toString('latin1').trim().split(/\s+/);
+      const nameBytes = raw.subarray(tab + 1);
+      out.push({ mode, type, sha, size: size === '-' ? 0 : Number(size), path: decodeName(nameBytes), utf8: isUtf8(nameBytes) });
+    }
+  }
+  return out;
+}
+
+function splitZ(buf: Buffer): Buffer[] {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const z = buf.indexOf(0, at);
+    if (z < 0) { if (at < buf.length) parts.push(buf.subarray(at)); return parts; }
+    if (z > at) parts.push(buf.subarray(at, z));
+    at = z + 1;
+  }
+}
+
+/** Whether a file name is valid UTF-8. */
+export function isUtf8(bytes: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A file name as text: UTF-8, or (when it is not) each byte that is not ASCII shown as `\xNN`, so it is never confused with another name. */
+export function decodeName(bytes: Buffer): string {
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  return [...bytes].map((b) => (b < 0x80 && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
 }
 
 /** The text of one file at `ref`, or undefined when it does not exist there; throws `StateFileAccessError` for a file that may not be read. */
@@ -108,19 +171,67 @@ export function showFile(ref: string, file: string, cwd: string, env?: Env): str
   return r.text;
 }
 
+/** Every file under `dir` (relative to `cwd`, at any depth) at `ref`, with whether its name is UTF-8. */
+export function listFilesAt(ref: string, dir: string, cwd: string, env?: Env): Array<{ path: string; utf8: boolean }> {
+  const d = dir.replace(/\/+$/, '');
+  return lsTreeMany(ref, [`${d}/`], cwd, env, true).map((e) => ({ path: e.path, utf8: e.utf8 }));
+}
+
 /** The `.json` entries directly in `dir` (relative to `cwd`) at `ref`, as paths relative to `cwd`. */
 export function listJsonAt(ref: string, dir: string, cwd: string, env?: Env): string[] {
   const d = dir.replace(/\/+$/, '');
   return lsTreeMany(ref, [`${d}/`], cwd, env).map((e) => e.path).filter((p) => p.endsWith('.json'));
 }
 
+/** The latest committer time a commit can truthfully carry: the clock of the check plus this much skew. */
+export const CLOCK_SKEW_SECONDS = 5 * 60;
+
 /**
  * The commit on `ref`'s first-parent line (the merges into the base branch) that last changed
  * `file`, with its committer time in seconds; undefined when the file has no history there.
+ * A git failure, a malformed answer, a committer time after `now` (beyond a few minutes of clock
+ * skew) or before the time of the commit's own first parent is refused: the soak is measured from
+ * that time, and a time that cannot be true would let a step through at once or block it for years.
  */
-export function lastChangeAt(ref: string, file: string, cwd: string, env?: Env): { commit: string; time: number } | undefined {
+export function lastChangeAt(ref: string, file: string, cwd: string, env?: Env, now?: number): { commit: string; time: number } | undefined {
   const rel = file.split('\\').join('/').replace(/^\.\//, '');
-  const r = git(['log', '-1', '--first-parent', '--format=%H %ct', ref, '--', rel], cwd, env);
-  const m = /^([0-9a-f]{40}) ([0-9]+)$/.exec(r.stdout.toString('utf8').trim());
-  return r.ok && m ? { commit: m[1], time: Number(m[2]) } : undefined;
+  const r = git(['log', '-1', '--first-parent', '--format=%H %ct %P', ref, '--', rel], cwd, env);
+  if (!r.ok) throw new GitFailure('log', ref, r.stderr);
+  const line = r.stdout.toString('utf8').trim();
+  if (line === '') return undefined;
+  const m = /^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9]{1,12})((?: (?:[0-9a-f]{40}|[0-9a-f]{64}))*)$/.exec(line);
+  const untrue = (what: string) => new BlueGreenError({
+    fleet: escapeLine(rel.replace(/^.*\//, '').replace(/\.json$/, '').slice(0, 40)), field: `${escapeLine(rel)}: last change at ${escapeLine(ref.slice(0, 80))}`, value: excerpt(line, 120),
+    rule: `the soak is measured from the committer time of the base commit that last changed the file, and ${what}`,
+    fix: 'the base branch holds a commit whose time cannot be true (a wrong clock or a hand-made date): have a maintainer fix the base branch, or judge the step with --at <time> once the real time of that merge is known',
+  });
+  if (!m) throw untrue('git gave no commit id and time a repository can hold (SHA-1 or SHA-256 object name, whole seconds)');
+  const time = Number(m[2]);
+  if (now !== undefined && time > now + CLOCK_SKEW_SECONDS) throw untrue(`this commit's time ${new Date(time * 1000).toISOString()} lies after the time of the check (${new Date(now * 1000).toISOString()})`);
+  const parent = m[3].trim().split(' ')[0];
+  if (parent) {
+    const p = git(['log', '-1', '--format=%ct', parent], cwd, env);
+    if (!p.ok) throw new GitFailure('log', parent, p.stderr);
+    const pt = Number(p.stdout.toString('utf8').trim());
+    if (!/^[0-9]{1,12}$/.test(p.stdout.toString('utf8').trim())) throw untrue('its parent\'s committer time is not whole seconds');
+    if (time + CLOCK_SKEW_SECONDS < pt) throw untrue(`this commit's time ${new Date(time * 1000).toISOString()} lies before its own parent's (${new Date(pt * 1000).toISOString()}): it was backdated`);
+  }
+  return { commit: m[1], time };
+}
+
+/**
+ * The newest version of `file` on `ref`'s first-parent line (at most `depth` changes back) that
+ * `accept` takes, with its commit: the previous legal step when the file at `ref` itself is invalid.
+ */
+export function lastGoodVersion<T>(ref: string, file: string, cwd: string, accept: (text: string) => T | undefined, env?: Env, depth = 20): { commit: string; value: T } | undefined {
+  const rel = file.split('\\').join('/').replace(/^\.\//, '');
+  const r = git(['log', `-${depth}`, '--first-parent', '--format=%H', ref, '--', rel], cwd, env);
+  if (!r.ok) throw new GitFailure('log', ref, r.stderr);
+  for (const commit of r.stdout.toString('utf8').split('\n').map((l) => l.trim()).filter((l) => OBJECT_NAME.test(l))) {
+    const f = readFilesAt(commit, [rel], cwd, env).get(rel);
+    if (!f || 'error' in f) continue;
+    const value = accept(f.text);
+    if (value !== undefined) return { commit, value };
+  }
+  return undefined;
 }

@@ -2,9 +2,9 @@ import * as path from 'path';
 import { BlueGreenError } from '../core/errors';
 import { escapeControls, escapeLine, excerpt, shortText } from '../core/excerpt';
 import { describeChange, StepCommand } from '../core/rollout-steps';
-import { StateFileAccessError, StateFileProblem, displayPath, writeOutputFile } from '../core/state-file-io';
-import { legalNextSteps, TransitionError } from '../core/transitions';
-import { compareWithBase, createStateFile, DEFAULT_DIR, FileComparison, FileOptions, initState, oneStateFile, readState, stateFiles, stepFile } from './commands';
+import { StateFileAccessError, StateFileProblem, displayPath, resolveInside, writeOutputFile } from '../core/state-file-io';
+import { legalNextSteps, TransitionError, TransitionRule } from '../core/transitions';
+import { compareWithBase, createStateFile, DEFAULT_DIR, FileComparison, FileOptions, initState, oneStateFile, readState, repoRelative, stateFiles, stepFile } from './commands';
 import { CliIo, colorAllowed, painter, textTable } from './output';
 import { withSoak } from './soak-check';
 import { fleetReport, planJson, planMarkdown, statusText, stepsText } from './report';
@@ -24,7 +24,8 @@ Rollout state files (rollout/<fleet>.json) moved one reviewable step per pull re
 Commands that read:
   status                      units, lifecycles, weights, what the next deploy does, legal next steps
   check --base <ref>          is each state file a legal successor of its version at <ref>? (exit 1 if not)
-  plan [--base <ref>]         Markdown report of the change base → head (--json for JSON, --out <file>)
+  plan [--base <ref>]         Markdown report of the change base → head (--json for JSON, --out <file>);
+                              over GitHub's comment limit it is summarised (--full for all of it, --link <url> to link it)
 
 Commands that write one legal step (each one pull request):
   init <fleet> <version>      new state file: one unit serving 100 (--slot blue)
@@ -48,10 +49,10 @@ Options:
 
 Exit codes: 0 ok, 1 refused (illegal step, invalid or unsafe file, lost race: re-run), 2 usage error.`;
 
-const VALUE_FLAGS = ['file', 'dir', 'fleet', 'base', 'head', 'out', 'slot', 'weight', 'fingerprint', 'at'];
-const BOOL_FLAGS = ['json', 'dry-run', 'no-color', 'help', 'on-gate-failure'];
+const VALUE_FLAGS = ['file', 'dir', 'fleet', 'base', 'head', 'out', 'slot', 'weight', 'fingerprint', 'at', 'link'];
+const BOOL_FLAGS = ['json', 'dry-run', 'no-color', 'help', 'on-gate-failure', 'full'];
 const ALLOWED: { [command: string]: string[] } = {
-  status: [], check: ['base', 'head', 'at'], plan: ['base', 'head', 'json', 'out', 'at'],
+  status: [], check: ['base', 'head', 'at'], plan: ['base', 'head', 'json', 'out', 'at', 'full', 'link'],
   init: ['slot', 'fingerprint'], start: ['slot', 'fingerprint', 'dry-run'], promote: ['slot', 'weight', 'dry-run'], shift: ['slot', 'weight', 'dry-run'],
   retire: ['slot', 'dry-run'], rollback: ['slot', 'weight', 'dry-run', 'on-gate-failure'], forget: ['slot', 'dry-run'], pin: ['dry-run'],
 };
@@ -84,7 +85,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
       if (name in flags) throw new UsageError(`--${name} is given twice`);
       flags[name] = value;
     } else {
-      throw new UsageError(`unknown option ${shortText(`--${name}`, 40)} (the options are ${[...VALUE_FLAGS, ...BOOL_FLAGS].map((f) => `--${f}`).join(', ')})`);
+      throw new UsageError(`unknown option ${shortText(`--${name}`, 40)}${suggest(name, [...VALUE_FLAGS, ...BOOL_FLAGS], '--')} (the options are ${[...VALUE_FLAGS, ...BOOL_FLAGS].map((f) => `--${f}`).join(', ')})`);
     }
   }
   const command = positional.shift() ?? '';
@@ -126,6 +127,13 @@ export function stepCommandOf(args: ParsedArgs): StepCommand {
     }
     case 'pin': {
       const [slot, fp] = positionals(args, 2, 2, '<slot> <fingerprint>');
+      if (!/^[a-z2-7]{6}$/.test(fp)) {
+        throw new BlueGreenError({
+          fleet: '(this file)', unit: escapeLine(slot.slice(0, 40)), field: 'fingerprint', value: excerpt(fp, 40),
+          rule: 'a fingerprint is the 6 characters (a-z, 2-7) the rollout plan report shows for the unit',
+          fix: `cdktf-bluegreen pin ${/^[a-z][a-z0-9]{0,9}$/.test(slot) ? slot : '<slot>'} <fingerprint>, with the unit's fingerprint from the rollout plan (cdktf.out/rollout-plan.md), e.g. cdktf-bluegreen pin ${/^[a-z][a-z0-9]{0,9}$/.test(slot) ? slot : 'blue'} cvrbjn`,
+        });
+      }
       return { name: 'pin', slot, fingerprint: fp };
     }
     default: {
@@ -135,6 +143,34 @@ export function stepCommandOf(args: ParsedArgs): StepCommand {
       return { name: args.command, slot: slot ?? f.slot, weight: weightFlag(f) };
     }
   }
+}
+
+/** `; did you mean `cdktf-bluegreen shift`?` for a typo within two edits of a known name, else nothing. */
+export function suggest(typed: string, known: string[], prefix: string): string {
+  if (typed.length > 40 || typed.length === 0) return '';
+  const prefixed = known.filter((k) => k.startsWith(typed.toLowerCase()));
+  if (prefixed.length === 1) return `; did you mean \`${prefix}${prefixed[0]}\`?`;
+  let best = '';
+  let bestScore = 3;
+  for (const k of known) {
+    const d = editDistance(typed.toLowerCase(), k);
+    if (d < bestScore) { best = k; bestScore = d; }
+  }
+  return best ? `; did you mean \`${prefix}${best}\`?` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
 }
 
 const isCommand = (c: string) => Object.prototype.hasOwnProperty.call(ALLOWED, c);
@@ -158,7 +194,7 @@ export function main(argv: string[], io: CliIo): number {
     const pe = painter(errColor);
     if (args.flags.help || args.command === 'help') { out(`${USAGE}\n`); return EXIT_OK; }
     if (!args.command) throw new UsageError('no command given');
-    if (!isCommand(args.command)) throw new UsageError(`unknown command ${excerpt(args.command, 40)}`);
+    if (!isCommand(args.command)) throw new UsageError(`unknown command ${excerpt(args.command, 40)}${suggest(args.command, Object.keys(ALLOWED), 'cdktf-bluegreen ')} (the commands are ${Object.keys(ALLOWED).join(', ')})`);
     if (args.flags.fleet !== undefined && !FLEET_FLAG.test(args.flags.fleet)) {
       throw new UsageError(`--fleet ${excerpt(args.flags.fleet, 40)}: a fleet name is 2-24 lowercase letters, digits and "-" (the file is <dir>/<fleet>.json)`);
     }
@@ -194,8 +230,10 @@ export function main(argv: string[], io: CliIo): number {
       const shownBase = base === undefined ? undefined : escapeLine(base);
       if (args.command === 'plan') {
         // The report is posted on pull requests: no control character of any file reaches it raw.
-        const text = escapeControls(args.flags.json ? planJson(reports, shownBase) : planMarkdown(reports, shownBase));
+        const link = linkFlag(args.flags.link);
+        const text = escapeControls(args.flags.json ? planJson(reports, shownBase) : planMarkdown(reports, shownBase, { limit: args.flags.full ? Infinity : undefined, link }));
         if (args.flags.out !== undefined) {
+          checkOutPath(io.cwd, args.flags.out, files, comparisons);
           try {
             writeOutputFile(io.cwd, args.flags.out, text);
           } catch (e) {
@@ -230,7 +268,7 @@ export function main(argv: string[], io: CliIo): number {
         return EXIT_OK;
       }
     }
-    const { before, after } = stepFile(io.cwd, file, command, dryRun);
+    const { before, after } = withCommandFix(() => stepFile(io.cwd, file, command, dryRun), args.command, command);
     const steps = before.step === after.step ? `step ${after.step}` : `step ${before.step} → ${after.step}`;
     out(`${p.green('✓')} ${p.bold(after.fleet)} ${steps}: ${describeChange(before, after)}\n`);
     out(dryRun ? `  (dry run: ${shown} not written)\n` : `  wrote ${shown}; commit it and open a pull request (one step per PR: the check compares with the base branch)\n`);
@@ -254,6 +292,59 @@ export function main(argv: string[], io: CliIo): number {
   }
 }
 
+/**
+ * A refused step of a writing command ends with a command the user can run, not a JSON fragment:
+ * the same command with the weight the rule allows, or the first legal next step from the file.
+ */
+function withCommandFix<T>(run: () => T, name: string, command: StepCommand): T {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof TransitionError)) throw e;
+    const v = e.violations.find((x) => x.rule === TransitionRule.WEIGHT_STEP || x.rule === TransitionRule.CANARY);
+    const allowed = v ? /(\d+)(?: at most)?\.?$/.exec(v.message.replace(/"weight": /, '')) : null;
+    const fix = v && allowed
+      ? `cdktf-bluegreen ${name}${command.slot ? ` --slot ${command.slot}` : ''} --weight ${allowed[1]}`
+      : e.legalNextSteps[0]?.command;
+    if (fix) e.message = `${e.message}\n  Fix: ${fix}`;
+    throw e;
+  }
+}
+
+/** `--link`: an https URL, shown in a summarised report (no spaces, quotes, brackets or backticks). */
+function linkFlag(link: string | undefined): string | undefined {
+  if (link === undefined) return undefined;
+  if (!/^https:\/\/[A-Za-z0-9._~:/?#@!$&'*+,;=%-]{1,2000}$/.test(link) || /[()'`]/.test(link)) throw new UsageError(`--link ${excerpt(link, 60)}: the full report's address is an https URL without spaces, quotes, brackets or backticks (e.g. https://github.com/org/repo/actions/runs/123)`);
+  return link;
+}
+
+/**
+ * `plan --out`: the report is written inside the repository, never into `.git` (its config and hooks
+ * run code), never into the state files' folder and never over a state file it read.
+ */
+function checkOutPath(cwd: string, out: string, o: FileOptions, comparisons: FileComparison[]): void {
+  const refuse = (why: string): never => {
+    throw new StateFileAccessError(StateFileProblem.OUTSIDE, displayPath(cwd, out), '(not a place for the report)', why, 'write the report beside the repository\'s files, e.g. --out rollout-plan.md');
+  };
+  let rel: string;
+  try {
+    rel = repoRelative(cwd, out);
+  } catch {
+    return refuse('the report is written inside the directory the command runs in (its folders resolved through symbolic links)');
+  }
+  // The folder resolved through symlinks must lie inside too (writeOutputFile resolves it the same way).
+  try {
+    resolveInside(cwd, out);
+  } catch (e) {
+    if (e instanceof StateFileAccessError && e.problem === StateFileProblem.OUTSIDE) refuse('the report is written inside the directory the command runs in (its folders resolved through symbolic links)');
+  }
+  const parts = rel.split('/');
+  if (parts.some((p) => p.toLowerCase() === '.git')) refuse('the report is never written into .git (its config and hooks decide what git runs)');
+  const dir = repoRelative(cwd, path.join(o.dir ?? DEFAULT_DIR, 'x')).replace(/\/x$/, '');
+  if (path.posix.dirname(rel) === dir || rel.startsWith(`${dir}/`)) refuse(`the report is never written into the state files' folder ${escapeLine(dir)}/ (it would be read as a state file, or replace one)`);
+  if (comparisons.some((c) => c.path === rel || c.file === rel)) refuse('the report never replaces a state file');
+}
+
 function stateFilesOrFail(cwd: string, o: FileOptions): string[] {
   const list = stateFiles(cwd, o);
   if (list.length === 0) oneStateFile(cwd, o);
@@ -262,6 +353,13 @@ function stateFilesOrFail(cwd: string, o: FileOptions): string[] {
 
 /** The process's own io: colour on stdout and on stderr each only when that stream is a terminal. */
 export function processIo(): CliIo {
+  // A reader that stops early (`plan | head`) closes the pipe: stop quietly, as cat does, never with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      process.exit(EXIT_REFUSED);
+    });
+  }
   return {
     cwd: process.cwd(),
     out: (s) => process.stdout.write(s),

@@ -89,6 +89,8 @@ export interface FleetReport {
   /** The head file could not be read or understood (as opposed to deleted). @default false */
   readonly unreadable?: boolean;
   readonly problems: string[];
+  /** How the base was found, when it is not simply the file at the base ref. @default - none */
+  readonly note?: string;
   readonly units: ReportUnit[];
   readonly actions: ReportAction[];
 }
@@ -176,14 +178,41 @@ export function fleetReport(c: FileComparison): FleetReport {
   const unreadable = !after && !c.deleted && c.base !== undefined;
   return {
     fleet: escapeLine(state?.fleet ?? c.file.replace(/^.*[\\/]/, '').replace(/\.json$/, '')), file: escapeLine(c.file), stepBefore: before?.step, stepAfter: after?.step, verdict,
-    change: after ? describeChange(before, after) : unreadable || !before ? 'unreadable' : 'file deleted', ...(unreadable ? { unreadable } : {}), problems, units,
+    change: after ? describeChange(before, after) : unreadable || !before ? 'unreadable' : 'file deleted', ...(unreadable ? { unreadable } : {}), problems, ...(c.note ? { note: c.note } : {}), units,
     actions: after && !c.error ? deployActions(before, after) : [],
   };
 }
 
-/** Text for a Markdown code span or table cell: no backtick to close the span, no pipe to split the cell. */
-function md(text: string): string {
-  return text.replace(/`/g, "'").replace(/\|/g, '\\|');
+/**
+ * Text from the repository (a fleet, a file name, a ref, a message quoting a value) as a Markdown
+ * code span: nothing inside a code span is a link, an image, HTML or a mention. The fence is one
+ * backtick longer than the longest run inside, so no value can close it; control, bidi and
+ * invisible characters are already escaped (`escapeLine`); `|` is escaped for table cells.
+ */
+export function mdCode(text: string, cell = true): string {
+  const t = cell ? escapeLine(text).replace(/\|/g, '\\|') : escapeLine(text);
+  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = t.startsWith('`') || t.endsWith('`') || t.startsWith(' ') || t.endsWith(' ') || t === '' ? ' ' : '';
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
+
+/**
+ * Text the library wrote from validated values (slots, versions, weights, lifecycles): shown as is
+ * when it holds only letters, digits, spaces and plain punctuation that Markdown and HTML never
+ * interpret (no link, image, tag, entity, emphasis or mention can be made of them); anything else
+ * goes into a code span.
+ */
+export function mdPlain(text: string, cell = true): string {
+  return /^[A-Za-z0-9 .,;:'()→—%\-]*$/.test(text) && !/(^|\s)-/.test(text) && !/www\./i.test(text) ? text : mdCode(text, cell);
+}
+
+/** Lines from the repository as a fenced code block: nothing inside is Markdown or HTML, and no line can close the fence. */
+export function mdBlock(lines: string[]): string {
+  const body = lines.map(escapeLine);
+  const longest = Math.max(2, ...body.flatMap((l) => (l.match(/~+/g) ?? []).map((r) => r.length)));
+  const fence = '~'.repeat(longest + 1);
+  return [`${fence}text`, ...body, fence].join('\n');
 }
 
 function mdTable(head: string[], rows: string[][]): string {
@@ -205,24 +234,57 @@ export function stepsText(r: FleetReport): string {
   return b === a ? `step ${a}` : `step ${b} → ${a}`;
 }
 
+/** GitHub refuses a pull-request comment over 65,536 characters; a longer report is summarised. */
+export const COMMENT_LIMIT = 65_536;
+
+/** Options of the Markdown report. */
+export interface PlanMarkdownOptions {
+  /** Over this many characters the report is summarised (verdicts and refusals only). @default 60000 */
+  readonly limit?: number;
+  /** Where the full report is (e.g. the CI run's artifact), linked from a summary. @default - none */
+  readonly link?: string;
+}
+
 /** The Markdown report of a change base → head, fit for a pull-request comment. */
-export function planMarkdown(reports: FleetReport[], base?: string): string {
+export function planMarkdown(reports: FleetReport[], base?: string, options: PlanMarkdownOptions = {}): string {
+  const full = renderPlan(reports, base, true);
+  const limit = options.limit ?? 60_000;
+  if (full.length <= limit) return full;
+  const summary = renderPlan(reports, base, false);
+  const where = options.link !== undefined
+    ? `the full report (${full.length.toLocaleString('en-US')} characters) is [here](${options.link})`
+    : `the full report (${full.length.toLocaleString('en-US')} characters) is written by \`cdktf-bluegreen plan --base <ref> --full --out <file>\` (the CI example uploads it as an artifact)`;
+  const note = `> **Summary only**: GitHub takes at most ${COMMENT_LIMIT.toLocaleString('en-US')} characters per comment; ${where}. Every refusal is listed below.`;
+  const text = summary.replace(/\n\n/, `\n\n${note}\n\n`);
+  if (text.length <= limit) return text;
+  // Even the summary is too long (thousands of fleets): the counts and the refused fleets' names.
+  const refusedNames = reports.filter((r) => r.verdict === 'refused').map((r) => mdCode(r.fleet, false));
+  const head = ['# Rollout plan', '', note, '', `${reports.length} fleet file(s), ${refusedNames.length} refused.`, ''];
+  const names: string[] = [];
+  let size = head.join('\n').length;
+  for (const n of refusedNames) { if (size + n.length + 4 > limit - 100) { names.push(`- … and ${refusedNames.length - names.length} more`); break; } names.push(`- ${n}`); size += n.length + 3; }
+  return [...head, ...names, ''].join('\n');
+}
+
+function renderPlan(reports: FleetReport[], base: string | undefined, details: boolean): string {
   const out: string[] = ['# Rollout plan', ''];
   const refused = reports.filter((r) => r.verdict === 'refused').length;
-  out.push(base ? `Compared with \`${base}\`: ${reports.length} fleet file(s), ${refused ? `**${refused} refused**` : 'all legal'}.` : `${reports.length} fleet file(s).`, '');
+  out.push(base ? `Compared with ${mdCode(base, false)}: ${reports.length} fleet file(s), ${refused ? `**${refused} refused**` : 'all legal'}.` : `${reports.length} fleet file(s).`, '');
   for (const r of reports) {
-    out.push(`## Fleet \`${md(r.fleet)}\` — ${stepsText(r)} — ${VERDICT[r.verdict] ?? r.verdict}`, '');
-    out.push(`\`${md(r.file)}\`: ${r.change}`, '');
-    if (r.problems.length) out.push('Refused because:', '', ...r.problems.map((p) => `- ${md(p.replace(/\n/g, ' '))}`), '');
+    out.push(`## Fleet ${mdCode(r.fleet, false)} — ${stepsText(r)} — ${VERDICT[r.verdict] ?? mdCode(r.verdict, false)}`, '');
+    out.push(`${mdCode(r.file, false)}: ${mdPlain(r.change, false)}`, '');
+    if (r.note) out.push(`Note: ${mdCode(r.note, false)}`, '');
+    if (r.problems.length) out.push('Refused because:', '', mdBlock(r.problems.map((p) => `- ${p.replace(/\n/g, ' ')}`)), '');
+    if (!details) continue;
     if (r.units.length) out.push(mdTable(['slot', 'unit', 'version', 'fingerprint', 'lifecycle', 'weight'], r.units.map((u) => {
       const fresh = r.stepBefore === undefined;
       const life = u.lifecycleBefore === u.lifecycleAfter || fresh ? `${u.lifecycleAfter}` : `${u.lifecycleBefore ?? '(new)'} → ${u.lifecycleAfter ?? '(forgotten)'}`;
       const weight = u.weightBefore === u.weightAfter || fresh ? `${u.weightAfter}` : `${u.weightBefore ?? '—'} → ${u.weightAfter ?? '—'}`;
-      return [u.slot, `\`${u.name}\``, u.kubernetesVersion, u.fingerprint ? `\`${u.fingerprint}\`` : '(not pinned)', life, weight];
+      return [mdPlain(u.slot), mdCode(u.name), mdPlain(u.kubernetesVersion), u.fingerprint ? mdCode(u.fingerprint) : '(not pinned)', mdPlain(life), mdPlain(weight)];
     })), '');
     if (r.actions.length) {
       out.push('What `cdktf deploy \'*\'` does, in order (a failed step stops everything after it):', '');
-      out.push(mdTable(['#', 'stack', 'action', 'gated by'], r.actions.map((a, i) => [String(i + 1), `\`${a.stack}\``, a.action, a.gatedBy.length ? a.gatedBy.map((g) => (g.includes('-validate-') ? `checks of \`${g}\`` : `\`${g}\``)).join(', ') : '—'])), '');
+      out.push(mdTable(['#', 'stack', 'action', 'gated by'], r.actions.map((a, i) => [String(i + 1), mdCode(a.stack), mdPlain(a.action), a.gatedBy.length ? a.gatedBy.map((g) => (g.includes('-validate-') ? `checks of ${mdCode(g)}` : mdCode(g))).join(', ') : '—'])), '');
     }
   }
   return out.join('\n');

@@ -5,8 +5,9 @@
 /** The longest excerpt of a value a message shows, in characters. */
 export const EXCERPT_LENGTH = 60;
 
-// C0 controls but newline, DEL, C1 controls, and the Unicode line separators and bidi overrides.
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// C0 controls but newline, DEL, C1 controls, the Unicode line separators, bidi marks and overrides,
+// and invisible characters (soft hyphen, zero-width spaces and joiners, word joiner, byte-order mark).
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
 
 /** Escapes every control character of `text` except newline (`\u001b` → `\u001b` as six visible characters). */
 export function escapeControls(text: string): string {

@@ -115,15 +115,16 @@ function setWeight(state: RolloutStateFile, drafts: Draft[], slot: string, weigh
 
 function checkWeightArg(state: RolloutStateFile, command: string, weight: number | undefined): void {
   if (weight !== undefined && (!Number.isInteger(weight) || weight < 0 || weight > TOTAL_WEIGHT)) {
-    refuse(state, command, `a weight is a whole number from 0 to ${TOTAL_WEIGHT}`, `--weight ${Math.min(TOTAL_WEIGHT, Math.max(0, Math.round(Number(weight) || 0)))}`);
+    refuse(state, command, `a weight is a whole number from 0 to ${TOTAL_WEIGHT}`, `cdktf-bluegreen ${command} --weight ${Math.min(TOTAL_WEIGHT, Math.max(0, Math.round(Number(weight) || 0)))}`);
   }
 }
 
 function unitIn(state: RolloutStateFile, command: string, slot: string, lifecycles: UnitLifecycle[]): RolloutStateUnit {
   const u = state.units.find((x) => x.slot === slot);
-  if (!u) refuse(state, command, `there is no unit in slot ${excerpt(slot)}; the units are ${listUnits(state.units)}`, `name one of ${state.units.map((x) => x.slot).join(', ')}`, slot);
+  if (!u) refuse(state, command, `there is no unit in slot ${excerpt(slot)}; the units are ${listUnits(state.units)}`, `cdktf-bluegreen ${command} ${command === 'pin' ? `${state.units[0].slot} <fingerprint>` : `--slot ${state.units[0].slot}`} (the slots are ${state.units.slice(0, 10).map((x) => x.slot).join(', ')})`, slot);
   if (!lifecycles.includes(u!.lifecycle)) {
-    refuse(state, command, `${command} acts on a ${lifecycles.join(' or ')} unit, and ${slot} is ${u!.lifecycle}`, `name a ${lifecycles.join(' or ')} unit (${state.units.filter((x) => lifecycles.includes(x.lifecycle)).map((x) => x.slot).join(', ') || 'none now'})`, slot);
+    const fitting = state.units.filter((x) => lifecycles.includes(x.lifecycle));
+    refuse(state, command, `${command} acts on a ${lifecycles.join(' or ')} unit, and ${slot} is ${u!.lifecycle}`, fitting.length ? `cdktf-bluegreen ${command} --slot ${fitting[0].slot}${fitting.length > 1 ? ` (the ${lifecycles.join(' or ')} units are ${fitting.slice(0, 10).map((x) => x.slot).join(', ')})` : ''}` : `no ${lifecycles.join(' or ')} unit now: cdktf-bluegreen status lists the steps that apply`, slot);
   }
   return u!;
 }
@@ -133,7 +134,7 @@ export function startUnit(state: RolloutStateFile, kubernetesVersion: string, sl
   if (!isStateFileVersion(kubernetesVersion)) refuse(state, 'start', `${excerpt(kubernetesVersion, 30)} is not a Kubernetes version as a state file keeps it (1.MINOR or 1.MINOR.PATCH in plain digits)`, 'cdktf-bluegreen start 1.34');
   const s = slot ?? freeSlot(state);
   if (state.units.some((u) => u.slot === s)) {
-    refuse(state, 'start', `slot ${excerpt(s)} is taken (${listUnits(state.units.filter((u) => u.slot === s))}); a unit's slot names one incarnation until it is forgotten`, `--slot ${freeSlot(state)}`, s);
+    refuse(state, 'start', `slot ${excerpt(s)} is taken (${listUnits(state.units.filter((u) => u.slot === s))}); a unit's slot names one incarnation until it is forgotten`, `cdktf-bluegreen start ${kubernetesVersion} --slot ${freeSlot(state)}`, s);
   }
   const added: RolloutStateUnit = {
     slot: s, kubernetesVersion, lifecycle: UnitLifecycle.CANDIDATE, weight: 0,
@@ -154,7 +155,7 @@ export function promoteUnit(state: RolloutStateFile, slot?: string, weight?: num
   if (named?.lifecycle === UnitLifecycle.CANDIDATE || (named === undefined && candidates.length > 0)) {
     const c = named ?? candidates[0];
     const w = weight ?? limitsFor(state, c).canaryWeight;
-    if (w === 0) refuse(state, 'promote', 'promoting a candidate gives it traffic, so its weight is at least 1', `--weight ${limitsFor(state, c).canaryWeight}`, c.slot);
+    if (w === 0) refuse(state, 'promote', 'promoting a candidate gives it traffic, so its weight is at least 1', `cdktf-bluegreen promote --weight ${limitsFor(state, c).canaryWeight}`, c.slot);
     return advance(state, setWeight(state, drafts, c.slot, w, 'promote'));
   }
   const serving = state.units.filter((u) => u.lifecycle === UnitLifecycle.SERVING);
@@ -215,7 +216,7 @@ export function rollbackTo(state: RolloutStateFile, slot?: string, weight?: numb
     refuse(state, 'rollback', `there is nothing to roll back to: no unit stands by and one unit serves alone (${listUnits(state.units)})`, 'keep the serving unit; a rollback needs a standby unit');
   }
   const w = weight ?? TOTAL_WEIGHT;
-  if (w === 0) refuse(state, 'rollback', 'rolling back gives the unit traffic, so its weight is at least 1', '--weight 100', target!.slot);
+  if (w === 0) refuse(state, 'rollback', 'rolling back gives the unit traffic, so its weight is at least 1', `cdktf-bluegreen rollback --slot ${target!.slot} --weight ${Math.max(1, peakOf(target!))}`, target!.slot);
   return advance(state, setWeight(state, draftsOf(state), target!.slot, w, 'rollback'));
 }
 

@@ -52,14 +52,18 @@ export function stepKind(before: RolloutStateFile, after: RolloutStateFile): Ste
   const changed = after.units.filter((a) => { const x = b.get(a.slot); return x && (x.lifecycle !== a.lifecycle || (x.weight ?? 0) !== (a.weight ?? 0)); });
   const moved = changed.filter((a) => (a.weight ?? 0) !== (b.get(a.slot)!.weight ?? 0));
   if (moved.length === 0) return { kind: TransitionKind.NONE, patch: false };
-  const back = changed.find((a) => b.get(a.slot)!.lifecycle === UnitLifecycle.STANDBY && a.lifecycle === UnitLifecycle.SERVING);
-  if (back) return { kind: TransitionKind.ROLLBACK, slot: back.slot, patch: false };
-  const newest = newestServing(before);
-  const newestAfter = newest ? after.units.find((u) => u.slot === newest.slot) : undefined;
-  if (newest && newestAfter && (newestAfter.weight ?? 0) < (newest.weight ?? 0)) return { kind: TransitionKind.ROLLBACK, slot: newest.slot, patch: false };
+  // A candidate that starts serving is a canary, whatever else the same step does (a step that also
+  // lowers the newest unit's weight is no rollback: the canary still needs its soak).
   const canary = changed.find((a) => b.get(a.slot)!.lifecycle === UnitLifecycle.CANDIDATE && a.lifecycle === UnitLifecycle.SERVING);
   if (canary) return { kind: TransitionKind.CANARY, slot: canary.slot, patch: patchOf(canary.slot) };
-  const gainer = moved.filter((a) => (a.weight ?? 0) > (b.get(a.slot)!.weight ?? 0)).sort((x, y) => (y.weight ?? 0) - (x.weight ?? 0))[0];
+  const gainers = moved.filter((a) => (a.weight ?? 0) > (b.get(a.slot)!.weight ?? 0)).sort((x, y) => (y.weight ?? 0) - (x.weight ?? 0));
+  const newest = newestServing(before);
+  const newestAfter = newest ? after.units.find((u) => u.slot === newest.slot) : undefined;
+  const newestGains = newest !== undefined && newestAfter !== undefined && (newestAfter.weight ?? 0) > (newest.weight ?? 0);
+  // Traffic that only goes back (to an older serving unit, or to a standby unit up to the weight it
+  // already carried, see the weight-step rule) is a rollback and never waits.
+  if (!newestGains) return { kind: TransitionKind.ROLLBACK, slot: (gainers[0] ?? newest)?.slot, patch: false };
+  const gainer = newestAfter;
   const servingAfter = after.units.filter((u) => u.lifecycle === UnitLifecycle.SERVING);
   const servingBefore = before.units.filter((u) => u.lifecycle === UnitLifecycle.SERVING);
   const kind = servingAfter.length === 1 && servingBefore.length > 1 ? TransitionKind.PROMOTE : TransitionKind.SHIFT;
@@ -109,7 +113,9 @@ export function judgeSoak(before: RolloutStateFile, after: RolloutStateFile, las
   const kind = stepKind(before, after);
   const required = soakMinutes(before, kind).minutes * 60;
   if (required === 0 || last === undefined) return { kind, required, elapsed: last ? now - last.time : 0, ok: true };
-  const elapsed = now - last.time;
+  // A base commit a little ahead of the clock (within the skew check --base allows) counts as now:
+  // the time left is never more than the soak itself (at most one week).
+  const elapsed = Math.max(0, now - last.time);
   return { kind, required, elapsed, ok: elapsed >= required };
 }
 

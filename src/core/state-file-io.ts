@@ -189,9 +189,25 @@ function makeFolderInside(root: string, file: string): void {
   }
 }
 
-/** Takes the file's lock (`.<name>.lock`, created exclusively) or throws BUSY; returns its release. */
+/**
+ * The lock's name: `.<name>.<inode>.lock`, after the file's inode (or its folder's, for a file not
+ * created yet). Every rewrite renames a new file into place, so the name changes with each write and
+ * cannot be known in advance: a lock file committed to the repository never blocks a command (it
+ * would, with a fixed name, e.g. CI's automatic rollback).
+ */
+export function lockPathOf(real: string): string {
+  let id: string;
+  try {
+    id = String(fs.lstatSync(real).ino);
+  } catch {
+    try { id = `d${fs.lstatSync(path.dirname(real)).ino}`; } catch { id = 'new'; }
+  }
+  return path.join(path.dirname(real), `.${path.basename(real)}.${id}.lock`);
+}
+
+/** Takes the file's lock (`lockPathOf`, created exclusively) or throws BUSY; returns its release. */
 function lock(real: string, shown: string): () => void {
-  const lockPath = path.join(path.dirname(real), `.${path.basename(real)}.lock`);
+  const lockPath = lockPathOf(real);
   let fd: number;
   try {
     fd = fs.openSync(lockPath, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);

@@ -467,3 +467,48 @@ export function plannedUnitsOf(state: RolloutStateFile): PlannedUnit[] {
     minimumKubernetesVersion: state.policy?.minimumKubernetesVersion, maximumKubernetesVersion: state.policy?.maximumKubernetesVersion,
   });
 }
+
+/** The raw JSON literal of each top-level string field of `text` (as written, escapes included). */
+function rawTopLevelStrings(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let depth = 0;
+  let key: string | undefined;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      const literal = text.slice(start, i + 1);
+      if (depth === 1 && expectKey) { key = literal; expectKey = false; } else if (depth === 1 && key !== undefined) {
+        try { out.set(JSON.parse(key) as string, literal); } catch { /* not a plain key */ }
+        key = undefined;
+      }
+      continue;
+    }
+    if (c === '{' || c === '[') { depth++; if (depth === 1 && c === '{') expectKey = true; else if (depth === 2) key = undefined; }
+    else if (c === '}' || c === ']') depth--;
+    else if (c === ',' && depth === 1) { expectKey = true; key = undefined; }
+  }
+  return out;
+}
+
+/**
+ * `formatted` (a state written by `formatRolloutState`) with `$schema` and `description` spelled
+ * exactly as in `original` when their values did not change: documented as kept as written, so
+ * `\u00e9` or `\u2028` in a description is not rewritten by a command that only moves weights.
+ */
+export function keepWrittenStrings(original: string, formatted: string): string {
+  const before = rawTopLevelStrings(original);
+  let out = formatted;
+  for (const k of ['$schema', 'description']) {
+    const raw = before.get(k);
+    if (raw === undefined) continue;
+    let value: unknown;
+    try { value = JSON.parse(raw); } catch { continue; }
+    const ours = `\n  ${JSON.stringify(k)}: ${JSON.stringify(value)},\n`;
+    const at = out.indexOf(ours);
+    if (at >= 0 && at < 4200 + raw.length) out = `${out.slice(0, at)}\n  ${JSON.stringify(k)}: ${raw},\n${out.slice(at + ours.length)}`;
+  }
+  return out;
+}

@@ -152,6 +152,15 @@ export function transitionViolations(before: RolloutStateFile, after: RolloutSta
         add(TransitionRule.WEIGHT_STEP, b, a, `a serving unit gains at most ${limits.maxWeightStep} weight per step${path} unless it returns to a weight it already carried (peak ${peakOf(b)}): "weight": ${Math.min(100, allowed)} at most`);
       }
     }
+    if (b.lifecycle === UnitLifecycle.STANDBY && a.lifecycle === UnitLifecycle.SERVING && b.peakWeight !== undefined && w > b.peakWeight) {
+      // A rollback returns a unit to traffic it already carried; what follows must not inherit a serving history it never soaked.
+      add(TransitionRule.WEIGHT_STEP, b, a, `a standby unit serves again with at most the highest weight it carried (peakWeight ${b.peakWeight}); from there it gains weight step by step: "weight": ${b.peakWeight} at most`);
+    }
+    if (b.peakWeight !== undefined && a.peakWeight === undefined) {
+      add(TransitionRule.HISTORY, b, a, `peakWeight records the highest weight the unit carried and is never dropped: "peakWeight": ${Math.max(peakOf(b), w)}`);
+    } else if (a.peakWeight === undefined && a.lifecycle !== b.lifecycle && (a.lifecycle === UnitLifecycle.SERVING || a.lifecycle === UnitLifecycle.STANDBY)) {
+      add(TransitionRule.HISTORY, b, a, `a unit that starts serving or stands by records the highest weight it carried: "peakWeight": ${Math.max(peakOf(b), w)}`);
+    }
     const since = a.lifecycle === b.lifecycle ? b.since : step;
     if (stepOk && a.since !== since) add(TransitionRule.HISTORY, b, a, `since records the step at which the unit entered its lifecycle: "since": ${since}`);
     const peak = Math.max(peakOf(b), w);
@@ -244,14 +253,28 @@ export function checkStandbyBeforeRetire(fleet: string, units: UnitDeclaration[]
   if (!Array.isArray(previous)) {
     throw new BlueGreenError({ fleet, field: 'previousUnits', value: show(previous), rule: 'previousUnits is the list of units of the previous step', fix: 'previousUnits: [ ...the units your main branch declares ]' });
   }
+  const refuse = (unit: string, field: string, value: string, rule: string, fix: string): never => {
+    throw new BlueGreenError({ fleet, unit, field, value, rule, fix });
+  };
   for (const u of units) {
     const p = previous.find((x) => x.slot === u.slot);
+    if (p && p.kubernetesVersion !== u.kubernetesVersion) {
+      refuse(u.slot, 'kubernetesVersion', `${show(u.kubernetesVersion)} (previous step: ${show(p.kubernetesVersion)})`, 'a unit never changes version in place (a new version is a new unit in a free slot)', `kubernetesVersion: ${show(p.kubernetesVersion)}, and declare the new version as a new candidate unit`);
+    }
+    if (p && p.lifecycle !== u.lifecycle && !NEXT[p.lifecycle]?.includes(u.lifecycle) && !(u.lifecycle === UnitLifecycle.RETIRED && p.lifecycle === UnitLifecycle.SERVING)) {
+      refuse(u.slot, 'lifecycle', `${show(u.lifecycle)} (previous step: ${p.lifecycle})`, `lifecycles move candidate → serving → standby → retired (a standby unit may serve again, a candidate may be retired); a ${p.lifecycle} unit may become ${NEXT[p.lifecycle].filter((l) => l !== p.lifecycle).join(' or ') || 'nothing else'}`, `lifecycle: UnitLifecycle.${p.lifecycle.toUpperCase()} as in the previous step, then one legal move per step`);
+    }
     if (u.lifecycle === UnitLifecycle.RETIRED && p?.lifecycle === UnitLifecycle.SERVING) {
       throw new BlueGreenError({
         fleet, unit: u.slot, field: 'lifecycle', value: `${show(u.lifecycle)} (previous step: serving ${p.weight ?? 0})`,
         rule: 'a serving unit stands by (weight 0, kept for rollback) for at least one step before it is retired, so traffic has left it and a rollback is possible',
         fix: 'lifecycle: UnitLifecycle.STANDBY, weight: 0 in this step; UnitLifecycle.RETIRED in the next',
       });
+    }
+  }
+  for (const p of previous) {
+    if (p.lifecycle !== UnitLifecycle.RETIRED && !units.some((u) => u.slot === p.slot)) {
+      refuse(p.slot, 'units', `(absent; previous step: ${p.lifecycle})`, 'a unit leaves the fleet only after a step in which it was retired, so a deploy destroyed it after traffic left it', `keep ${p.slot} and retire it first (standby for a step if it serves)`);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { BlueGreenError } from '../core/errors';
 import { excerpt } from '../core/excerpt';
+import { checkAgainstHistory } from '../core/state-history';
 import { readStateFileText, StateFileAccessError, StateFileProblem } from '../core/state-file-io';
 import { UnitDeclaration } from '../core/rollout-model';
 import { declarationOf, parseRolloutStateText, RolloutPolicy, RolloutStateFile, RolloutStateUnit } from '../core/state-file';
@@ -35,13 +36,16 @@ export class RolloutState {
         fix: 'create it with `npx cdktf-bluegreen init <fleet> <version>`, or give the path from the directory where cdktf synth runs',
       });
     }
-    const state = new RolloutState(parseRolloutStateText(text, file));
+    const parsed = parseRolloutStateText(text, file);
+    const state = new RolloutState(parsed);
     if (fleet !== undefined && state.fleet !== fleet) {
       throw new BlueGreenError({
         fleet, field: `${excerpt(file, 120).slice(1, -1)}: fleet`, value: excerpt(state.fleet),
         rule: 'a fleet reads its own state file', fix: `"fleet": ${excerpt(fleet)}, or load the file of fleet ${excerpt(state.fleet)}`,
       });
     }
+    // The previous step, when git knows it: synth never builds an illegal one (src/core/state-history.ts).
+    checkAgainstHistory(file, parsed, text);
     return state;
   }
 

@@ -136,6 +136,9 @@ export function oracleRefusal(base: any, head: any): string | undefined {
       const peak = Math.max(b.peakWeight ?? 0, b.weight);
       if (a.weight > Math.max(b.weight + (patch ? p.patchMaxWeightStep ?? maxStep : maxStep), peak)) return 'weight-step';
     }
+    if (b.lifecycle === 'standby' && a.lifecycle === 'serving' && b.peakWeight !== undefined && a.weight > b.peakWeight) return 'weight-step (standby returns above its peak)';
+    if (b.peakWeight !== undefined && a.peakWeight === undefined) return 'history (peakWeight dropped)';
+    if (a.peakWeight === undefined && a.lifecycle !== b.lifecycle && (a.lifecycle === 'serving' || a.lifecycle === 'standby')) return 'history (peakWeight not recorded)';
     if (a.since !== (a.lifecycle === b.lifecycle ? b.since : step)) return 'history (since)';
     if (a.peakWeight !== undefined && a.peakWeight !== Math.max(b.peakWeight ?? 0, b.weight, a.weight)) return 'history (peakWeight)';
   }
