@@ -9,6 +9,8 @@ import { CliIo, colorAllowed, painter, textTable } from './output';
 import { withSoak } from './soak-check';
 import { fleetReport, planJson, planMarkdown, statusText, stepsText } from './report';
 import { UsageError } from './usage-error';
+import { checkForget, runRecord } from './record';
+import { runAutopilot } from './autopilot';
 
 /** Exit codes of the CLI. */
 export const EXIT_OK = 0;
@@ -37,6 +39,15 @@ Commands that write one legal step (each one pull request):
   forget                      drop retired units from the file (after a deploy destroyed them)
   pin <slot> <fingerprint>    record a unit's fingerprint from the rollout plan report
 
+Autopilot:
+  autopilot                   every fleet's next legal step per autopilot/policy.json (rings, windows, soak, records,
+                              CVE feed, offered versions), written like the commands above; why each fleet moves or waits
+                              (--json, --dry-run, --fleet f: write that fleet's step only; --policy/--feed/--offered <file>)
+
+Deploys:
+  record -- <deploy command>  run the deploy (e.g. npx cdktf deploy '*' --auto-approve) and append what it did
+                              to <dir>/.deploys/<fleet>.jsonl (soak, forget and the autopilot read these records)
+
 Options:
   --file <path>     one state file
   --dir <folder>    folder of state files (default: ${DEFAULT_DIR})
@@ -48,11 +59,12 @@ Options:
 
 Exit codes: 0 ok, 1 refused (illegal step, invalid or unsafe file, lost race: re-run), 2 usage error.`;
 
-const VALUE_FLAGS = ['file', 'dir', 'fleet', 'base', 'head', 'out', 'slot', 'weight', 'fingerprint', 'at'];
+const VALUE_FLAGS = ['file', 'dir', 'fleet', 'base', 'head', 'out', 'slot', 'weight', 'fingerprint', 'at', 'policy', 'feed', 'offered'];
 const BOOL_FLAGS = ['json', 'dry-run', 'no-color', 'help', 'on-gate-failure'];
 const ALLOWED: { [command: string]: string[] } = {
   status: [], check: ['base', 'head', 'at'], plan: ['base', 'head', 'json', 'out', 'at'],
   init: ['slot', 'fingerprint'], start: ['slot', 'fingerprint', 'dry-run'], promote: ['slot', 'weight', 'dry-run'], shift: ['slot', 'weight', 'dry-run'],
+  record: [], autopilot: ['json', 'dry-run', 'policy', 'feed', 'offered'],
   retire: ['slot', 'dry-run'], rollback: ['slot', 'weight', 'dry-run', 'on-gate-failure'], forget: ['slot', 'dry-run'], pin: ['dry-run'],
 };
 const COMMON = ['file', 'dir', 'fleet', 'no-color', 'help'];
@@ -152,7 +164,10 @@ export function main(argv: string[], io: CliIo): number {
   const out = (s: string) => io.out(s);
   const err = (s: string) => io.err(s);
   try {
-    const args = parseArgs(argv);
+    // `record -- <deploy command>`: everything after `--` is the command it runs.
+    const dashes = argv[0] === 'record' ? argv.indexOf('--') : -1;
+    const deployCommand = dashes >= 0 ? argv.slice(dashes + 1) : [];
+    const args = parseArgs(dashes >= 0 ? argv.slice(0, dashes) : argv);
     if (args.flags['no-color']) { color = false; errColor = false; }
     const p = painter(color);
     const pe = painter(errColor);
@@ -170,6 +185,17 @@ export function main(argv: string[], io: CliIo): number {
       if (list.length === 0) oneStateFile(io.cwd, files);
       out(list.map((f) => statusText(displayPath(io.cwd, f), readState(io.cwd, f), p)).join('\n'));
       return EXIT_OK;
+    }
+
+    if (args.command === 'autopilot') {
+      positionals(args, 0, 0, '[--fleet f] [--json] [--dry-run]');
+      if (files.file !== undefined) throw new UsageError('autopilot reads every fleet of the folder: give --dir <folder> (and --fleet <name> to write one fleet\'s step), not --file');
+      return runAutopilot(args.flags, files, io, p);
+    }
+
+    if (args.command === 'record') {
+      positionals(args, 0, 0, '-- <deploy command>');
+      return runRecord(deployCommand, files, io);
     }
 
     if (args.command === 'init') {
@@ -229,6 +255,11 @@ export function main(argv: string[], io: CliIo): number {
         out(`${p.yellow('held')} ${shown}: the policy's onGateFailure is "${policy?.onGateFailure ?? 'hold'}" (the default), so nothing is rolled back; traffic stays where the last successful deploy left it\n`);
         return EXIT_OK;
       }
+    }
+    if (command.name === 'forget') {
+      const warning = checkForget(io.cwd, file, readState(io.cwd, file), command.slot);
+      // Printed with the result (stdout): the step is legal by the state file's rules; this says what the CLI could not know.
+      if (warning) out(`${p.yellow('note:')} ${warning}\n`);
     }
     const { before, after } = stepFile(io.cwd, file, command, dryRun);
     const steps = before.step === after.step ? `step ${after.step}` : `step ${before.step} → ${after.step}`;

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { judgeSoak, SoakError } from '../core/soak';
 import { FileComparison } from './commands';
 import { lastChangeAt } from './git';
+import { recordedTrafficChange } from './record';
 
 /**
  * Holds each legal step to its soak (src/core/soak.ts): a step that comes too soon after the last
@@ -14,7 +15,10 @@ export function withSoak(comparisons: FileComparison[], base: string, cwd: strin
     // One git call, and only for a step whose kind has a soak in the base's policy.
     const first = judgeSoak(c.before, c.after, undefined, now);
     if (first.required === 0) return c;
-    const last = lastChangeAt(base, path.relative(cwd, path.resolve(cwd, c.file)), cwd, env);
+    // Deploy records, where the base keeps them, say when the traffic really changed (src/cli/record.ts).
+    let recorded;
+    try { recorded = recordedTrafficChange(base, c.file, c.before, cwd, env); } catch (e) { return { ...c, error: e as Error }; }
+    const last = recorded ?? lastChangeAt(base, path.relative(cwd, path.resolve(cwd, c.file)), cwd, env);
     const verdict = judgeSoak(c.before, c.after, last, now);
     return verdict.ok || !last ? c : { ...c, error: new SoakError(c.file, c.before, c.after, verdict, last) };
   });
