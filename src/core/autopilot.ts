@@ -182,6 +182,44 @@ function decideOne(f: AutopilotFleetInput, input: AutopilotInput, byFleet: Map<s
     const left = since + min * 60 - now;
     return left > 0 ? `soak: the ${sk.kind} step waits ${min} min after the last traffic change (deployed ${isoSeconds(since)}); ${Math.ceil(left / 60)} min left` : undefined;
   };
+  // 6. The next version: an urgent patch (even while the last upgrade's old unit still stands by), else the
+  // next minor (ring by ring), else a patch (ring by ring).
+  const u = rampingUnit(s) ?? s.units[0];
+  const cur = v(u.kubernetesVersion);
+  const kind = entry.cloud.replace('-pool', '');
+  const offered = input.offered[`${kind}/${entry.region}`] ?? [];
+  const buildable = input.buildableMinors?.[kind];
+  const calendar = kind === 'eks' ? KubernetesSupportCalendar.eks({ asOf: isoSeconds(now).slice(0, 10) }) : KubernetesSupportCalendar.aks({ asOf: isoSeconds(now).slice(0, 10) });
+  const maxMinor = v(s.policy?.maximumKubernetesVersion ?? DEFAULT_MAXIMUM_KUBERNETES_VERSION);
+  const notes: string[] = [];
+  const usable = (t: string): boolean => {
+    const tv = v(t);
+    if (tv.minorsAhead(maxMinor) > 0) { notes.push(`${t} is beyond the state file's maximumKubernetesVersion ${maxMinor.minorVersion}`); return false; }
+    if (buildable && !buildable.includes(tv.minorVersion)) { notes.push(`${t}: the library has no add-on versions for ${tv.minorVersion} (not buildable)`); return false; }
+    // EKS clusters default to extended support (upgrade_policy EXTENDED); AKS has community support only.
+    const end = calendar.endOfSupport(t, kind === 'eks');
+    if (end !== undefined && Date.parse(end) / 1000 < now) { notes.push(`${tv.minorVersion} left ${kind.toUpperCase()} support on ${end}`); return false; }
+    if (entry.controlPlane) {
+      const skew = kubeletSkewProblem(v(entry.controlPlane), tv);
+      if (skew) { notes.push(`${t}: ${skew}`); return false; }
+    }
+    return true;
+  };
+  const start = (t: string, why: string, urgent: boolean): AutopilotDecision => step({ name: 'start', version: t }, why, { target: t, urgent });
+
+  // Urgent: a CVE at or above the policy's rating, fixed in a newer patch of this minor; every ring at once.
+  const threshold = SEVERITIES.indexOf(policy.urgentSeverity);
+  const settled = serving.length === 1 && candidates.length === 0 && retired.length === 0;
+  for (const c of settled ? input.feed : []) {
+    if (severityRank(c.severity) < threshold || Date.parse(c.published) / 1000 > now) continue;
+    const fix = c.fixed.filter((x) => v(x).minor === cur.minor && patchOf(x) > patchOf(u.kubernetesVersion));
+    if (fix.length === 0) continue;
+    const lowest = fix.sort((a, b) => v(a).compare(v(b)))[0];
+    const target = [...offered].reverse().find((x) => v(x).minor === cur.minor && patchOf(x) >= patchOf(lowest) && usable(x));
+    if (!target) return wait(`urgent ${c.id} (${c.severity}) is fixed in ${lowest}, which ${kind}/${entry.region} does not offer yet`);
+    return start(target, `urgent: ${c.id} (${c.severity}, published ${c.published}) is fixed in ${lowest}; urgent patches skip ring order, canary first in each fleet`, true);
+  }
+
   if (retired.length > 0) {
     const problem = forgetProblem(s, retired.map((u) => u.slot), f.records);
     if (problem) return wait(problem);
@@ -207,42 +245,7 @@ function decideOne(f: AutopilotFleetInput, input: AutopilotInput, byFleet: Map<s
   }
   if (candidates.length > 0) return wait('a candidate with no serving unit: nothing the autopilot can move');
 
-  // 6. Up to date? Pick the next version: an urgent patch, else the next minor (ring by ring), else a patch (ring by ring).
-  const u = serving[0];
-  const cur = v(u.kubernetesVersion);
-  const kind = entry.cloud.replace('-pool', '');
-  const offered = input.offered[`${kind}/${entry.region}`] ?? [];
   if (offered.length === 0) return wait(`no offered versions known for ${kind}/${entry.region} (refresh the offered-versions file)`);
-  const buildable = input.buildableMinors?.[kind];
-  const calendar = kind === 'eks' ? KubernetesSupportCalendar.eks({ asOf: isoSeconds(now).slice(0, 10) }) : KubernetesSupportCalendar.aks({ asOf: isoSeconds(now).slice(0, 10) });
-  const maxMinor = v(s.policy?.maximumKubernetesVersion ?? DEFAULT_MAXIMUM_KUBERNETES_VERSION);
-  const notes: string[] = [];
-  const usable = (t: string): boolean => {
-    const tv = v(t);
-    if (tv.minorsAhead(maxMinor) > 0) { notes.push(`${t} is beyond the state file's maximumKubernetesVersion ${maxMinor.minorVersion}`); return false; }
-    if (buildable && !buildable.includes(tv.minorVersion)) { notes.push(`${t}: the library has no add-on versions for ${tv.minorVersion} (not buildable)`); return false; }
-    const end = calendar.endOfSupport(t);
-    if (end !== undefined && Date.parse(end) / 1000 < now) { notes.push(`${tv.minorVersion} left ${kind.toUpperCase()} support on ${end}`); return false; }
-    if (entry.controlPlane) {
-      const skew = kubeletSkewProblem(v(entry.controlPlane), tv);
-      if (skew) { notes.push(`${t}: ${skew}`); return false; }
-    }
-    return true;
-  };
-  const start = (t: string, why: string, urgent: boolean): AutopilotDecision => step({ name: 'start', version: t }, why, { target: t, urgent });
-
-  // Urgent: a CVE at or above the policy's rating, fixed in a newer patch of this minor; every ring at once.
-  const threshold = SEVERITIES.indexOf(policy.urgentSeverity);
-  for (const c of input.feed) {
-    if (severityRank(c.severity) < threshold || Date.parse(c.published) / 1000 > now) continue;
-    const fix = c.fixed.filter((x) => v(x).minor === cur.minor && patchOf(x) > patchOf(u.kubernetesVersion));
-    if (fix.length === 0) continue;
-    const lowest = fix.sort((a, b) => v(a).compare(v(b)))[0];
-    const target = [...offered].reverse().find((x) => v(x).minor === cur.minor && patchOf(x) >= patchOf(lowest) && usable(x));
-    if (!target) return wait(`urgent ${c.id} (${c.severity}) is fixed in ${lowest}, which ${kind}/${entry.region} does not offer yet`);
-    return start(target, `urgent: ${c.id} (${c.severity}, published ${c.published}) is fixed in ${lowest}; urgent patches skip ring order, canary first in each fleet`, true);
-  }
-
   const ringGate = (serves: (version: string) => boolean, what: string): string | undefined => {
     if (k === 0) return undefined;
     const prev = policy.rings[k - 1];
