@@ -272,12 +272,19 @@ export function inWindow(fleet: AutopilotFleet, t: number): boolean {
 
 /** The next start of a window after `t` (seconds), within two weeks, or undefined. */
 export function nextWindow(fleet: AutopilotFleet, t: number): number | undefined {
-  const base = t - (t % 60) + 60;
-  for (let k = 0; k < 14 * 1440; k += 15) {
-    const x = base + k * 60;
-    if (inWindow(fleet, x) && !inWindow(fleet, x - 60)) return x;
+  const midnight = t - (t % 86400);
+  let best: number | undefined;
+  for (let d = 0; d <= 14; d++) {
+    const day = midnight + d * 86400;
+    const name = DAYS[new Date(day * 1000).getUTCDay()];
+    for (const w of fleet.windows) {
+      if (!w.days.includes(name)) continue;
+      const [h, m] = w.start.split(':').map(Number);
+      const start = day + h * 3600 + m * 60;
+      if (start > t && (best === undefined || start < best)) best = start;
+    }
   }
-  return undefined;
+  return best;
 }
 
 /** The blackout (fleet exclusion or freeze) `t` falls in, if any. */
