@@ -155,6 +155,13 @@ describe('cdktf-bluegreen autopilot', () => {
     expect(decideAutopilot({ policy: only, now: NOW, feed, offered, fleets })[0]).toMatchObject({ action: AutopilotAction.STEP, target: '1.33.8', urgent: true, needsApproval: true });
   });
 
+  test('the example policy (examples/autopilot/policy.json) is valid: three rings, prod approves its start and finishing promote', () => {
+    const fleets = ['shop-dev-weu', 'shop-dev-euw1', 'shop-stg-weu', 'shop-stg-euw1', 'shop-prod-weu', 'shop-prod-euw1'];
+    const p = parseAutopilotPolicy(fs.readFileSync(path.join(__dirname, '..', 'examples', 'autopilot', 'policy.json'), 'utf8'), 'examples/autopilot/policy.json', fleets);
+    expect(p.rings.map((r) => r.name)).toEqual(['dev', 'staging', 'prod']);
+    expect(['start', 'canary', 'shift', 'promote', 'retire', 'forget', 'rollback'].filter((k) => !p.rings[2].autoMerge.includes(k))).toEqual(['start', 'promote']);
+  });
+
   test.each([
     ['an unknown field', (p: any) => ({ ...p, autoMergeEverything: true }), 'autopilot/policy.json: autoMergeEverything = "autoMergeEverything" is refused: the known fields are'],
     ['a fleet in two rings', (p: any) => ({ ...p, rings: [p.rings[0], { ...p.rings[1], fleets: ['prod-eks', 'dev-aks'] }] }), 'rings[1].fleets[1] = "dev-aks" is refused: a fleet is in one ring (it is in dev already)'],
