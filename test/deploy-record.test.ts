@@ -160,3 +160,30 @@ describe('the soak reads deploy records, not commit times', () => {
     expect(c.err).toContain('no deploy record at main shows step 2 deployed successfully');
   });
 });
+
+describe('check --base holds a forget to the deploy records at the base', () => {
+  function retiredRepo(outcome: 0 | 1) {
+    const r = gitRepo();
+    expect(cli(r.dir, ['init', 'shop', '1.33', '--fingerprint', 'nljqy2']).code).toBe(0);
+    for (const c of [['start', '1.34', '--fingerprint', 'ejqurb'], ['promote'], ['shift'], ['shift'], ['shift'], ['promote'], ['retire']]) expect(cli(r.dir, c).code).toBe(0);
+    r.write('cdktf.out/manifest.json', JSON.stringify({ stacks: Object.fromEntries(STACKS.map((s) => [s, {}])) }));
+    fs.mkdirSync(path.join(r.dir, 'rollout/.deploys'));
+    expect(cli(r.dir, ['record', '--', ...fakeDeploy(outcome === 0 ? OK : ['shop-traffic  │ Error: Provider produced inconsistent result'], outcome)]).code).toBe(outcome);
+    fs.rmSync(path.join(r.dir, 'cdktf.out'), { recursive: true });
+    r.commit('step 7 deployed');
+    // A hand edit that forgets blue (the CLI's forget would refuse it).
+    const s = parseRolloutStateText(fs.readFileSync(path.join(r.dir, 'rollout/shop.json'), 'utf8'), 'x');
+    r.write('rollout/shop.json', `${JSON.stringify({ version: 1, fleet: 'shop', step: 8, policy: s.policy, units: s.units.filter((u) => u.slot !== 'blue') }, null, 2)}\n`);
+    return r;
+  }
+
+  test('a hand-written forget after a failed retirement deploy is refused, naming the record', () => {
+    const c = cli(retiredRepo(1).dir, ['check', '--base', 'main']);
+    expect(c.code).toBe(1);
+    expect(c.err).toContain('fleet "shop", unit "blue": rollout/shop.json: step 7 → 8 = blue (absent) is refused: rule forget: blue was retired at step 7, and no deploy record says a deploy of step 7 or later succeeded (the last record is step 7, failed');
+  });
+
+  test('after a successful retirement deploy the same forget passes', () => {
+    expect(cli(retiredRepo(0).dir, ['check', '--base', 'main'])).toMatchObject({ code: 0, err: '' });
+  });
+});

@@ -9,7 +9,7 @@ import { CliIo, colorAllowed, painter, textTable } from './output';
 import { withSoak } from './soak-check';
 import { fleetReport, planJson, planMarkdown, statusText, stepsText } from './report';
 import { UsageError } from './usage-error';
-import { checkForget, runRecord } from './record';
+import { checkForget, runRecord, withRecordedForget } from './record';
 import { runAutopilot } from './autopilot';
 
 /** Exit codes of the CLI. */
@@ -214,7 +214,7 @@ export function main(argv: string[], io: CliIo): number {
       if (base === undefined && args.flags.head !== undefined) throw new UsageError('--head <ref> is compared with --base <ref>; give both');
       const comparisons: FileComparison[] = base === undefined
         ? stateFilesOrFail(io.cwd, files).map((file) => ({ file: displayPath(io.cwd, file), after: readState(io.cwd, file) }))
-        : withSoak(compareWithBase(io.cwd, files, base, args.flags.head, io.env), base, io.cwd, atFlag(args.flags.at) ?? Math.floor((io.now ?? Date.now)() / 1000), io.env);
+        : withSoak(withRecordedForget(compareWithBase(io.cwd, files, base, args.flags.head, io.env), base, io.cwd, io.env), base, io.cwd, atFlag(args.flags.at) ?? Math.floor((io.now ?? Date.now)() / 1000), io.env);
       const reports = comparisons.map(fleetReport);
       const refused = comparisons.filter((c) => c.error);
       const shownBase = base === undefined ? undefined : escapeLine(base);

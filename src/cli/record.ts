@@ -10,7 +10,7 @@ import { escapeLine, excerpt } from '../core/excerpt';
 import { UnitLifecycle } from '../core/rollout-model';
 import { RolloutStateFile } from '../core/state-file';
 import { displayPath, readStateFileText, StateFileAccessError, StateFileProblem, writeStateFileText } from '../core/state-file-io';
-import { FileOptions, readStateWithText, stateFiles } from './commands';
+import { FileComparison, FileOptions, readStateWithText, stateFiles } from './commands';
 import { showFile } from './git';
 import { CliIo } from './output';
 import { UsageError } from './usage-error';
@@ -154,4 +154,46 @@ export function recordedTrafficChange(base: string, stateFile: string, before: R
     });
   }
   return { commit: r.commit ?? 'record', time: recordTime(r.finishedAt) };
+}
+
+function keepsRecordsAt(base: string, stateFile: string, cwd: string, env?: { [key: string]: string | undefined }): boolean {
+  try {
+    showFile(base, path.join(path.dirname(stateFile), DEPLOYS_FOLDER), cwd, env);
+    return false;
+  } catch (e) {
+    // The records folder is a tree at the base: the repository keeps records.
+    return e instanceof StateFileAccessError && e.problem === StateFileProblem.NOT_A_FILE;
+  }
+}
+
+/**
+ * `forget` in a pull request, hand-written or not: where the base keeps deploy records, a unit
+ * may leave the file only when a record at the base shows the deploy of its retirement (or a later
+ * step) succeeded. Turns each such comparison into a refusal; the others pass unchanged.
+ */
+export function withRecordedForget(comparisons: FileComparison[], base: string, cwd: string, env?: { [key: string]: string | undefined }): FileComparison[] {
+  return comparisons.map((c) => {
+    if (c.error || !c.before) return c;
+    const kept = new Set((c.after?.units ?? []).map((u) => u.slot));
+    const leaving = c.before.units.filter((u) => u.lifecycle === UnitLifecycle.RETIRED && !kept.has(u.slot)).map((u) => u.slot);
+    if (leaving.length === 0) return c;
+    const rel = path.relative(cwd, path.resolve(cwd, c.file));
+    try {
+      if (!keepsRecordsAt(base, rel, cwd, env)) return c;
+      const file = recordsFileOf(rel, c.before.fleet);
+      const text = showFile(base, file, cwd, env);
+      const records = text === undefined ? [] : parseDeployRecords(text, `${escapeLine(file)} at ${escapeLine(base)}`, c.before.fleet);
+      const problem = forgetProblem(c.before, leaving, records);
+      if (!problem) return c;
+      return {
+        ...c, error: new BlueGreenError({
+          fleet: c.before.fleet, unit: leaving.length === 1 ? leaving[0] : undefined, field: `${escapeLine(c.file)}: step ${c.before.step} → ${c.after ? c.after.step : '(deleted)'}`,
+          value: `${leaving.join(', ')} (absent)`, rule: `rule forget: ${problem} (deploy records at ${escapeLine(base)})`,
+          fix: 'keep the retired unit in the file until the deploy of its retirement has run and been recorded, then forget it',
+        }),
+      };
+    } catch (e) {
+      return { ...c, error: e as Error };
+    }
+  });
 }
