@@ -155,6 +155,31 @@ describe('cdktf-bluegreen autopilot', () => {
     expect(decideAutopilot({ policy: only, now: NOW, feed, offered, fleets })[0]).toMatchObject({ action: AutopilotAction.STEP, target: '1.33.8', urgent: true, needsApproval: true });
   });
 
+  test('a fleet whose deploy records are refused is held with the refusal; the other fleets go on', () => {
+    const r = autopilotRepo();
+    fs.appendFileSync(path.join(r.dir, 'rollout/.deploys/prod-eks.jsonl'), '{"v":1,"fleet":"prod-eks","outcome":"succeeded"}\n');
+    const a = run(r.dir, ['autopilot']);
+    expect(a.code).toBe(0);
+    expect(a.out).toContain('step dev-aks (ring dev) [merges itself]: cdktf-bluegreen start 1.34.2');
+    expect(a.out).toContain('held prod-eks (ring prod): held: its deploy records are refused: fleet "prod-eks": rollout/.deploys/prod-eks.jsonl:2 step = (not set) is refused');
+    expect(a.out).toContain('to release: restore the records file from git');
+  });
+
+  test('the inputs are read like state files: a symlinked policy is refused; a CVE feed larger than a state file is read', () => {
+    const r = autopilotRepo();
+    fs.renameSync(path.join(r.dir, 'autopilot/policy.json'), path.join(r.dir, 'policy-elsewhere.json'));
+    fs.symlinkSync(path.join(r.dir, 'policy-elsewhere.json'), path.join(r.dir, 'autopilot/policy.json'));
+    const a = run(r.dir, ['autopilot']);
+    expect(a.code).toBe(1);
+    expect(a.err).toContain('autopilot/policy.json = (a symbolic link) is refused');
+    fs.rmSync(path.join(r.dir, 'autopilot/policy.json'));
+    fs.renameSync(path.join(r.dir, 'policy-elsewhere.json'), path.join(r.dir, 'autopilot/policy.json'));
+    const items = Array.from({ length: 200 }, (_, i) => ({ id: `https://www.cve.org/CVERecord?id=CVE-2026-${1000 + i}`, summary: 's', content_text: `CVSS Rating: Low\n${'x'.repeat(2000)}`, date_published: '2026-06-01T00:00:00Z' }));
+    r.write('autopilot/cve-feed.json', JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', items }));
+    expect(fs.statSync(path.join(r.dir, 'autopilot/cve-feed.json')).size).toBeGreaterThan(256 * 1024);
+    expect(run(r.dir, ['autopilot', '--dry-run'])).toMatchObject({ code: 0, err: '' });
+  });
+
   test('the example policy (examples/autopilot/policy.json) is valid: three rings, prod approves its start and finishing promote', () => {
     const fleets = ['shop-dev-weu', 'shop-dev-euw1', 'shop-stg-weu', 'shop-stg-euw1', 'shop-prod-weu', 'shop-prod-euw1'];
     const p = parseAutopilotPolicy(fs.readFileSync(path.join(__dirname, '..', 'examples', 'autopilot', 'policy.json'), 'utf8'), 'examples/autopilot/policy.json', fleets);

@@ -91,7 +91,7 @@ const NAME = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
 const REGION = /^[a-z][a-z0-9-]{1,39}$/;
 const HHMM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const FULL_VERSION = /^1\.(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,5}))?$/;
-const MAX_TEXT = 1024 * 1024;
+const MAX_TEXT = 8 * 1024 * 1024;
 
 function obj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
