@@ -203,4 +203,20 @@ describe('cdktf-bluegreen autopilot', () => {
     expect(a.err).not.toMatch(/\u202e|\n\s+at /);
     expect(r.git('status', '--porcelain')).toBe('');
   });
+
+  test('property: an edited policy file is either read or refused with an escaped AutopilotInputError, never a crash', () => {
+    const fc = jest.requireActual('fast-check') as typeof import('fast-check');
+    const { AutopilotInputError } = jest.requireActual('../src/core/autopilot-policy') as typeof import('../src/core/autopilot-policy');
+    const text = JSON.stringify(POLICY);
+    const hostile = fc.constantFrom('"', '\\', '<img src=x>', '\u202e', '\u0000', '}', '{', ',', '[', ']', ' ', '1e2', '-1', 'null', '__proto__', '"mon"', '@team', '\u2028');
+    fc.assert(fc.property(fc.integer({ min: 0, max: text.length - 1 }), fc.integer({ min: 0, max: 12 }), hostile, (at, cut, insert) => {
+      const edited = text.slice(0, at) + insert + text.slice(Math.min(text.length, at + cut));
+      try {
+        parseAutopilotPolicy(edited, 'autopilot/policy.json', ['dev-aks', 'prod-eks']);
+      } catch (e) {
+        expect(e).toBeInstanceOf(AutopilotInputError);
+        expect((e as Error).message).not.toMatch(/[\u0000\u202e\u2028]/);
+      }
+    }), { numRuns: 400 });
+  });
 });

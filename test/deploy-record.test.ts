@@ -187,3 +187,28 @@ describe('check --base holds a forget to the deploy records at the base', () => 
     expect(cli(retiredRepo(0).dir, ['check', '--base', 'main'])).toMatchObject({ code: 0, err: '' });
   });
 });
+
+describe('records fuzz', () => {
+  const fc = jest.requireActual('fast-check') as typeof import('fast-check');
+  const { DeployRecordError } = jest.requireActual('../src/core/deploy-record') as typeof import('../src/core/deploy-record');
+  const text = '{\n  "version": 1,\n  "fleet": "shop",\n  "step": 0,\n  "units": [\n    { "slot": "blue", "kubernetesVersion": "1.33", "lifecycle": "serving", "weight": 100, "since": 0, "peakWeight": 100 }\n  ]\n}\n';
+  const line = formatDeployRecords([{
+    v: 1, fleet: 'shop', step: 0, state: stateDigest(text), units: recordUnitsOf(parseRolloutStateText(text, 'x')), stacks: [{ name: 'shop-traffic', result: 'applied' }],
+    outcome: DeployOutcome.FAILED, gates: [{ name: 'slo-latency-p95', unit: 'blue-1-33-nljqy2', passed: false, value: '0.31', threshold: '<= 0.24' }],
+    startedAt: '2026-12-07T02:00:00Z', finishedAt: '2026-12-07T02:10:00Z',
+  }]);
+
+  test('property: an edited record line is either refused with a DeployRecordError or is exactly a record as record writes it', () => {
+    const hostile = fc.constantFrom('"', '\\', '<img src=x>', '\u202e', '\u0000', '}', '{', ',', '"v":2', '"outcome":"succeeded"', ' ', '\n', '1e2', '-0', '__proto__', '@team');
+    fc.assert(fc.property(fc.integer({ min: 0, max: line.length - 1 }), fc.integer({ min: 0, max: 20 }), hostile, (at, cut, insert) => {
+      const edited = line.slice(0, at) + insert + line.slice(Math.min(line.length - 1, at + cut));
+      try {
+        const records = parseDeployRecords(edited, 'shop.jsonl', 'shop');
+        expect(formatDeployRecords(records)).toBe(edited);
+      } catch (e) {
+        expect(e).toBeInstanceOf(DeployRecordError);
+        expect((e as Error).message).not.toMatch(/[\u0000\u202e]/);
+      }
+    }), { numRuns: 300 });
+  });
+});

@@ -1,5 +1,5 @@
 import { BlueGreenError } from './errors';
-import { excerpt } from './excerpt';
+import { excerpt, shortText } from './excerpt';
 import { KubernetesVersion } from './kubernetes-version';
 
 /**
@@ -81,7 +81,8 @@ export interface CveEntry {
 /** A refused autopilot input file. */
 export class AutopilotInputError extends BlueGreenError {
   constructor(file: string, pathInFile: string, value: unknown, rule: string, fix: string, fleet = '(autopilot)') {
-    super({ fleet, field: `${file}: ${pathInFile}`, value: excerpt(value, 60), rule, fix });
+    // Every part that can carry text from the file is cut and escaped: messages reach CI logs and PR comments.
+    super({ fleet: shortText(fleet, 40), field: shortText(`${file}: ${pathInFile}`, 160), value: excerpt(value, 60), rule: shortText(rule, 400), fix: shortText(fix, 300) });
     this.name = 'AutopilotInputError';
   }
 }

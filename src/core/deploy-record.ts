@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { BlueGreenError } from './errors';
-import { excerpt } from './excerpt';
+import { excerpt, shortText } from './excerpt';
 import { UnitLifecycle } from './rollout-model';
 import { RolloutStateFile } from './state-file';
 
@@ -117,7 +117,8 @@ export function formatDeployRecord(r: DeployRecord): string {
 /** A refused records file: names the file, the line and the field. */
 export class DeployRecordError extends BlueGreenError {
   constructor(fleet: string, file: string, line: number, field: string, value: unknown, rule: string, fix: string) {
-    super({ fleet: excerpt(fleet, 40).replace(/^"|"$/g, ''), field: `${excerpt(file, 80).replace(/^"|"$/g, '')}:${line} ${field}`, value: excerpt(value, 60), rule, fix });
+    // Every part that can carry text from the file is cut and escaped: messages reach CI logs and PR comments.
+    super({ fleet: shortText(fleet, 40), field: `${shortText(file, 80)}:${line} ${shortText(field, 60)}`, value: excerpt(value, 60), rule, fix });
     this.name = 'DeployRecordError';
   }
 }
