@@ -9,6 +9,8 @@ import { CliIo, colorAllowed, painter, textTable } from './output';
 import { withSoak } from './soak-check';
 import { fleetReport, planJson, planMarkdown, statusText, stepsText } from './report';
 import { UsageError } from './usage-error';
+import { checkForget, runRecord, withRecordedForget } from './record';
+import { runAutopilot } from './autopilot';
 
 /** Exit codes of the CLI. */
 export const EXIT_OK = 0;
@@ -38,6 +40,15 @@ Commands that write one legal step (each one pull request):
   forget                      drop retired units from the file (after a deploy destroyed them)
   pin <slot> <fingerprint>    record a unit's fingerprint from the rollout plan report
 
+Autopilot:
+  autopilot                   every fleet's next legal step per autopilot/policy.json (rings, windows, soak, records,
+                              CVE feed, offered versions), written like the commands above; why each fleet moves or waits
+                              (--json, --dry-run, --fleet f: write that fleet's step only; --policy/--feed/--offered <file>)
+
+Deploys:
+  record -- <deploy command>  run the deploy (e.g. npx cdktf deploy '*' --auto-approve) and append what it did
+                              to <dir>/.deploys/<fleet>.jsonl (soak, forget and the autopilot read these records)
+
 Options:
   --file <path>     one state file
   --dir <folder>    folder of state files (default: ${DEFAULT_DIR})
@@ -49,11 +60,12 @@ Options:
 
 Exit codes: 0 ok, 1 refused (illegal step, invalid or unsafe file, lost race: re-run), 2 usage error.`;
 
-const VALUE_FLAGS = ['file', 'dir', 'fleet', 'base', 'head', 'out', 'slot', 'weight', 'fingerprint', 'at', 'link'];
+const VALUE_FLAGS = ['file', 'dir', 'fleet', 'base', 'head', 'out', 'slot', 'weight', 'fingerprint', 'at', 'link', 'policy', 'feed', 'offered'];
 const BOOL_FLAGS = ['json', 'dry-run', 'no-color', 'help', 'on-gate-failure', 'full'];
 const ALLOWED: { [command: string]: string[] } = {
   status: [], check: ['base', 'head', 'at'], plan: ['base', 'head', 'json', 'out', 'at', 'full', 'link'],
   init: ['slot', 'fingerprint'], start: ['slot', 'fingerprint', 'dry-run'], promote: ['slot', 'weight', 'dry-run'], shift: ['slot', 'weight', 'dry-run'],
+  record: [], autopilot: ['json', 'dry-run', 'policy', 'feed', 'offered'],
   retire: ['slot', 'dry-run'], rollback: ['slot', 'weight', 'dry-run', 'on-gate-failure'], forget: ['slot', 'dry-run'], pin: ['dry-run'],
 };
 const COMMON = ['file', 'dir', 'fleet', 'no-color', 'help'];
@@ -188,7 +200,10 @@ export function main(argv: string[], io: CliIo): number {
   const out = (s: string) => io.out(s);
   const err = (s: string) => io.err(s);
   try {
-    const args = parseArgs(argv);
+    // `record -- <deploy command>`: everything after `--` is the command it runs.
+    const dashes = argv[0] === 'record' ? argv.indexOf('--') : -1;
+    const deployCommand = dashes >= 0 ? argv.slice(dashes + 1) : [];
+    const args = parseArgs(dashes >= 0 ? argv.slice(0, dashes) : argv);
     if (args.flags['no-color']) { color = false; errColor = false; }
     const p = painter(color);
     const pe = painter(errColor);
@@ -208,6 +223,17 @@ export function main(argv: string[], io: CliIo): number {
       return EXIT_OK;
     }
 
+    if (args.command === 'autopilot') {
+      positionals(args, 0, 0, '[--fleet f] [--json] [--dry-run]');
+      if (files.file !== undefined) throw new UsageError('autopilot reads every fleet of the folder: give --dir <folder> (and --fleet <name> to write one fleet\'s step), not --file');
+      return runAutopilot(args.flags, files, io, p);
+    }
+
+    if (args.command === 'record') {
+      positionals(args, 0, 0, '-- <deploy command>');
+      return runRecord(deployCommand, files, io);
+    }
+
     if (args.command === 'init') {
       const [fleet, version] = positionals(args, 2, 2, '<fleet> <version> [--slot blue] [--fingerprint f]');
       const file = files.file ?? path.join(files.dir ?? DEFAULT_DIR, `${fleet}.json`);
@@ -224,7 +250,7 @@ export function main(argv: string[], io: CliIo): number {
       if (base === undefined && args.flags.head !== undefined) throw new UsageError('--head <ref> is compared with --base <ref>; give both');
       const comparisons: FileComparison[] = base === undefined
         ? stateFilesOrFail(io.cwd, files).map((file) => ({ file: displayPath(io.cwd, file), after: readState(io.cwd, file) }))
-        : withSoak(compareWithBase(io.cwd, files, base, args.flags.head, io.env), base, io.cwd, atFlag(args.flags.at) ?? Math.floor((io.now ?? Date.now)() / 1000), io.env);
+        : withSoak(withRecordedForget(compareWithBase(io.cwd, files, base, args.flags.head, io.env), base, io.cwd, io.env), base, io.cwd, atFlag(args.flags.at) ?? Math.floor((io.now ?? Date.now)() / 1000), io.env);
       const reports = comparisons.map(fleetReport);
       const refused = comparisons.filter((c) => c.error);
       const shownBase = base === undefined ? undefined : escapeLine(base);
@@ -267,6 +293,11 @@ export function main(argv: string[], io: CliIo): number {
         out(`${p.yellow('held')} ${shown}: the policy's onGateFailure is "${policy?.onGateFailure ?? 'hold'}" (the default), so nothing is rolled back; traffic stays where the last successful deploy left it\n`);
         return EXIT_OK;
       }
+    }
+    if (command.name === 'forget') {
+      const warning = checkForget(io.cwd, file, readState(io.cwd, file), command.slot);
+      // Printed with the result (stdout): the step is legal by the state file's rules; this says what the CLI could not know.
+      if (warning) out(`${p.yellow('note:')} ${warning}\n`);
     }
     const { before, after } = withCommandFix(() => stepFile(io.cwd, file, command, dryRun), args.command, command);
     const steps = before.step === after.step ? `step ${after.step}` : `step ${before.step} → ${after.step}`;

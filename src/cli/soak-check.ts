@@ -4,6 +4,7 @@ import { escapeLine } from '../core/excerpt';
 import { judgeSoak, SoakError } from '../core/soak';
 import { FileComparison } from './commands';
 import { lastChangeAt } from './git';
+import { recordedTrafficChange } from './record';
 
 /**
  * Holds each legal step to its soak (src/core/soak.ts): a step that comes too soon after the last
@@ -16,7 +17,10 @@ export function withSoak(comparisons: FileComparison[], base: string, cwd: strin
     // One git call, and only for a step whose kind has a soak in the base's policy.
     const first = judgeSoak(c.before, c.after, undefined, now);
     if (first.required === 0) return c;
-    const last = lastChangeAt(base, c.path ?? path.relative(cwd, path.resolve(cwd, c.file)), cwd, env, now);
+    // Deploy records, where the base keeps them, say when the traffic really changed (src/cli/record.ts).
+    let recorded;
+    try { recorded = recordedTrafficChange(base, c.file, c.before, cwd, env); } catch (e) { return { ...c, error: e as Error }; }
+    const last = recorded ?? lastChangeAt(base, c.path ?? path.relative(cwd, path.resolve(cwd, c.file)), cwd, env, now);
     const verdict = judgeSoak(c.before, c.after, last, now);
     if (!last) {
       // The file is at the base, so git must name the commit that last changed it: without it the soak cannot be judged.
