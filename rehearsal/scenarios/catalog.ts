@@ -5,6 +5,8 @@ import { FaultSpec, FleetDecl, ScenarioDef, StepSpec, StepView } from './model';
 import { trafficStack, unitStack } from './checks';
 import { firstError } from './group';
 import { SLO_SCENARIOS } from './catalog-slo';
+import { WorldStore } from '../world/store';
+import { addonBuilds } from '../world/rules/eks-addon-versions';
 
 const FROM = '1.33';
 const TO = '1.34';
@@ -142,6 +144,25 @@ function noRouterEntry(v: StepView, fleet: string, slot: string): string[] {
 function nothingCreated(v: StepView, fleet: string): string[] {
   const made = v.actions.filter((a) => a.stack.startsWith(`${fleet}-`) && (a.action === 'create' || a.action === 'replace'));
   return made.length ? [`${fleet}: ${made.length} object(s) created although the version is not offered: ${made.slice(0, 3).map((a) => `${a.stack} ${a.type}`).join(', ')}`] : [];
+}
+
+/**
+ * Issue 20 item 6: every add-on of the unit in `slot` runs the newest build the simulated EKS offers
+ * for `minor` (rules/eks-addon-versions.ts), read from the world's objects.
+ */
+function addonsAreMostRecent(v: StepView, fleet: string, slot: string, minor: string): string[] {
+  const unit = v.unitNames(fleet)[slot];
+  if (!unit) return [`${fleet}: no unit in slot ${slot}`];
+  const objects = Object.values(new WorldStore((v.world as unknown as { file: string }).file).read().objects)
+    .filter((o) => o.type === 'aws_eks_addon' && o.unit === unit);
+  const problems: string[] = [];
+  for (const name of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns']) {
+    const builds = addonBuilds(name, minor);
+    const o = objects.find((x) => x.attrs.addon_name === name);
+    if (!o) problems.push(`${fleet}: unit ${unit} has no ${name} add-on`);
+    else if (o.attrs.addon_version !== builds[builds.length - 1]) problems.push(`${fleet}: ${name} of ${unit} runs ${String(o.attrs.addon_version)}, not the most recent build for ${minor} (${builds[builds.length - 1]})`);
+  }
+  return problems;
 }
 
 // ---- Node pools that really move the workload (issue 13) ----------------------------------------
@@ -475,22 +496,29 @@ export const SCENARIOS: ScenarioDef[] = [
     })(),
   },
   {
-    // AKS only: for EKS the library itself refuses a minor its add-on table does not know (1.36) at
-    // synth; the EKS look-up (aws_eks_cluster_versions) runs in every EKS scenario's start step.
-    id: 'R19', text: 'a version the simulated region does not offer fails at plan, naming the offered versions, before anything is created',
-    fleets: [{ name: 'r19tm', kind: 'aks-trafficmanager', version: FROM }],
+    // AKS and EKS (issue 20 item 6: EKS no longer refuses a minor its frozen add-on table does not
+    // know; EKS says which add-on builds a new unit gets, and the region says which minors exist).
+    // The failing step is one deploy for both fleets: both fail at their shared stack's plan, so
+    // cdktf's abort of the deploy cuts nothing mid-apply.
+    id: 'R19', text: 'a version the simulated region does not offer fails at plan, naming the offered versions, before anything is created; an EKS minor after the frozen add-on table (1.35) builds with the newest add-on builds EKS offers for it',
+    fleets: [{ name: 'r19tm', kind: 'aks-trafficmanager', version: FROM }, { name: 'r19r53', kind: 'eks-route53', version: TO }],
     steps: [
       { label: 'first deploy' },
       {
-        label: 'start 1.36 (not offered in the simulated region)', cli: [['r19tm', 'start', '1.36']],
-        expect: { r19tm: 'failed' },
+        label: "EKS start 1.35: green's add-ons are the most recent builds the simulated EKS offers for 1.35", cli: [['r19r53', 'start', '1.35']],
+        verify: (v: StepView) => addonsAreMostRecent(v, 'r19r53', 'green', '1.35'),
+      },
+      {
+        label: 'start 1.36 on both (not offered in the simulated region)', cli: [['r19tm', 'start', '1.36'], ['r19r53', 'start', '1.36']],
+        expect: { r19tm: 'failed', r19r53: 'failed' },
         verify: (v: StepView) => {
           const problems: string[] = [];
-          for (const [fleet, offered] of [['r19tm', /Offered versions: 1\.30\.14, 1\.31\.10/]] as const) {
+          for (const [fleet, offered] of [['r19tm', /Offered versions: 1\.30\.14, 1\.31\.10/], ['r19r53', /Offered versions: 1\.30, 1\.31/]] as const) {
             if (!v.deploy.failedStacks.includes(`${fleet}-shared`)) problems.push(`${fleet}: the shared stack did not fail (failed: ${v.deploy.failedStacks.join(', ') || 'none'})`);
             else {
               const msg = firstError(v.deploy, `${fleet}-shared`) + v.deploy.output;
-              if (!/Kubernetes 1\.36 \(unit green\) is not offered/.test(msg) || !offered.test(msg)) problems.push(`${fleet}: the plan failed, but not naming 1.36 and the offered versions: ${firstError(v.deploy, `${fleet}-shared`)}`);
+              const slot = fleet === 'r19tm' ? 'green' : '[a-z]+';
+              if (!new RegExp(`\\[${fleet}\\] Kubernetes 1\\.36 \\(unit ${slot}\\) is not offered`).test(msg) || !offered.test(msg)) problems.push(`${fleet}: the plan failed, but not naming 1.36 and the offered versions: ${firstError(v.deploy, `${fleet}-shared`)}`);
             }
             problems.push(...nothingCreated(v, fleet), ...nothingDestroyed(v, fleet));
           }
