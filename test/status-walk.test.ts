@@ -78,3 +78,11 @@ describe.each(Object.values(FleetKind))('status after a whole rollout suggests o
     }
   });
 });
+
+test('init --kind refuses a kind it does not know, naming the field, the value and the kinds', () => {
+  const dir = tempDir();
+  const r = cli(dir, ['init', 'shop', '1.33', '--kind', 'gke-cluster']);
+  expect(r.code).not.toBe(0);
+  expect(r.err).toMatch(/kind = "gke-cluster" is refused: what the fleet is made of: "aks-cluster", "eks-cluster", "aks-node-pool", "eks-node-pool"\. Fix: "kind": "aks-cluster", or remove it/);
+  expect(fs.existsSync(path.join(dir, 'rollout/shop.json'))).toBe(false);
+});
