@@ -2,6 +2,8 @@
 export * from './core/refusal';
 export * from './core/kubernetes-version';
 export * from './core/support-calendar';
+export * from './core/fleet-kind';
+export * from './core/version-next';
 export * from './core/rollout-model';
 export * from './core/plan-report';
 // routing contract

@@ -149,7 +149,7 @@ describe('item 4: no live unit is changed by the cloud on its own', () => {
   const serving: UnitDeclaration[] = [{ slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100 }];
   test('EKS: the plan warns when a serving unit is within 60 days of the end of its (extended) support, with the date', () => {
     const soon = eksFleet(testApp(), 'shop', serving, { supportCalendar: KubernetesSupportCalendar.eks({ asOf: '2027-06-15' }) });
-    expect(soon.plan.warnings.filter(isSupportWarning)).toEqual([`unit blue (${soon.plan.units[0].name}) serves on EKS 1.33, whose extended support ends on 2027-07-29 (44 days after 2027-06-15): after that the cloud upgrades the control plane by itself. Start a newer unit and move the traffic to it before.`]);
+    expect(soon.plan.warnings.filter(isSupportWarning)).toEqual([`unit blue (${soon.plan.units[0].name}) serves on EKS 1.33, whose extended support ends on 2027-07-29 (44 days after 2027-06-15): after that EKS upgrades the control plane by itself. Start a newer unit and move the traffic to it before (the date is from the EKS calendar as shipped on 2026-12-07, 190 days before 2027-06-15: check the cloud's calendar and override it with supportCalendar entries where it moved).`]);
     expect(eksFleet(testApp(), 'shop', serving, { supportCalendar: KubernetesSupportCalendar.eks({ asOf: '2027-05-29' }) }).plan.warnings.filter(isSupportWarning)).toEqual([]);
     const standard = eksFleet(testApp(), 'shop', serving, { spec: eksSpec({ supportType: EksSupportType.STANDARD }), supportCalendar: KubernetesSupportCalendar.eks({ asOf: '2026-07-01' }) });
     expect(standard.plan.warnings.filter(isSupportWarning)).toEqual([expect.stringContaining('serves on EKS 1.33, whose support ends on 2026-07-29 (28 days after 2026-07-01)')]);
@@ -167,7 +167,7 @@ describe('item 4: no live unit is changed by the cloud on its own', () => {
       subscriptionId: SUBSCRIPTION, spec: aksSpec(), supportCalendar,
       units: [{ slot: 'blue', kubernetesVersion, lifecycle: UnitLifecycle.SERVING, weight: 100 }], minimumKubernetesVersion: '1.29',
     });
-    expect(aks('1.32', KubernetesSupportCalendar.aks({ asOf: '2026-02-01' })).plan.warnings.filter(isSupportWarning)).toEqual([expect.stringContaining('serves on AKS 1.32, whose support ends on 2026-03-01 (28 days after 2026-02-01)')]);
+    expect(aks('1.32', KubernetesSupportCalendar.aks({ asOf: '2026-02-01' })).plan.warnings.filter(isSupportWarning)).toEqual([expect.stringContaining('serves on AKS 1.32, whose support ends on 2026-03-31 (58 days after 2026-02-01)')]);
     expect(aks('1.34', KubernetesSupportCalendar.aks({ asOf: '2026-02-01' })).plan.warnings.filter(isSupportWarning)).toEqual([]);
     expect(aks('1.34', KubernetesSupportCalendar.aks({ asOf: '2026-10-01', entries: [{ minor: '1.34', endOfSupport: '2026-11-01' }] })).plan.warnings.filter(isSupportWarning))
       .toEqual([expect.stringContaining('serves on AKS 1.34, whose support ends on 2026-11-01 (31 days after 2026-10-01)')]);

@@ -5,6 +5,8 @@ import { FaultSpec, FleetDecl, ScenarioDef, StepSpec, StepView } from './model';
 import { trafficStack, unitStack } from './checks';
 import { firstError } from './group';
 import { SLO_SCENARIOS } from './catalog-slo';
+import { WorldStore } from '../world/store';
+import { addonBuilds } from '../world/rules/eks-addon-versions';
 
 const FROM = '1.33';
 const TO = '1.34';
@@ -142,6 +144,36 @@ function noRouterEntry(v: StepView, fleet: string, slot: string): string[] {
 function nothingCreated(v: StepView, fleet: string): string[] {
   const made = v.actions.filter((a) => a.stack.startsWith(`${fleet}-`) && (a.action === 'create' || a.action === 'replace'));
   return made.length ? [`${fleet}: ${made.length} object(s) created although the version is not offered: ${made.slice(0, 3).map((a) => `${a.stack} ${a.type}`).join(', ')}`] : [];
+}
+
+/** The fleet's shared stack failed the plan naming the version 1.36, the unit and the offered versions; nothing was created or destroyed. */
+function notOffered(v: StepView, fleet: string, slot: string, offered: RegExp): string[] {
+  const problems: string[] = [];
+  if (!v.deploy.failedStacks.includes(`${fleet}-shared`)) problems.push(`${fleet}: the shared stack did not fail (failed: ${v.deploy.failedStacks.join(', ') || 'none'})`);
+  else {
+    const msg = firstError(v.deploy, `${fleet}-shared`) + v.deploy.output;
+    if (!new RegExp(`Kubernetes 1\\.36 \\(unit ${slot}\\) is not offered`).test(msg) || !offered.test(msg)) problems.push(`${fleet}: the plan failed, but not naming 1.36 and the offered versions: ${firstError(v.deploy, `${fleet}-shared`)}`);
+  }
+  return [...problems, ...nothingCreated(v, fleet), ...nothingDestroyed(v, fleet)];
+}
+
+/**
+ * Issue 20 item 6: every add-on of the unit in `slot` runs the newest build the simulated EKS offers
+ * for `minor` (rules/eks-addon-versions.ts), read from the world's objects.
+ */
+function addonsAreMostRecent(v: StepView, fleet: string, slot: string, minor: string): string[] {
+  const unit = v.unitNames(fleet)[slot];
+  if (!unit) return [`${fleet}: no unit in slot ${slot}`];
+  const objects = Object.values(new WorldStore((v.world as unknown as { file: string }).file).read().objects)
+    .filter((o) => o.type === 'aws_eks_addon' && o.unit === unit);
+  const problems: string[] = [];
+  for (const name of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns']) {
+    const builds = addonBuilds(name, minor);
+    const o = objects.find((x) => x.attrs.addon_name === name);
+    if (!o) problems.push(`${fleet}: unit ${unit} has no ${name} add-on`);
+    else if (o.attrs.addon_version !== builds[builds.length - 1]) problems.push(`${fleet}: ${name} of ${unit} runs ${String(o.attrs.addon_version)}, not the most recent build for ${minor} (${builds[builds.length - 1]})`);
+  }
+  return problems;
 }
 
 // ---- Node pools that really move the workload (issue 13) ----------------------------------------
@@ -475,8 +507,8 @@ export const SCENARIOS: ScenarioDef[] = [
     })(),
   },
   {
-    // AKS only: for EKS the library itself refuses a minor its add-on table does not know (1.36) at
-    // synth; the EKS look-up (aws_eks_cluster_versions) runs in every EKS scenario's start step.
+    // AKS here; EKS in R24 (a stack failing in one fleet aborts the whole deploy, so each scenario
+    // has one failing fleet).
     id: 'R19', text: 'a version the simulated region does not offer fails at plan, naming the offered versions, before anything is created',
     fleets: [{ name: 'r19tm', kind: 'aks-trafficmanager', version: FROM }],
     steps: [
@@ -484,18 +516,25 @@ export const SCENARIOS: ScenarioDef[] = [
       {
         label: 'start 1.36 (not offered in the simulated region)', cli: [['r19tm', 'start', '1.36']],
         expect: { r19tm: 'failed' },
-        verify: (v: StepView) => {
-          const problems: string[] = [];
-          for (const [fleet, offered] of [['r19tm', /Offered versions: 1\.30\.14, 1\.31\.10/]] as const) {
-            if (!v.deploy.failedStacks.includes(`${fleet}-shared`)) problems.push(`${fleet}: the shared stack did not fail (failed: ${v.deploy.failedStacks.join(', ') || 'none'})`);
-            else {
-              const msg = firstError(v.deploy, `${fleet}-shared`) + v.deploy.output;
-              if (!/Kubernetes 1\.36 \(unit green\) is not offered/.test(msg) || !offered.test(msg)) problems.push(`${fleet}: the plan failed, but not naming 1.36 and the offered versions: ${firstError(v.deploy, `${fleet}-shared`)}`);
-            }
-            problems.push(...nothingCreated(v, fleet), ...nothingDestroyed(v, fleet));
-          }
-          return problems;
-        },
+        verify: (v: StepView) => notOffered(v, 'r19tm', 'green', /Offered versions: 1\.30\.14, 1\.31\.10/),
+      },
+    ],
+  },
+  {
+    // Issue 20 item 6: EKS no longer refuses a minor its frozen add-on table (1.30–1.34) does not
+    // know. EKS says which add-on builds a new unit gets; the region says which minors exist.
+    id: 'R24', text: 'EKS: a minor after the frozen add-on table (1.35) builds with the newest add-on builds EKS offers for it; a minor the region does not offer (1.36) fails at plan, naming the offered versions, before anything is created',
+    fleets: [{ name: 'r24r53', kind: 'eks-route53', version: TO }],
+    steps: [
+      { label: `first deploy: blue ${TO} (add-on versions of the frozen table)` },
+      {
+        label: "start 1.35: green's add-ons are the most recent builds the simulated EKS offers for 1.35", cli: [['r24r53', 'start', '1.35']],
+        verify: (v: StepView) => addonsAreMostRecent(v, 'r24r53', 'green', '1.35'),
+      },
+      {
+        label: 'start 1.36 (not offered in the simulated region)', cli: [['r24r53', 'start', '1.36']],
+        expect: { r24r53: 'failed' },
+        verify: (v: StepView) => notOffered(v, 'r24r53', '[a-z]+', /Offered versions: 1\.30, 1\.31/),
       },
     ],
   },
@@ -543,4 +582,4 @@ export const SCENARIOS: ScenarioDef[] = [
  * deploy (an unhandled promise rejection, exit 7), which would stop other scenarios' stacks.
  * Longest first; REHEARSAL_PARALLEL (default 6) groups run at a time.
  */
-export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R20'], ['R15'], ['R16'], ['R17']];
+export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R24'], ['R20'], ['R15'], ['R16'], ['R17']];

@@ -1,6 +1,7 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { DataAwsEksAddonVersion } from '@cdktf/provider-aws/lib/data-aws-eks-addon-version';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
@@ -167,16 +168,25 @@ export class EksClusterUnit extends Construct {
     });
 
     const addonVersions = EksAddonVersions.resolve(props.kubernetesVersion, spec.addonVersions);
-    const addon = (name: string, dependsOn?: ITerraformDependable[]) => new EksAddon(this, `addon-${name}`, {
-      clusterName: this.cluster.name,
-      addonName: name,
-      addonVersion: addonVersions[name],
-      resolveConflictsOnCreate: 'OVERWRITE',
-      resolveConflictsOnUpdate: 'OVERWRITE',
-      tags,
-      dependsOn,
-      lifecycle: PROTECT,
-    });
+    // An add-on without a pinned version takes the most recent build EKS offers for the unit's minor
+    // when the unit is built, and keeps it: a build AWS publishes later never changes a live unit
+    // (ignore_changes), and the stack reads the same in every step.
+    const fromCloud = new Set(EksAddonVersions.fromCloud(props.kubernetesVersion, spec.addonVersions));
+    const addon = (name: string, dependsOn?: ITerraformDependable[]) => {
+      const atBuild = fromCloud.has(name) ? new DataAwsEksAddonVersion(this, `addon-version-${name}`, {
+        addonName: name, kubernetesVersion: minor, mostRecent: true,
+      }) : undefined;
+      return new EksAddon(this, `addon-${name}`, {
+        clusterName: this.cluster.name,
+        addonName: name,
+        addonVersion: atBuild ? atBuild.version : addonVersions[name],
+        resolveConflictsOnCreate: 'OVERWRITE',
+        resolveConflictsOnUpdate: 'OVERWRITE',
+        tags,
+        dependsOn,
+        lifecycle: atBuild ? { ...PROTECT, ignoreChanges: ['addon_version'] } : PROTECT,
+      });
+    };
     const earlyAddons = BEFORE_NODES.map((name) => addon(name));
 
     const nodeRole = new IamRole(this, 'node-role', {

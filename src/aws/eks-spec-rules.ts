@@ -1,7 +1,7 @@
 import { Token } from 'cdktf';
 import { BlueGreenError, show } from '../core/errors';
 import { fitName, fitsRule, NAME_RULES } from '../core/naming';
-import { EKS_ADDON_NAMES, EksAddonVersions } from './eks-addons';
+import { EKS_ADDON_NAMES } from './eks-addons';
 import { EksAmiType, EksClusterSpec, EksNodeGroupSpec, EksSupportType, EksTaintEffect } from './eks-spec';
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
@@ -162,19 +162,3 @@ function checkNodeGroup(fleet: string, unit: string | undefined, field: string, 
   });
 }
 
-/**
- * Refuses a unit whose add-ons have no pinned version for its Kubernetes minor (the table covers
- * the minors of {@link EksAddonVersions.knownMinors}; others need `addonVersions`).
- */
-export function checkEksAddons(fleet: string, unit: string, spec: EksClusterSpec, kubernetesVersion: string): void {
-  const versions = EksAddonVersions.resolve(kubernetesVersion, spec.addonVersions);
-  for (const name of EKS_ADDON_NAMES) {
-    if (!versions[name]) {
-      throw new BlueGreenError({
-        fleet, unit, field: `spec.addonVersions.${name}`, value: '(not set)',
-        rule: `the library pins add-on versions for Kubernetes ${EksAddonVersions.knownMinors().join(', ')} only, and ${kubernetesVersion} is not among them`,
-        fix: `set addonVersions: { '${name}': '<version from aws eks describe-addon-versions --addon-name ${name} --kubernetes-version ${kubernetesVersion}>' } (and the other add-ons), or use Kubernetes ${EksAddonVersions.knownMinors().slice(-1)[0]}`,
-      });
-    }
-  }
-}

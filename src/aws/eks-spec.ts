@@ -152,8 +152,10 @@ export interface EksClusterSpec {
   readonly imdsHopLimit?: number;
   /**
    * Add-on versions by add-on name (`vpc-cni`, `coredns`, `kube-proxy`, `eks-pod-identity-agent`),
-   * overriding the library's table for the unit's Kubernetes minor.
-   * @default - the versions of {@link EksAddonVersions} for the unit's minor
+   * pinning them. A pinned version is part of the unit's identity.
+   * @default - for 1.30–1.34 the frozen table of {@link EksAddonVersions}; for later minors the most
+   * recent build EKS offers for the unit's minor when the unit is built (`aws_eks_addon_version`),
+   * kept for the unit's whole life
    */
   readonly addonVersions?: { [addon: string]: string };
   /**

@@ -122,7 +122,7 @@ export function stepFile(cwd: string, file: string, command: StepCommand, dryRun
  * `init <fleet> <version>`: a new state file with one unit serving all the traffic. The version
  * must lie in the default policy's range, as it would for any new unit.
  */
-export function initState(fleet: string, kubernetesVersion: string, slot = 'blue', fp?: string): RolloutStateFile {
+export function initState(fleet: string, kubernetesVersion: string, slot = 'blue', fp?: string, kind?: string): RolloutStateFile {
   const refuse = (field: string, value: unknown, rule: string, fix: string): never => {
     throw new BlueGreenError({ fleet: escapeLine(fleet.slice(0, 40)), field, value: excerpt(value), rule, fix });
   };
@@ -134,7 +134,7 @@ export function initState(fleet: string, kubernetesVersion: string, slot = 'blue
     refuse('version', kubernetesVersion, `a new fleet's first unit uses a supported minor, ${min.minorVersion} to ${max.minorVersion} (the default policy's range)`, `cdktf-bluegreen init <fleet> ${max.minorVersion}, or write the file by hand with a wider "policy"`);
   }
   return parseRolloutState({
-    version: STATE_FILE_VERSION, fleet, step: 0,
+    version: STATE_FILE_VERSION, fleet, ...(kind !== undefined ? { kind } : {}), step: 0,
     policy: { canaryWeight: 10, maxWeightStep: 25 },
     units: [{ slot, kubernetesVersion, lifecycle: UnitLifecycle.SERVING, weight: 100, ...(fp !== undefined ? { fingerprint: fp } : {}), since: 0, peakWeight: 100 }],
   }, `${fleet}.json`);

@@ -30,7 +30,7 @@ Commands that read:
                               over GitHub's comment limit it is summarised (--full for all of it, --link <url> to link it)
 
 Commands that write one legal step (each one pull request):
-  init <fleet> <version>      new state file: one unit serving 100 (--slot blue)
+  init <fleet> <version>      new state file: one unit serving 100 (--slot blue, --kind aks-cluster|eks-cluster|aks-node-pool|eks-node-pool)
   start <version>             add a candidate unit in a free slot (--slot s, --fingerprint f)
   promote                     candidate → serving at the canary weight; or finish: newest unit 100, others standby
   shift                       next weight step for the newest serving unit (--weight N for an explicit weight)
@@ -60,11 +60,11 @@ Options:
 
 Exit codes: 0 ok, 1 refused (illegal step, invalid or unsafe file, lost race: re-run), 2 usage error.`;
 
-const VALUE_FLAGS = ['file', 'dir', 'fleet', 'base', 'head', 'out', 'slot', 'weight', 'fingerprint', 'at', 'link', 'policy', 'feed', 'offered'];
+const VALUE_FLAGS = ['file', 'dir', 'fleet', 'base', 'head', 'out', 'slot', 'weight', 'fingerprint', 'at', 'link', 'policy', 'feed', 'offered', 'kind'];
 const BOOL_FLAGS = ['json', 'dry-run', 'no-color', 'help', 'on-gate-failure', 'full'];
 const ALLOWED: { [command: string]: string[] } = {
   status: [], check: ['base', 'head', 'at'], plan: ['base', 'head', 'json', 'out', 'at', 'full', 'link'],
-  init: ['slot', 'fingerprint'], start: ['slot', 'fingerprint', 'dry-run'], promote: ['slot', 'weight', 'dry-run'], shift: ['slot', 'weight', 'dry-run'],
+  init: ['slot', 'fingerprint', 'kind'], start: ['slot', 'fingerprint', 'dry-run'], promote: ['slot', 'weight', 'dry-run'], shift: ['slot', 'weight', 'dry-run'],
   record: [], autopilot: ['json', 'dry-run', 'policy', 'feed', 'offered'],
   retire: ['slot', 'dry-run'], rollback: ['slot', 'weight', 'dry-run', 'on-gate-failure'], forget: ['slot', 'dry-run'], pin: ['dry-run'],
 };
@@ -235,9 +235,9 @@ export function main(argv: string[], io: CliIo): number {
     }
 
     if (args.command === 'init') {
-      const [fleet, version] = positionals(args, 2, 2, '<fleet> <version> [--slot blue] [--fingerprint f]');
+      const [fleet, version] = positionals(args, 2, 2, '<fleet> <version> [--slot blue] [--fingerprint f] [--kind k]');
       const file = files.file ?? path.join(files.dir ?? DEFAULT_DIR, `${fleet}.json`);
-      const state = initState(fleet, version, args.flags.slot, args.flags.fingerprint);
+      const state = initState(fleet, version, args.flags.slot, args.flags.fingerprint, args.flags.kind);
       createStateFile(io.cwd, file, state);
       out(`${p.green('✓')} ${state.fleet}: wrote ${displayPath(io.cwd, file)} (step 0, ${state.units[0].slot} ${state.units[0].kubernetesVersion} serving 100)\n`);
       return EXIT_OK;

@@ -2,6 +2,7 @@ import { BlueGreenError } from './errors';
 import { excerpt, shortText } from './excerpt';
 import type { RefusalDetails } from './refusal';
 import { DEFAULT_MAXIMUM_KUBERNETES_VERSION, DEFAULT_MINIMUM_KUBERNETES_VERSION } from './kubernetes-version';
+import { FLEET_KINDS } from './fleet-kind';
 import { checkWeights, planUnits, PlannedUnit, TOTAL_WEIGHT, UnitDeclaration, UnitLifecycle } from './rollout-model';
 
 /**
@@ -82,6 +83,12 @@ export interface RolloutStateFile {
   readonly step: number;
   /** The fleet's rollout limits. @default - the defaults of each RolloutPolicy field */
   readonly policy?: RolloutPolicy;
+  /**
+   * What the fleet is made of (a `FleetKind` value: `aks-cluster`, `eks-cluster`, `aks-node-pool`,
+   * `eks-node-pool`), so the CLI suggests only versions that kind can build next.
+   * @default - a fleet of whole clusters (AKS or EKS)
+   */
+  readonly kind?: string;
   /** The units of this step. */
   readonly units: RolloutStateUnit[];
 }
@@ -126,7 +133,7 @@ export class RolloutStateError extends BlueGreenError {
   }
 }
 
-const TOP_KEYS = ['$schema', 'description', 'version', 'fleet', 'step', 'policy', 'units'];
+const TOP_KEYS = ['$schema', 'description', 'version', 'fleet', 'kind', 'step', 'policy', 'units'];
 const POLICY_KEYS = ['canaryWeight', 'maxWeightStep', 'patchCanaryWeight', 'patchMaxWeightStep', 'minimumKubernetesVersion', 'maximumKubernetesVersion',
   'canarySoakMinutes', 'shiftSoakMinutes', 'promoteSoakMinutes', 'patchSoakMinutes', 'onGateFailure'];
 /** The longest soak a policy may ask for: one week. */
@@ -213,6 +220,9 @@ export function parseRolloutState(raw: unknown, file: string): RolloutStateFile 
   }
   if (doc.version !== STATE_FILE_VERSION) refuse('version', doc.version, `this library reads state file version ${STATE_FILE_VERSION}`, `"version": ${STATE_FILE_VERSION}`);
   if (typeof doc.fleet !== 'string') refuse('fleet', doc.fleet, 'the fleet is named by a string (the fleet construct\'s id)', '"fleet": "shop-prod"');
+  if (doc.kind !== undefined && !(FLEET_KINDS as unknown[]).includes(doc.kind)) {
+    refuse('kind', doc.kind, `what the fleet is made of: ${FLEET_KINDS.map((k) => `"${k}"`).join(', ')}`, `"kind": "${FLEET_KINDS[0]}", or remove it (whole clusters)`);
+  }
   if (!isWhole(doc.step, 0, Number.MAX_SAFE_INTEGER)) refuse('step', doc.step, 'the step is a whole number from 0, one more for every change of lifecycles or weights', '"step": 0');
   const step = doc.step as number;
 
@@ -308,7 +318,7 @@ export function parseRolloutState(raw: unknown, file: string): RolloutStateFile 
   return {
     ...(doc.$schema !== undefined ? { schema: doc.$schema as string } : {}),
     ...(doc.description !== undefined ? { description: doc.description as string } : {}),
-    version: STATE_FILE_VERSION, fleet, step, ...(policy ? { policy: pick(policy, POLICY_KEYS) as RolloutPolicy } : {}),
+    version: STATE_FILE_VERSION, fleet, ...(doc.kind !== undefined ? { kind: doc.kind as string } : {}), step, ...(policy ? { policy: pick(policy, POLICY_KEYS) as RolloutPolicy } : {}),
     units: typed.map((u) => ({
       slot: u.slot, kubernetesVersion: u.kubernetesVersion, lifecycle: u.lifecycle, weight: u.weight ?? 0,
       ...(u.fingerprint !== undefined ? { fingerprint: u.fingerprint } : {}),
@@ -437,7 +447,7 @@ export function formatRolloutState(state: RolloutStateFile): string {
   const out = {
     ...(state.schema !== undefined ? { $schema: state.schema } : {}),
     ...(state.description !== undefined ? { description: state.description } : {}),
-    version: state.version, fleet: state.fleet, step: state.step,
+    version: state.version, fleet: state.fleet, ...(state.kind !== undefined ? { kind: state.kind } : {}), step: state.step,
     ...(state.policy ? { policy: pick(state.policy, POLICY_KEYS) } : {}),
     units: state.units.map((u) => pick(u, UNIT_KEYS)),
   };

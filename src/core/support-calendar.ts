@@ -12,6 +12,13 @@ export interface KubernetesSupportEntry {
    * @default - no extended support
    */
   readonly endOfExtendedSupport?: string;
+  /**
+   * First day on which the cloud may upgrade a cluster left on this minor after its support ended,
+   * where the cloud keeps such clusters on a lesser support first (AKS platform support, which lasts
+   * while the minor is N-3).
+   * @default - unknown (the warning then names no date for it)
+   */
+  readonly endOfPlatformSupport?: string;
 }
 
 /** Options of a {@link KubernetesSupportCalendar}. */
@@ -33,8 +40,15 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * The day the shipped EKS entries were read from the EKS release calendar. Warnings name it, so a
+ * reader sees how old the library's knowledge is.
+ */
+export const EKS_CALENDAR_AS_OF = '2026-12-07';
+
+/**
  * EKS: 14 months of standard support, then 12 months of extended support; at the end of the one
- * that applies, AWS upgrades the control plane by itself. Dates of the release calendar.
+ * that applies, EKS upgrades the control plane by itself (to the oldest version still in extended
+ * support). Dates of the release calendar, as of {@link EKS_CALENDAR_AS_OF}.
  * @see https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
  */
 const EKS_ENTRIES: KubernetesSupportEntry[] = [
@@ -47,18 +61,30 @@ const EKS_ENTRIES: KubernetesSupportEntry[] = [
   { minor: '1.35', endOfSupport: '2027-03-27', endOfExtendedSupport: '2028-03-27' },
 ];
 
+/** The day the shipped AKS entries were read from the AKS Kubernetes release calendar. */
+export const AKS_CALENDAR_AS_OF = '2026-12-07';
+
 /**
- * AKS: 12 months of community support per GA minor (the calendar gives the month of end of life;
- * the first day of that month is used, so the warning comes early rather than late). AKS upgrades
- * clusters that stay on an unsupported minor.
+ * AKS: 12 months of community support per GA minor ("End of life"); then the minor moves to
+ * platform support (Azure infrastructure only, no Kubernetes fixes) while it is N-3, "until 1.(m+4)
+ * GA"; when a cluster would drop to N-4, AKS upgrades it by itself. The calendar gives months: the
+ * page reads a month as its last day, which `endOfSupport` uses; the end of platform support is the
+ * first day of the month of 1.(m+4)'s AKS GA (the early end of the month, so the warning is never
+ * late). As of {@link AKS_CALENDAR_AS_OF}.
  * @see https://learn.microsoft.com/azure/aks/supported-kubernetes-versions#aks-kubernetes-release-calendar
+ * @see https://learn.microsoft.com/azure/aks/supported-kubernetes-versions#platform-support-policy
+ * @see https://learn.microsoft.com/azure/aks/auto-upgrade-cluster#customer-versus-aks-initiated-auto-upgrades
  */
 const AKS_ENTRIES: KubernetesSupportEntry[] = [
-  { minor: '1.28', endOfSupport: '2025-01-01' },
-  { minor: '1.29', endOfSupport: '2025-03-01' },
-  { minor: '1.30', endOfSupport: '2025-07-01' },
-  { minor: '1.31', endOfSupport: '2025-11-01' },
-  { minor: '1.32', endOfSupport: '2026-03-01' },
+  { minor: '1.29', endOfSupport: '2025-03-31', endOfPlatformSupport: '2025-06-01' },
+  { minor: '1.30', endOfSupport: '2025-08-22', endOfPlatformSupport: '2025-11-01' },
+  { minor: '1.31', endOfSupport: '2025-11-01', endOfPlatformSupport: '2026-03-01' },
+  { minor: '1.32', endOfSupport: '2026-03-31', endOfPlatformSupport: '2026-06-01' },
+  { minor: '1.33', endOfSupport: '2026-07-31', endOfPlatformSupport: '2026-10-01' },
+  { minor: '1.34', endOfSupport: '2026-11-30' },
+  { minor: '1.35', endOfSupport: '2027-03-31' },
+  { minor: '1.36', endOfSupport: '2027-06-30' },
+  { minor: '1.37', endOfSupport: '2027-10-31' },
 ];
 
 /**
@@ -70,12 +96,12 @@ const AKS_ENTRIES: KubernetesSupportEntry[] = [
 export class KubernetesSupportCalendar {
   /** The EKS calendar (standard and extended support). */
   public static eks(props: KubernetesSupportCalendarProps = {}): KubernetesSupportCalendar {
-    return new KubernetesSupportCalendar('EKS', EKS_ENTRIES, props);
+    return new KubernetesSupportCalendar('EKS', EKS_ENTRIES, EKS_CALENDAR_AS_OF, props);
   }
 
-  /** The AKS calendar (community support). */
+  /** The AKS calendar (community support, then platform support). */
   public static aks(props: KubernetesSupportCalendarProps = {}): KubernetesSupportCalendar {
-    return new KubernetesSupportCalendar('AKS', AKS_ENTRIES, props);
+    return new KubernetesSupportCalendar('AKS', AKS_ENTRIES, AKS_CALENDAR_AS_OF, props);
   }
 
   /** The cloud, for messages. */
@@ -86,9 +112,14 @@ export class KubernetesSupportCalendar {
   public readonly asOf: string;
   /** Days of warning before the end of support. */
   public readonly warningDays: number;
+  /** The day the shipped entries were read from the cloud's release calendar (`YYYY-MM-DD`). */
+  public readonly shippedAsOf: string;
+  private readonly overridden: Set<string>;
 
-  private constructor(cloud: string, shipped: KubernetesSupportEntry[], props: KubernetesSupportCalendarProps) {
+  private constructor(cloud: string, shipped: KubernetesSupportEntry[], shippedAsOf: string, props: KubernetesSupportCalendarProps) {
     this.cloud = cloud;
+    this.shippedAsOf = shippedAsOf;
+    this.overridden = new Set((props.entries ?? []).map((e) => e?.minor));
     const refuse = (field: string, value: unknown, rule: string, fix: string): never => {
       throw new BlueGreenError({ fleet: '(any)', field: `supportCalendar.${field}`, value: show(value), rule, fix });
     };
@@ -96,7 +127,7 @@ export class KubernetesSupportCalendar {
     (props.entries ?? []).forEach((e, i) => {
       const v = KubernetesVersion.tryParse(e?.minor);
       if (!v || v.minorVersion !== e.minor) refuse(`entries[${i}].minor`, e?.minor, 'a minor is 1.MINOR', "minor: '1.33'");
-      for (const k of ['endOfSupport', 'endOfExtendedSupport'] as const) {
+      for (const k of ['endOfSupport', 'endOfExtendedSupport', 'endOfPlatformSupport'] as const) {
         const d = e[k];
         if ((k === 'endOfSupport' || d !== undefined) && (typeof d !== 'string' || !DATE.test(d) || Number.isNaN(Date.parse(d)))) {
           refuse(`entries[${i}].${k}`, d, 'a date is YYYY-MM-DD', `${k}: '2027-07-29'`);
@@ -121,17 +152,36 @@ export class KubernetesSupportCalendar {
 
   /**
    * The warning for a serving unit whose support ends within `warningDays` of `asOf` (or has
-   * ended), or undefined.
+   * ended), or undefined. It says what the cloud then does (EKS upgrades the control plane; AKS
+   * keeps the cluster on platform support while it is N-3 and upgrades it when it would drop to
+   * N-4) and how old the date is (the shipped calendar's day, or the fleet's own entry).
    * @param unit how the message names the unit, e.g. `blue (blue-1-33-abcdef)`
    */
   public warningFor(unit: string, kubernetesVersion: string, extended = false): string | undefined {
     const end = this.endOfSupport(kubernetesVersion, extended);
     if (end === undefined) return undefined;
-    const days = Math.round((Date.parse(end) - Date.parse(this.asOf)) / DAY_MS);
+    const days = daysBetween(this.asOf, end);
     if (days > this.warningDays) return undefined;
-    const minor = KubernetesVersion.parse(kubernetesVersion).minorVersion;
+    const v = KubernetesVersion.parse(kubernetesVersion);
+    const minor = v.minorVersion;
     const what = extended ? 'extended support' : 'support';
     const when = days >= 0 ? `ends on ${end} (${days} days after ${this.asOf})` : `ended on ${end} (${-days} days before ${this.asOf})`;
-    return `unit ${unit} serves on ${this.cloud} ${minor}, whose ${what} ${when}: after that the cloud upgrades the control plane by itself. Start a newer unit and move the traffic to it before.`;
+    const then = this.cloud === 'AKS' ? this.aksAfterSupport(v) : 'after that EKS upgrades the control plane by itself';
+    const source = this.overridden.has(minor)
+      ? "the date is the fleet's own supportCalendar entry"
+      : `the date is from the ${this.cloud} calendar as shipped on ${this.shippedAsOf}, ${Math.max(0, daysBetween(this.shippedAsOf, this.asOf))} days before ${this.asOf}: check the cloud's calendar and override it with supportCalendar entries where it moved`;
+    return `unit ${unit} serves on ${this.cloud} ${minor}, whose ${what} ${when}: ${then}. Start a newer unit and move the traffic to it before (${source}).`;
   }
+
+  private aksAfterSupport(v: KubernetesVersion): string {
+    const e = this.entries.find((x) => x.minor === v.minorVersion);
+    const upgrade = e?.endOfPlatformSupport
+      ? `from about ${e.endOfPlatformSupport}, when ${v.major}.${v.minor + 4} reaches GA on AKS`
+      : `once ${v.major}.${v.minor + 4} reaches GA on AKS`;
+    return `after that AKS gives it platform support only (Azure infrastructure, no Kubernetes fixes) while it is within N-3, and upgrades the cluster by itself when it would drop to N-4 (${upgrade})`;
+  }
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
 }

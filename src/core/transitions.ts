@@ -1,4 +1,5 @@
 import { BlueGreenError, show } from './errors';
+import { buildableNextVersions, NextVersionFacts } from './version-next';
 import { KubernetesVersion } from './kubernetes-version';
 import { DEFAULT_MAXIMUM_KUBERNETES_VERSION, DEFAULT_MINIMUM_KUBERNETES_VERSION } from './kubernetes-version';
 import { limitsFor, peakOf, slotIndex } from './rollout-policy';
@@ -180,14 +181,14 @@ export function transitionViolations(before: RolloutStateFile, after: RolloutSta
  * The legal next steps from a state: each default command of the CLI that yields a valid state
  * breaking no transition rule.
  */
-export function legalNextSteps(state: RolloutStateFile): NextStep[] {
-  const newest = state.units.map((u) => KubernetesVersion.tryParse(u.kubernetesVersion)).filter((v): v is KubernetesVersion => v !== undefined)
-    .sort((a, b) => b.compare(a))[0];
+export function legalNextSteps(state: RolloutStateFile, facts?: NextVersionFacts): NextStep[] {
+  // Only a version the fleet's kind can build next (offered, skew-legal, within the policy).
+  const next = buildableNextVersions(state, facts)[0];
   const tries: StepCommand[] = [
     { name: 'promote' }, { name: 'shift' }, { name: 'rollback' }, { name: 'retire' }, { name: 'forget' },
     ...state.units.filter((u) => u.lifecycle === UnitLifecycle.CANDIDATE).slice(-MAX_ABANDON_SUGGESTIONS).map((u) => ({ name: 'retire', slot: u.slot })),
     // A new unit is worth suggesting once the fleet is down to one live unit.
-    ...(newest && state.units.filter((u) => u.lifecycle !== UnitLifecycle.RETIRED).length === 1 ? [{ name: 'start', version: `${newest.major}.${newest.minor + 1}` }] : []),
+    ...(next !== undefined && state.units.filter((u) => u.lifecycle !== UnitLifecycle.RETIRED).length === 1 ? [{ name: 'start', version: next }] : []),
   ];
   const out: NextStep[] = [];
   for (const c of tries) {

@@ -16,7 +16,7 @@ import { WorkloadIdentityCheck, WorkloadIdentityCloud } from '../kubernetes/work
 import { EksAddonVersions } from '../aws/eks-addons';
 import { EksClusterUnit } from '../aws/eks-cluster-unit';
 import { EksClusterSpec, EksSupportType } from '../aws/eks-spec';
-import { checkEksAddons, checkEksSpec } from '../aws/eks-spec-rules';
+import { checkEksSpec } from '../aws/eks-spec-rules';
 import { EksUnitNames } from '../aws/eks-unit-names';
 import { resolvedEksSpec } from '../aws/private/resolved-eks-spec';
 import { EksOriginOptions } from '../aws/eks-unit-origin';
@@ -183,7 +183,7 @@ export class EksFleet extends RolloutFleet {
       // with the documented defaults filled in, so writing a default out changes nothing.
       specFingerprint: (u) => fingerprint({
         cloud: 'eks', kubernetesVersion: u.kubernetesVersion, spec: resolvedEksSpec(specOf(u)),
-        addons: EksAddonVersions.resolve(u.kubernetesVersion, specOf(u).addonVersions),
+        addons: EksAddonVersions.identity(u.kubernetesVersion, specOf(u).addonVersions),
         origin: { ...originSettings, targetPort: origin.targetPort ?? 80, healthCheckPath: origin.healthCheckPath ?? '/healthz', allowedCidrs: origin.allowedCidrs ?? ['0.0.0.0/0'] },
         validationPrincipalArn: props.validationPrincipalArn, validationAccessPolicy: props.validationAccessPolicy ?? 'AmazonEKSClusterAdminPolicy',
         allowedAccountIds: props.allowedAccountIds, tags,
@@ -191,7 +191,6 @@ export class EksFleet extends RolloutFleet {
       }),
       checkUnit: (u: PlannedUnit) => {
         if (u.lifecycle === UnitLifecycle.RETIRED) return;
-        checkEksAddons(fleet, u.slot, specOf(u), u.kubernetesVersion.toString());
         EksUnitNames.originName(fleet, u.name, origin.namePrefix);
       },
       checkFleet: (units: PlannedUnit[]) => {

@@ -92,17 +92,10 @@ describe('EKS refusals name the fleet, unit, field, bad value, rule and fix', ()
     expect(e.message).toBe('fleet "shop": Route53WeightedRouter.ttlSeconds = 300 is refused: the TTL of weighted records is 1 to 60 s while traffic shifts (clients cache the old answer for a whole TTL). Fix: ttlSeconds: 30.');
   });
 
-  test('noncompliance 12: a Kubernetes minor the add-on table does not cover', () => {
-    const e = refusal(() => eksFleet(testApp(), 'shop', [{ slot: 'blue', kubernetesVersion: '1.36', lifecycle: UnitLifecycle.SERVING, weight: 100 }]));
-    expect(e.unit).toBe('blue');
-    expect(e.field).toBe('spec.addonVersions.vpc-cni');
-    expect(e.rule).toContain('1.36 is not among them');
-    expect(e.fix).toContain('aws eks describe-addon-versions --addon-name vpc-cni --kubernetes-version 1.36');
-    // ... and the override is the way out.
-    const ok = eksFleet(testApp(), 'shop', [{ slot: 'blue', kubernetesVersion: '1.36', lifecycle: UnitLifecycle.SERVING, weight: 100 }], {
-      spec: eksSpec({ addonVersions: { 'vpc-cni': 'v1.21.0-eksbuild.1', 'kube-proxy': 'v1.36.0-eksbuild.1', 'coredns': 'v1.13.0-eksbuild.1', 'eks-pod-identity-agent': 'v1.3.9-eksbuild.1' } }),
-    });
-    expect(ok.plan.units[0].kubernetesVersion).toBe('1.36');
+  test('noncompliance 12: an add-on the library does not manage, in addonVersions', () => {
+    const e = refusal(() => eksFleet(testApp(), 'shop', serving, { spec: eksSpec({ addonVersions: { 'aws-ebs-csi-driver': 'v1.40.0-eksbuild.1' } }) }));
+    expect(e.field).toBe('spec.addonVersions.aws-ebs-csi-driver');
+    expect(e.rule).toContain('a unit installs the add-ons vpc-cni, kube-proxy, eks-pod-identity-agent, coredns');
   });
 
   test('noncompliance 13: more than 100 Route 53 weighted records', () => {

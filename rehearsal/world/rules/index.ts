@@ -1,6 +1,7 @@
 // The rule registry: one entry per Terraform resource / data-source type the library emits.
 import { awsData, awsResources } from './aws';
 import { azurermData, azurermResources } from './azurerm';
+import { eksAddonVersionData } from './eks-addon-versions';
 import { httpDataRules } from './http';
 import { kubernetesData, kubernetesResources } from './kubernetes';
 import { gitOpsData, gitOpsResources, withGitOpsJobs } from './gitops';
@@ -23,4 +24,5 @@ export const dataRules: Record<string, DataRule> = {
   ...kubernetesData,
   ...httpDataRules,
   ...gitOpsData,
+  ...eksAddonVersionData,
 };
