@@ -2,9 +2,9 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
-import { fingerprint } from '../core/fingerprint';
 import { fitName, NAME_RULES } from '../core/naming';
-import { AKS_LINUX_POOL_NAME, AKS_WINDOWS_POOL_NAME, checkedPoolName } from '../core/node-pool-rules';
+import { AKS_LINUX_POOL_NAME, AKS_WINDOWS_POOL_NAME, checkedPoolName, ControlPlaneStep } from '../core/node-pool-rules';
+import { KubernetesSupportCalendar } from '../core/support-calendar';
 import { PlannedUnit } from '../core/rollout-model';
 import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { AksAccess } from '../azure/aks-access';
@@ -14,7 +14,9 @@ import { AksNodePoolUnit } from '../azure/aks-node-pool-unit';
 import { AksClusterSpec, AksOsType } from '../azure/aks-spec';
 import { checkAksSpec, checkAksPoolOs } from '../azure/aks-spec-rules';
 import { NodePoolFleetOptions } from './node-pool-fleet-options';
-import { layoutNodePoolFleet } from './private/node-pool-fleet-layout';
+import { supportWarnings } from './private/capabilities';
+import { FleetKind } from './private/capability-matrix';
+import { layoutNodePoolFleet, NodePoolCloud, PoolKind } from './private/node-pool-fleet-layout';
 import { RolloutFleet } from './rollout-fleet';
 
 /** Properties of an {@link AksNodePoolFleet}. */
@@ -71,15 +73,33 @@ export class AksNodePoolFleet extends RolloutFleet {
     const rg = props.resourceGroupName ?? `${fleet}-rg`;
     const clusterName = props.clusterName ?? fitName(NAME_RULES.aksCluster, [fleet, 'aks']);
     const clusterId = AksNodePoolCluster.clusterId(props.subscriptionId, rg, clusterName);
-    const location = props.cluster.location;
     const access = props.access ?? new AksAccess();
     const tags = props.tags ?? {};
-
-    const layout = layoutNodePoolFleet(this, fleet, props, {
-      cloud: 'AKS',
+    const cloud = (cp: ControlPlaneStep): NodePoolCloud => ({
+      name: 'AKS',
+      sharedDescription: `resource group ${rg} and cluster ${clusterName} with its system pool`,
+      configureProviders: (stack) => {
+        new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: props.subscriptionId });
+      },
+      bindShared: (stack) => {
+        const sharedTags = { ...tags, [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' };
+        const group = new ResourceGroup(stack, 'resource-group', { name: rg, location: props.cluster.location, tags: sharedTags, lifecycle: { preventDestroy: true } });
+        // By reference, so Terraform creates the group before the identity and cluster that live in it.
+        new AksNodePoolCluster(stack, 'cluster', {
+          fleet, clusterName, controlPlaneVersion: cp.version.toString(), resourceGroupName: group.name, spec: props.cluster,
+          validationPrincipalObjectId: props.validationPrincipalObjectId, tags: sharedTags,
+        });
+      },
+      clusterAccess: (scope) => access.bind(scope, { clusterName, location: rg }),
+    });
+    const pool: PoolKind = {
       nodeLabelKey: 'kubernetes.azure.com/agentpool',
-      sharedContents: `resource group ${rg} and cluster ${clusterName} with its system pool`,
-      specFingerprint: (u) => fingerprint({ cloud: 'aks-pool', kubernetesVersion: u.kubernetesVersion, pool: specOf(u) }),
+      // Everything that reaches the pool's stack besides its cordon taint: the cluster it joins, the
+      // subnet it takes (its own or the cluster's), the fleet's tags (issue 20 item 8).
+      identity: (u) => ({
+        cloud: 'aks-pool', kubernetesVersion: u.kubernetesVersion, pool: specOf(u),
+        clusterId, subnetId: specOf(u).vnetSubnetId ?? props.cluster.nodeSubnetId, tags,
+      }),
       poolName: (u: PlannedUnit, others: string[]) => {
         const windows = specOf(u).osType === AksOsType.WINDOWS;
         return checkedPoolName(fleet, windows
@@ -87,26 +107,15 @@ export class AksNodePoolFleet extends RolloutFleet {
           : { rule: NAME_RULES.aksLinuxPool, ...AKS_LINUX_POOL_NAME }, u, others);
       },
       minimumNodes: (u) => specOf(u).minCount ?? 2,
-      configureProviders: (stack) => {
-        new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: props.subscriptionId });
-      },
-      bindShared: (stack, cp) => {
-        const sharedTags = { ...tags, [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' };
-        const group = new ResourceGroup(stack, 'resource-group', { name: rg, location, tags: sharedTags, lifecycle: { preventDestroy: true } });
-        // By reference, so Terraform creates the group before the identity and cluster that live in it.
-        new AksNodePoolCluster(stack, 'cluster', {
-          fleet, clusterName, controlPlaneVersion: cp.toString(), resourceGroupName: group.name, spec: props.cluster,
-          validationPrincipalObjectId: props.validationPrincipalObjectId, tags: sharedTags,
-        });
-      },
-      bindPool: (stack, u, poolName, cordonTaint) => {
+      build: (stack, u, poolName, cordonTaint) => {
         new AksNodePoolUnit(stack, 'unit', {
           fleet, unitName: u.name, poolName, kubernetesClusterId: clusterId, kubernetesVersion: u.kubernetesVersion.toString(),
           spec: specOf(u), defaultSubnetId: props.cluster.nodeSubnetId, tags, cordonTaint,
         });
       },
-      bindClusterAccess: (scope) => access.bind(scope, { clusterName, location: rg }),
-    });
+    };
+    const layout = layoutNodePoolFleet(this, fleet, FleetKind.AKS_NODE_POOL, props, cloud, pool,
+      [supportWarnings(props.supportCalendar ?? KubernetesSupportCalendar.aks())]);
     this.poolNames = layout.poolNames;
     this.clusterName = clusterName;
     this._adopt(layout);

@@ -1,9 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
-import { fingerprint } from '../core/fingerprint';
 import { fitName, NAME_RULES } from '../core/naming';
-import { checkedPoolName, EKS_NODE_GROUP_NAME } from '../core/node-pool-rules';
+import { checkedPoolName, ControlPlaneStep, EKS_NODE_GROUP_NAME } from '../core/node-pool-rules';
+import { KubernetesSupportCalendar } from '../core/support-calendar';
 import { PlannedUnit } from '../core/rollout-model';
 import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { EksNodePoolAccess } from '../aws/eks-node-pool-access';
@@ -11,8 +11,11 @@ import { EKS_ADDON_NAMES, EksAddonVersions } from '../aws/eks-addons';
 import { EksNodePoolControlPlane, nodePoolAddon } from '../aws/eks-node-pool-control-plane';
 import { EksNodePoolClusterSpec, EksNodePoolUnitSpec } from '../aws/eks-node-pool-spec';
 import { EksNodePoolUnit } from '../aws/eks-node-pool-unit';
+import { EksSupportType } from '../aws/eks-spec';
 import { NodePoolFleetOptions } from './node-pool-fleet-options';
-import { layoutNodePoolFleet } from './private/node-pool-fleet-layout';
+import { supportWarnings } from './private/capabilities';
+import { FleetKind } from './private/capability-matrix';
+import { layoutNodePoolFleet, NodePoolCloud, PoolKind } from './private/node-pool-fleet-layout';
 import { RolloutFleet } from './rollout-fleet';
 
 /** Properties of an {@link EksNodePoolFleet}. */
@@ -64,6 +67,9 @@ export class EksNodePoolFleet extends RolloutFleet {
       throw new BlueGreenError({ fleet, field: 'cluster.subnetIds', value: show(subnets), rule: 'an EKS control plane needs subnets in at least two Availability Zones', fix: "subnetIds: ['subnet-aaa', 'subnet-bbb']" });
     }
     checkEndpoint(fleet, props.cluster);
+    if (props.cluster.supportType !== undefined && !Object.values(EksSupportType).includes(props.cluster.supportType)) {
+      throw new BlueGreenError({ fleet, field: 'cluster.supportType', value: show(props.cluster.supportType), rule: `a support type is one of ${Object.values(EksSupportType).join(', ')}`, fix: 'supportType: EksSupportType.STANDARD' });
+    }
     const addonVersions = EksAddonVersions.resolve(props.controlPlaneVersion, props.cluster.addonVersions);
     for (const name of EKS_ADDON_NAMES) {
       if (!addonVersions[name]) {
@@ -87,40 +93,48 @@ export class EksNodePoolFleet extends RolloutFleet {
     const access = props.access ?? new EksNodePoolAccess();
     const tags = props.tags ?? {};
     const admins = [...(props.cluster.adminPrincipalArns ?? []), ...(props.validationPrincipalArn ? [props.validationPrincipalArn] : [])];
-
-    const layout = layoutNodePoolFleet(this, fleet, props, {
-      cloud: 'EKS',
-      nodeLabelKey: 'eks.amazonaws.com/nodegroup',
-      sharedContents: `cluster ${clusterName}, its IAM roles and access entries`,
-      specFingerprint: (u) => fingerprint({ cloud: 'eks-node-group', kubernetesVersion: u.kubernetesVersion, pool: specOf(u) }),
-      poolName: (u: PlannedUnit, others: string[]) => checkedPoolName(fleet, { rule: NAME_RULES.eksNodeGroup, ...EKS_NODE_GROUP_NAME }, u, others),
-      checkPool: (u) => {
-        if (u.kubernetesVersion.patch !== undefined) {
-          throw new BlueGreenError({ fleet, unit: u.slot, field: 'kubernetesVersion', value: show(u.kubernetesVersion.toString()), rule: 'EKS node group versions are minors; the AMI release picks the patch', fix: `kubernetesVersion: ${show(u.kubernetesVersion.minorVersion)}` });
-        }
-      },
-      minimumNodes: (u) => specOf(u).minSize ?? 2,
+    const cloud = (cp: ControlPlaneStep): NodePoolCloud => ({
+      name: 'EKS',
+      sharedDescription: `cluster ${clusterName}, its IAM roles and access entries`,
       configureProviders: (stack) => {
         new AwsProvider(stack, 'aws', { region: props.region, defaultTags: [{ tags: { [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' } }] });
       },
-      bindShared: (stack, cp) => {
+      bindShared: (stack) => {
         new EksNodePoolControlPlane(stack, 'control-plane', {
-          clusterName, nodeRoleName, controlPlaneVersion: cp.minorVersion, spec: props.cluster, adminPrincipalArns: admins, tags,
+          clusterName, nodeRoleName, controlPlaneVersion: cp.version.minorVersion, spec: props.cluster, adminPrincipalArns: admins, tags,
         });
       },
-      bindPool: (stack, u, nodeGroupName, cordonTaint) => {
+      clusterAccess: (scope) => access.bind(scope, { clusterName, location: props.region }),
+      // coredns is a Deployment: EKS reports it ACTIVE only once it runs, so it is installed where a
+      // serving node group exists, at the control plane's version.
+      bindTraffic: (scope) => nodePoolAddon(scope, clusterName, 'coredns', addonVersions.coredns, tags),
+    });
+    const pool: PoolKind = {
+      nodeLabelKey: 'eks.amazonaws.com/nodegroup',
+      // Everything that reaches the group's stack besides its cordon taint: the cluster, region and
+      // node role it joins, the subnets it takes (its own or the cluster's), the fleet's tags.
+      identity: (u) => ({
+        cloud: 'eks-node-group', kubernetesVersion: u.kubernetesVersion, pool: specOf(u),
+        region: props.region, clusterName, nodeRoleName, subnetIds: specOf(u).subnetIds ?? props.cluster.subnetIds, tags,
+      }),
+      poolName: (u: PlannedUnit, others: string[]) => {
+        const name = checkedPoolName(fleet, { rule: NAME_RULES.eksNodeGroup, ...EKS_NODE_GROUP_NAME }, u, others);
+        if (u.kubernetesVersion.patch !== undefined) {
+          throw new BlueGreenError({ fleet, unit: u.slot, field: 'kubernetesVersion', value: show(u.kubernetesVersion.toString()), rule: 'EKS node group versions are minors; the AMI release picks the patch', fix: `kubernetesVersion: ${show(u.kubernetesVersion.minorVersion)}` });
+        }
+        return name;
+      },
+      minimumNodes: (u) => specOf(u).minSize ?? 2,
+      build: (stack, u, nodeGroupName, cordonTaint) => {
         new EksNodePoolUnit(stack, 'unit', {
           fleet, unitName: u.name, nodeGroupName, clusterName, nodeRoleName, kubernetesVersion: u.kubernetesVersion.minorVersion,
           spec: specOf(u), defaultSubnetIds: props.cluster.subnetIds, tags, cordonTaint,
         });
       },
-      bindTraffic: (scope) => {
-        // coredns is a Deployment: EKS reports it ACTIVE only once it runs, so it is installed where a
-        // serving node group exists, at the control plane's version.
-        nodePoolAddon(scope, clusterName, 'coredns', addonVersions.coredns, tags);
-      },
-      bindClusterAccess: (scope) => access.bind(scope, { clusterName, location: props.region }),
-    });
+    };
+    const extended = (props.cluster.supportType ?? EksSupportType.EXTENDED) === EksSupportType.EXTENDED;
+    const layout = layoutNodePoolFleet(this, fleet, FleetKind.EKS_NODE_POOL, props, cloud, pool,
+      [supportWarnings(props.supportCalendar ?? KubernetesSupportCalendar.eks(), () => extended)]);
     this.poolNames = layout.poolNames;
     this.clusterName = clusterName;
     this._adopt(layout);
