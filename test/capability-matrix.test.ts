@@ -54,7 +54,7 @@ describe('the capability matrix', () => {
     }
   });
 
-  test.each(cells.filter(([k, c]) => CAPABILITY_MATRIX[k][c].rehearsal !== undefined))('%s × %s: the named rehearsal scenario deploys it with this fleet kind', (kind, capability) => {
+  test.each(cells.filter(([k, c]) => CAPABILITY_MATRIX[k][c]?.rehearsal !== undefined))('%s × %s: the named rehearsal scenario deploys it with this fleet kind', (kind, capability) => {
     const id = CAPABILITY_MATRIX[kind][capability].rehearsal;
     const scenario = SCENARIOS.find((s) => s.id === id);
     expect(scenario).toBeDefined();
@@ -62,13 +62,13 @@ describe('the capability matrix', () => {
     expect(fleets.some((f) => EXERCISES[capability](f))).toBe(true);
   });
 
-  test.each(cells.filter(([k, c]) => CAPABILITY_MATRIX[k][c].notRehearsed !== undefined))('%s × %s: not rehearsed, says why and names a test that exists', (kind, capability) => {
+  test.each(cells.filter(([k, c]) => CAPABILITY_MATRIX[k][c]?.notRehearsed !== undefined))('%s × %s: not rehearsed, says why and names a test that exists', (kind, capability) => {
     const n = CAPABILITY_MATRIX[kind][capability].notRehearsed!;
     expect(n.why.length).toBeGreaterThan(20);
     expect(fs.existsSync(path.join(__dirname, '..', n.test))).toBe(true);
   });
 
-  test.each(cells.filter(([k, c]) => CAPABILITY_MATRIX[k][c].refused !== undefined))('%s × %s: asking for it is refused at synth with the reason', (kind, capability) => {
+  test.each(cells.filter(([k, c]) => CAPABILITY_MATRIX[k][c]?.refused !== undefined))('%s × %s: asking for it is refused at synth with the reason', (kind, capability) => {
     const field = capabilityField(capability);
     expect(ASK[capability]).toBeDefined();
     let error: unknown;
