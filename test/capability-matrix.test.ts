@@ -12,6 +12,9 @@ import { AksFleet, AksNodePoolFleet, EksFleet, EksNodePoolFleet } from '../src';
 
 // Issue 24 item 4: every fleet kind × capability is supported (and deployed by a named rehearsal
 // scenario, or — said why — synthesized by a named test) or refused at synth with the reason.
+// Defects it catches: a cell deleted from CAPABILITY_MATRIX (the cell test, "states": 0); the refusal
+// in checkCapabilities skipped (every refused cell's test); a cell naming a scenario that does not
+// deploy the kind (AksNodePoolFleet × drain: 'R1').
 
 const SERVING = [{ slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100 }];
 const BUILD: { [kind: string]: (extra: any) => RolloutFleet } = {

@@ -14,6 +14,9 @@ import { testApp } from './support/synth';
 // the fingerprint changes (a new unit), or the unit's stack is exactly as before, or synth refuses
 // the value. A leaf that changes a pinned unit's stack without changing its fingerprint is an input
 // the fingerprint forgot (issue 20 item 8: AKS node-pool fleet `tags` and node subnet).
+// Defects it catches: aksPool's identity without `subnetId` and `tags` (aks-node-pool-fleet.ts) →
+// "forgotten: cluster.nodeSubnetId, tags.team"; unitFingerprint without the capabilities' identities
+// (plan-phase.ts) → AksFleet "forgotten: gitOps.repository.url, … workloadAccess.dataStores.0.port".
 
 const SUB = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups';
 const SERVING = [{ slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100 }];

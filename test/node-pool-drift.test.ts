@@ -3,6 +3,7 @@ import { aksPoolFleet, eksPoolFleet } from './support/node-pool-fixtures';
 import { stackJson, testApp } from './support/synth';
 
 // Issue 20 items 8 and 9: the drift between node-pool and cluster fleets, closed.
+// Defect it catches: the `upgradePolicy` line of EksNodePoolControlPlane removed (both policy tests).
 
 const SUB = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups';
 const NODES = `${SUB}/net-rg/providers/Microsoft.Network/virtualNetworks/shop-vnet/subnets/nodes`;
