@@ -8,7 +8,7 @@ export function addNodePoolReferenceFleets(app: App): void {
   // AKS, candidate step: the control plane moves 1.33 → 1.34 first, then pool green (1.34) is built
   // and validated while pool blue (1.33) keeps serving.
   const aksBefore: UnitDeclaration[] = [
-    { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'zp2oqc' },
+    { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'juxmzo' },
   ];
   new AksNodePoolFleet(app, 'pools-prod-weu', {
     subscriptionId: '00000000-0000-0000-0000-000000000000',
@@ -24,7 +24,7 @@ export function addNodePoolReferenceFleets(app: App): void {
     previousUnits: aksBefore,
     units: [
       ...aksBefore,
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.CANDIDATE, fingerprint: 'jlpi2j' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.CANDIDATE, fingerprint: 'b65tjo' },
     ],
   });
 
@@ -44,11 +44,11 @@ export function addNodePoolReferenceFleets(app: App): void {
     router: new SchedulingRouter({ drain: { timeoutSeconds: 1200, batchSize: 2 } }),
     previousUnits: [
       { slot: 'blue', kubernetesVersion: '1.32', lifecycle: UnitLifecycle.STANDBY, fingerprint: 'qb2npc' },
-      { slot: 'green', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'isxfv4' },
+      { slot: 'green', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'aqjdof' },
     ],
     units: [
       { slot: 'blue', kubernetesVersion: '1.32', lifecycle: UnitLifecycle.RETIRED, fingerprint: 'qb2npc' },
-      { slot: 'green', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'isxfv4' },
+      { slot: 'green', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'aqjdof' },
     ],
   });
 }

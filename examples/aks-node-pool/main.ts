@@ -8,8 +8,8 @@ import { AksNodePoolFleet, NodesReadyCheck, PodDisruptionBudgetsCheck, SmokeJobC
 
 /** The units of the previous step (your main branch): green was a candidate. */
 const previousUnits: UnitDeclaration[] = [
-  { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'zp2oqc' },
-  { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.CANDIDATE, fingerprint: 'jlpi2j' },
+  { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'zju45z' },
+  { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.CANDIDATE, fingerprint: 'cijcka' },
 ];
 
 /** Adds the example's fleet to `app`. */
@@ -29,8 +29,8 @@ export function build(app: App): void {
     checks: [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new PodDisruptionBudgetsCheck({ namespaces: ['shop'] })],
     previousUnits,
     units: [
-      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.STANDBY, fingerprint: 'zp2oqc' },
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'jlpi2j' },
+      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.STANDBY, fingerprint: 'zju45z' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'cijcka' },
     ],
   });
 }

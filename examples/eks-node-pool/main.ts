@@ -8,7 +8,7 @@ import { EksNodePoolFleet, synthesizeRollout, UnitDeclaration, UnitLifecycle } f
 
 /** The units of the previous step (your main branch). */
 const previousUnits: UnitDeclaration[] = [
-  { slot: 'blue', kubernetesVersion: '1.32', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'qb2npc' },
+  { slot: 'blue', kubernetesVersion: '1.32', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'eky5nq' },
 ];
 
 /** Adds the example's fleet to `app`. */
@@ -27,7 +27,7 @@ export function build(app: App): void {
     previousUnits,
     units: [
       ...previousUnits,
-      { slot: 'green', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.CANDIDATE, fingerprint: 'isxfv4' },
+      { slot: 'green', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.CANDIDATE, fingerprint: 'chbfic' },
     ],
   });
 }

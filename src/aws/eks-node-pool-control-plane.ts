@@ -9,6 +9,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { EksAddonVersions } from './eks-addons';
 import { EksNodePoolClusterSpec } from './eks-node-pool-spec';
+import { EksSupportType } from './eks-spec';
 
 /** Properties of an {@link EksNodePoolControlPlane}. */
 export interface EksNodePoolControlPlaneProps {
@@ -103,8 +104,9 @@ export class EksNodePoolControlPlane extends Construct {
       },
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.secretsKey.arn } },
-      // No upgrade_policy: EKS's default (EXTENDED) never upgrades the control plane on its own, so
-      // upgrades happen only through this library's steps (extended support is billed; upgrade in time).
+      // Stated, as EksFleet does, so drift to STANDARD is corrected: EXTENDED never upgrades the control
+      // plane on its own, so upgrades happen only through this library's steps (extended support is billed).
+      upgradePolicy: { supportType: spec.supportType ?? EksSupportType.EXTENDED },
       enabledClusterLogTypes: spec.enabledLogTypes ?? ['api', 'audit', 'authenticator'],
       tags,
       dependsOn: [clusterPolicy, keyPolicy],

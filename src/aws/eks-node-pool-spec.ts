@@ -1,3 +1,5 @@
+import { EksSupportType } from './eks-spec';
+
 /** A taint of an EKS node group's own spec. */
 export interface EksNodePoolTaint {
   /** Taint key. */
@@ -40,6 +42,14 @@ export interface EksNodePoolUnitSpec {
 export interface EksNodePoolClusterSpec {
   /** Subnets of the control plane's network interfaces (and of the node groups by default), in at least two AZs. */
   readonly subnetIds: string[];
+  /**
+   * Support policy of the control plane (`upgrade_policy`), stated in the configuration so drift is
+   * corrected. EXTENDED keeps the control plane's version until extended support ends (extra cost
+   * only while in extended support); STANDARD lets AWS upgrade it at the end of standard support.
+   * https://docs.aws.amazon.com/eks/latest/userguide/view-upgrade-policy.html
+   * @default EksSupportType.EXTENDED (as EksFleet)
+   */
+  readonly supportType?: EksSupportType;
   /**
    * Whether the API endpoint is reachable from the internet (the private endpoint is always on).
    * The same default as `EksFleet`. @default false

@@ -2,9 +2,9 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
-import { fingerprint } from '../core/fingerprint';
 import { fitName, NAME_RULES } from '../core/naming';
-import { AKS_LINUX_POOL_NAME, AKS_WINDOWS_POOL_NAME, checkedPoolName } from '../core/node-pool-rules';
+import { AKS_LINUX_POOL_NAME, AKS_WINDOWS_POOL_NAME, checkedPoolName, ControlPlaneStep } from '../core/node-pool-rules';
+import { KubernetesSupportCalendar } from '../core/support-calendar';
 import { PlannedUnit } from '../core/rollout-model';
 import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { AksAccess } from '../azure/aks-access';
@@ -12,9 +12,12 @@ import { AksNodePoolCluster } from '../azure/aks-node-pool-cluster';
 import { AksNodePoolUnitSpec } from '../azure/aks-node-pool-spec';
 import { AksNodePoolUnit } from '../azure/aks-node-pool-unit';
 import { AksClusterSpec, AksOsType } from '../azure/aks-spec';
+import { IClusterAccess } from '../kubernetes/cluster-access';
 import { checkAksSpec, checkAksPoolOs } from '../azure/aks-spec-rules';
 import { NodePoolFleetOptions } from './node-pool-fleet-options';
-import { layoutNodePoolFleet } from './private/node-pool-fleet-layout';
+import { supportWarnings } from './private/capabilities';
+import { FleetKind } from './private/capability-matrix';
+import { layoutNodePoolFleet, NodePoolCloud, PoolKind } from './private/node-pool-fleet-layout';
 import { RolloutFleet } from './rollout-fleet';
 
 /** Properties of an {@link AksNodePoolFleet}. */
@@ -53,63 +56,94 @@ export class AksNodePoolFleet extends RolloutFleet {
   constructor(scope: Construct, id: string, props: AksNodePoolFleetProps) {
     super(scope, id, props);
     const fleet = id;
-    if (typeof props.subscriptionId !== 'string' || !GUID.test(props.subscriptionId)) {
-      throw new BlueGreenError({ fleet, field: 'subscriptionId', value: show(props.subscriptionId), rule: 'a subscription id is a GUID', fix: "subscriptionId: '00000000-0000-0000-0000-000000000000'" });
-    }
-    checkAksSpec(fleet, undefined, props.cluster);
-    if ((props.cluster.userPools ?? []).length > 0) {
-      throw new BlueGreenError({ fleet, field: 'cluster.userPools', value: show(props.cluster.userPools!.map((p) => p.name)), rule: 'in a node-pool fleet the user pools are the units, built from `pool` / `unitPools`', fix: 'remove cluster.userPools and describe the pool in `pool`' });
-    }
-    const specOf = (u: { slot: string }): AksNodePoolUnitSpec => props.unitPools?.[u.slot] ?? props.pool;
-    checkPoolSpec(fleet, undefined, props.pool);
-    for (const [slot, spec] of Object.entries(props.unitPools ?? {})) {
-      if (!props.units.some((u) => u.slot === slot)) {
-        throw new BlueGreenError({ fleet, field: `unitPools.${slot}`, value: show(slot), rule: 'unitPools names the slot of a declared unit', fix: `remove unitPools.${slot}, or declare a unit in slot ${show(slot)}` });
-      }
-      checkPoolSpec(fleet, slot, spec);
-    }
+    checkAksPoolFleetProps(fleet, props);
     const rg = props.resourceGroupName ?? `${fleet}-rg`;
     const clusterName = props.clusterName ?? fitName(NAME_RULES.aksCluster, [fleet, 'aks']);
-    const clusterId = AksNodePoolCluster.clusterId(props.subscriptionId, rg, clusterName);
-    const location = props.cluster.location;
+    const c: AksPoolContext = {
+      fleet, props, rg, clusterName, clusterId: AksNodePoolCluster.clusterId(props.subscriptionId, rg, clusterName), tags: props.tags ?? {},
+      specOf: (u) => props.unitPools?.[u.slot] ?? props.pool,
+    };
     const access = props.access ?? new AksAccess();
-    const tags = props.tags ?? {};
-
-    const layout = layoutNodePoolFleet(this, fleet, props, {
-      cloud: 'AKS',
-      nodeLabelKey: 'kubernetes.azure.com/agentpool',
-      sharedContents: `resource group ${rg} and cluster ${clusterName} with its system pool`,
-      specFingerprint: (u) => fingerprint({ cloud: 'aks-pool', kubernetesVersion: u.kubernetesVersion, pool: specOf(u) }),
-      poolName: (u: PlannedUnit, others: string[]) => {
-        const windows = specOf(u).osType === AksOsType.WINDOWS;
-        return checkedPoolName(fleet, windows
-          ? { rule: NAME_RULES.aksWindowsPool, ...AKS_WINDOWS_POOL_NAME }
-          : { rule: NAME_RULES.aksLinuxPool, ...AKS_LINUX_POOL_NAME }, u, others);
-      },
-      minimumNodes: (u) => specOf(u).minCount ?? 2,
-      configureProviders: (stack) => {
-        new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: props.subscriptionId });
-      },
-      bindShared: (stack, cp) => {
-        const sharedTags = { ...tags, [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' };
-        const group = new ResourceGroup(stack, 'resource-group', { name: rg, location, tags: sharedTags, lifecycle: { preventDestroy: true } });
-        // By reference, so Terraform creates the group before the identity and cluster that live in it.
-        new AksNodePoolCluster(stack, 'cluster', {
-          fleet, clusterName, controlPlaneVersion: cp.toString(), resourceGroupName: group.name, spec: props.cluster,
-          validationPrincipalObjectId: props.validationPrincipalObjectId, tags: sharedTags,
-        });
-      },
-      bindPool: (stack, u, poolName, cordonTaint) => {
-        new AksNodePoolUnit(stack, 'unit', {
-          fleet, unitName: u.name, poolName, kubernetesClusterId: clusterId, kubernetesVersion: u.kubernetesVersion.toString(),
-          spec: specOf(u), defaultSubnetId: props.cluster.nodeSubnetId, tags, cordonTaint,
-        });
-      },
-      bindClusterAccess: (scope) => access.bind(scope, { clusterName, location: rg }),
-    });
+    const layout = layoutNodePoolFleet(this, fleet, FleetKind.AKS_NODE_POOL, props, (cp) => aksPoolCloud(c, cp, access), aksPool(c),
+      [supportWarnings(props.supportCalendar ?? KubernetesSupportCalendar.aks())]);
     this.poolNames = layout.poolNames;
     this.clusterName = clusterName;
     this._adopt(layout);
+  }
+}
+
+interface AksPoolContext {
+  readonly fleet: string;
+  readonly props: AksNodePoolFleetProps;
+  readonly rg: string;
+  readonly clusterName: string;
+  readonly clusterId: string;
+  readonly tags: { [key: string]: string };
+  specOf(u: { slot: string }): AksNodePoolUnitSpec;
+}
+
+/** The cluster of the fleet (control plane at `cp`) in the shared stack, and how other stacks reach it. */
+function aksPoolCloud(c: AksPoolContext, cp: ControlPlaneStep, access: IClusterAccess): NodePoolCloud {
+  const { fleet, props, rg, clusterName, tags } = c;
+  return {
+    name: 'AKS',
+    sharedDescription: `resource group ${rg} and cluster ${clusterName} with its system pool`,
+    configureProviders: (stack) => {
+      new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: props.subscriptionId });
+    },
+    bindShared: (stack) => {
+      const sharedTags = { ...tags, [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' };
+      const group = new ResourceGroup(stack, 'resource-group', { name: rg, location: props.cluster.location, tags: sharedTags, lifecycle: { preventDestroy: true } });
+      // By reference, so Terraform creates the group before the identity and cluster that live in it.
+      new AksNodePoolCluster(stack, 'cluster', {
+        fleet, clusterName, controlPlaneVersion: cp.version.toString(), resourceGroupName: group.name, spec: props.cluster,
+        validationPrincipalObjectId: props.validationPrincipalObjectId, tags: sharedTags,
+      });
+    },
+    clusterAccess: (scope) => access.bind(scope, { clusterName, location: rg }),
+  };
+}
+
+/** An AKS user node pool as a unit. */
+function aksPool(c: AksPoolContext): PoolKind {
+  return {
+    nodeLabelKey: 'kubernetes.azure.com/agentpool',
+    // Everything that reaches the pool's stack besides its cordon taint: the cluster it joins, the
+    // subnet it takes (its own or the cluster's), the fleet's tags (issue 20 item 8).
+    identity: (u) => ({
+      cloud: 'aks-pool', kubernetesVersion: u.kubernetesVersion, pool: c.specOf(u),
+      clusterId: c.clusterId, subnetId: c.specOf(u).vnetSubnetId ?? c.props.cluster.nodeSubnetId, tags: c.tags,
+    }),
+    poolName: (u: PlannedUnit, others: string[]) => {
+      const windows = c.specOf(u).osType === AksOsType.WINDOWS;
+      return checkedPoolName(c.fleet, windows
+        ? { rule: NAME_RULES.aksWindowsPool, ...AKS_WINDOWS_POOL_NAME }
+        : { rule: NAME_RULES.aksLinuxPool, ...AKS_LINUX_POOL_NAME }, u, others);
+    },
+    minimumNodes: (u) => c.specOf(u).minCount ?? 2,
+    build: (stack, u, poolName, cordonTaint) => {
+      new AksNodePoolUnit(stack, 'unit', {
+        fleet: c.fleet, unitName: u.name, poolName, kubernetesClusterId: c.clusterId, kubernetesVersion: u.kubernetesVersion.toString(),
+        spec: c.specOf(u), defaultSubnetId: c.props.cluster.nodeSubnetId, tags: c.tags, cordonTaint,
+      });
+    },
+  };
+}
+
+function checkAksPoolFleetProps(fleet: string, props: AksNodePoolFleetProps): void {
+  if (typeof props.subscriptionId !== 'string' || !GUID.test(props.subscriptionId)) {
+    throw new BlueGreenError({ fleet, field: 'subscriptionId', value: show(props.subscriptionId), rule: 'a subscription id is a GUID', fix: "subscriptionId: '00000000-0000-0000-0000-000000000000'" });
+  }
+  checkAksSpec(fleet, undefined, props.cluster);
+  if ((props.cluster.userPools ?? []).length > 0) {
+    throw new BlueGreenError({ fleet, field: 'cluster.userPools', value: show(props.cluster.userPools!.map((p) => p.name)), rule: 'in a node-pool fleet the user pools are the units, built from `pool` / `unitPools`', fix: 'remove cluster.userPools and describe the pool in `pool`' });
+  }
+  checkPoolSpec(fleet, undefined, props.pool);
+  for (const [slot, spec] of Object.entries(props.unitPools ?? {})) {
+    if (!props.units.some((u) => u.slot === slot)) {
+      throw new BlueGreenError({ fleet, field: `unitPools.${slot}`, value: show(slot), rule: 'unitPools names the slot of a declared unit', fix: `remove unitPools.${slot}, or declare a unit in slot ${show(slot)}` });
+    }
+    checkPoolSpec(fleet, slot, spec);
   }
 }
 

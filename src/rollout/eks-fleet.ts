@@ -1,30 +1,25 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformStack, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
-import { fingerprint } from '../core/fingerprint';
 import { KubernetesSupportCalendar } from '../core/support-calendar';
-import { StackRole } from '../core/plan-report';
-import { PlannedUnit, UnitDeclaration, UnitLifecycle } from '../core/rollout-model';
-import { stepTags, TAG_FLEET, TAG_MANAGED_BY, unitTags } from '../core/tags';
-import { AwsRouterContext, AwsUnitOrigin, EksOriginDomain, IAwsRouter } from '../aws/aws-router';
+import { UnitDeclaration } from '../core/rollout-model';
+import { AwsUnitOrigin, EksOriginDomain, IAwsRouter } from '../aws/aws-router';
 import { EksAccess } from '../aws/eks-access';
-import { bindEksArgoCdApplication, checkEksGitOps, EksArgoCdCapability, EksGitOps, eksGitOpsSyncCheck, resolvedEksGitOps } from '../aws/eks-gitops';
+import { checkEksGitOps, EksGitOps } from '../aws/eks-gitops';
 import { checkEksVersionsOffered } from '../aws/eks-version-offered';
-import { checkEksWorkloadAccess, EksUnitWorkloadAccess, EksWorkloadAccess, eksWorkloadAccessIdentity } from '../aws/eks-workload-access';
-import { WorkloadIdentityCheck, WorkloadIdentityCloud } from '../kubernetes/workload-identity-check';
-import { EksAddonVersions } from '../aws/eks-addons';
+import { checkEksWorkloadAccess, EksWorkloadAccess } from '../aws/eks-workload-access';
 import { EksClusterUnit } from '../aws/eks-cluster-unit';
 import { EksClusterSpec, EksSupportType } from '../aws/eks-spec';
 import { checkEksSpec } from '../aws/eks-spec-rules';
-import { EksUnitNames } from '../aws/eks-unit-names';
-import { resolvedEksSpec } from '../aws/private/resolved-eks-spec';
 import { EksOriginOptions } from '../aws/eks-unit-origin';
 import { HttpProbeCheck, HttpProbeSource } from '../kubernetes/http-probe-check';
 import { IClusterAccess } from '../kubernetes/cluster-access';
 import { NodesReadyCheck } from '../kubernetes/nodes-ready-check';
 import { SmokeJobCheck } from '../kubernetes/smoke-job-check';
 import { FleetOptions } from './fleet-options';
+import { supportWarnings, versionOffered } from './private/capabilities';
+import { FleetCapability, FleetKind } from './private/capability-matrix';
+import { awsRouterPart, eksCloud, eksClusterUnitKind, EksFleetContext, eksGitOpsCapability, eksWorkloadAccessCapability } from './private/eks-cluster-parts';
 import { layoutFleet } from './private/fleet-layout';
 import { RolloutFleet } from './rollout-fleet';
 
@@ -120,135 +115,49 @@ export class EksFleet extends RolloutFleet {
     super(scope, id, props);
     const fleet = id;
     checkFleetProps(fleet, props);
-    const specOf = (u: { slot: string }): EksClusterSpec => props.unitSpecs?.[u.slot] ?? props.spec;
-    checkEksSpec(fleet, undefined, props.spec);
-    for (const [slot, spec] of Object.entries(props.unitSpecs ?? {})) {
-      if (!(props.units ?? []).some((u) => u.slot === slot)) {
-        throw new BlueGreenError({ fleet, field: `unitSpecs.${slot}`, value: show(slot), rule: 'unitSpecs names the slot of a declared unit', fix: `remove unitSpecs.${slot}, or declare a unit in slot ${show(slot)}` });
-      }
-      checkEksSpec(fleet, slot, spec);
-      if (spec.region !== props.spec.region) {
-        throw new BlueGreenError({ fleet, unit: slot, field: 'spec.region', value: show(spec.region), rule: "all units of a fleet live in the fleet's region", fix: `region: ${show(props.spec.region)}` });
-      }
-    }
-    const router = props.router;
-    const region = props.spec.region;
-    const access = props.access ?? new EksAccess();
-    const tags = props.tags ?? {};
-    const origin = props.origin ?? {};
-    const originSettings = {
-      ...origin,
-      kind: router.unitOrigin,
-      vpcId: props.vpcId,
-      loadBalancerSubnetIds: props.loadBalancerSubnetIds,
-      originDomain: props.originDomain,
+    checkUnitSpecs(fleet, props);
+    const c: EksFleetContext = {
+      fleet, props, router: props.router, region: props.spec.region, tags: props.tags ?? {},
+      specOf: (u) => props.unitSpecs?.[u.slot] ?? props.spec,
     };
-    if (props.gitOps) checkEksGitOps(fleet, props.gitOps);
-    if (props.workloadAccess) checkEksWorkloadAccess(fleet, props.workloadAccess, region);
-    // Phases: the sync first, then the workload identities, then the other checks (CheckPhase).
-    const identityChecks = (props.workloadAccess?.identities ?? []).filter((i) => i.verify !== false).map((i) => new WorkloadIdentityCheck({
-      cloud: WorkloadIdentityCloud.AWS, namespace: i.namespace, serviceAccount: i.serviceAccount, secret: i.verifySecret, region,
-    }));
-    const checks = [
-      ...(props.gitOps ? [eksGitOpsSyncCheck(props.gitOps)] : []),
-      ...(props.checks ?? [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck({
-        scheme: origin.certificateArn ? 'https' : 'http',
-        // An internal origin is reachable only from inside the network: probe from inside the unit.
-        source: router.unitOrigin === AwsUnitOrigin.INTERNAL_LOAD_BALANCER ? HttpProbeSource.IN_CLUSTER : HttpProbeSource.DEPLOY_MACHINE,
-      })]),
-      ...identityChecks,
+    const origin = props.origin ?? {};
+    const capabilities: FleetCapability<EksClusterUnit>[] = [
+      ...(props.workloadAccess ? [eksWorkloadAccessCapability(c)] : []),
+      ...(props.gitOps ? [eksGitOpsCapability(c)] : []),
+      ...(props.verifyVersionOffered === false ? [] : [versionOffered((stack, units) => checkEksVersionsOffered(stack, fleet, c.region, units))]),
+      supportWarnings(props.supportCalendar ?? KubernetesSupportCalendar.eks(), (u) => (c.specOf(u).supportType ?? EksSupportType.EXTENDED) === EksSupportType.EXTENDED),
     ];
-    const routerContext = (step: string, routerTags: { [key: string]: string }): AwsRouterContext => ({
-      fleet, step, tags: routerTags, region, vpcId: props.vpcId, loadBalancerSubnetIds: props.loadBalancerSubnetIds,
-      originDomain: props.originDomain, originPort: origin.certificateArn ? 443 : 80, certificateArn: origin.certificateArn,
-      allowedCidrs: origin.allowedCidrs ?? ['0.0.0.0/0'],
-    });
-
-    const layout = layoutFleet(this, fleet, {
-      cloud: 'EKS',
-      unitKind: 'cluster',
-      router,
-      units: props.units,
-      checks,
-      backend: props.backend,
-      drainSeconds: props.drainSeconds,
-      versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
-      tags,
-      previousUnits: props.previousUnits,
-      readinessSeconds: props.readinessSeconds,
-      supportWarning: (u) => (props.supportCalendar ?? KubernetesSupportCalendar.eks())
-        .warningFor(`${u.slot} (${u.name})`, u.kubernetesVersion.toString(), (specOf(u).supportType ?? EksSupportType.EXTENDED) === EksSupportType.EXTENDED),
-      sharedDescription: router.sharedDescription,
-      // Everything that reaches a unit's stack is part of its identity (a change is a new unit), taken
-      // with the documented defaults filled in, so writing a default out changes nothing.
-      specFingerprint: (u) => fingerprint({
-        cloud: 'eks', kubernetesVersion: u.kubernetesVersion, spec: resolvedEksSpec(specOf(u)),
-        addons: EksAddonVersions.identity(u.kubernetesVersion, specOf(u).addonVersions),
-        origin: { ...originSettings, targetPort: origin.targetPort ?? 80, healthCheckPath: origin.healthCheckPath ?? '/healthz', allowedCidrs: origin.allowedCidrs ?? ['0.0.0.0/0'] },
-        validationPrincipalArn: props.validationPrincipalArn, validationAccessPolicy: props.validationAccessPolicy ?? 'AmazonEKSClusterAdminPolicy',
-        allowedAccountIds: props.allowedAccountIds, tags,
-        gitOps: props.gitOps && resolvedEksGitOps(props.gitOps, region), workloadAccess: eksWorkloadAccessIdentity(props.workloadAccess),
-      }),
-      checkUnit: (u: PlannedUnit) => {
-        if (u.lifecycle === UnitLifecycle.RETIRED) return;
-        EksUnitNames.originName(fleet, u.name, origin.namePrefix);
+    this._adopt(layoutFleet(this, fleet, FleetKind.EKS_CLUSTER, props, {
+      settings: {
+        units: props.units, backend: props.backend, drainSeconds: props.drainSeconds, readinessSeconds: props.readinessSeconds, previousUnits: props.previousUnits,
+        checks: props.checks ?? [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck({
+          scheme: origin.certificateArn ? 'https' : 'http',
+          // An internal origin is reachable only from inside the network: probe from inside the unit.
+          source: props.router.unitOrigin === AwsUnitOrigin.INTERNAL_LOAD_BALANCER ? HttpProbeSource.IN_CLUSTER : HttpProbeSource.DEPLOY_MACHINE,
+        })],
+        versionOptions: { minimumKubernetesVersion: props.minimumKubernetesVersion, maximumKubernetesVersion: props.maximumKubernetesVersion },
       },
-      checkFleet: (units: PlannedUnit[]) => {
-        if (router.unitOrigin !== AwsUnitOrigin.TARGET_GROUP) return;
-        const seen = new Map<number, string>();
-        for (const u of units.filter((x) => x.lifecycle !== UnitLifecycle.RETIRED)) {
-          const p = EksUnitNames.listenerRulePriority(u.name);
-          if (seen.has(p)) {
-            throw new BlueGreenError({ fleet, unit: u.slot, field: 'slot', value: show(u.slot), rule: `the unit's host rule on the shared ALB listener would take priority ${p}, already taken by ${seen.get(p)}`, fix: 'declare the unit in another slot' });
-          }
-          seen.set(p, u.name);
-        }
-      },
-      bindBeforeCandidates: (stack, candidates) => {
-        if (props.verifyVersionOffered === false) return;
-        checkEksVersionsOffered(stack, fleet, region, candidates.map((c) => ({ slot: c.slot, kubernetesVersion: c.kubernetesVersion.toString() })));
-      },
-      bindValidatedUnit: props.gitOps ? (stack, u, provider) => bindEksArgoCdApplication(stack, provider, EksUnitNames.clusterName(fleet, u.name), props.gitOps!, region,
-        { fleet, slot: u.slot, unit: u.name, version: u.kubernetesVersion.toString() }) : undefined,
-      originHost: (u) => EksUnitNames.originHost(u.name, props.originDomain.domainName),
-      originId: (u) => EksUnitNames.originName(fleet, u.name, origin.namePrefix),
-      configureProviders: (stack: TerraformStack, role: StackRole) => {
-        // Identical in every step, so a unit's stack JSON never changes while it lives.
-        new AwsProvider(stack, 'aws', { region, allowedAccountIds: props.allowedAccountIds });
-        void role;
-      },
-      bindShared: (stack) => {
-        const sharedTags = { ...tags, [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' };
-        router.bindShared(stack, routerContext('shared', sharedTags));
-      },
-      bindUnit: (stack, u) => {
-        const unit = new EksClusterUnit(stack, 'unit', {
-          fleet, unitName: u.name, kubernetesVersion: u.kubernetesVersion.toString(), spec: specOf(u),
-          origin: originSettings, validationPrincipalArn: props.validationPrincipalArn,
-          validationAccessPolicy: props.validationAccessPolicy, tags,
-        });
-        // The unit's own grants and Argo CD: built with it, identical while it lives, removed with it.
-        const unitTagSet = unitTags(fleet, u.name, tags);
-        if (props.workloadAccess) {
-          new EksUnitWorkloadAccess(stack, 'workload-access', {
-            fleet, unitName: u.name, cluster: unit.cluster, access: props.workloadAccess, tags: unitTagSet, nodeRoleDependsOn: unit.nodeGroups,
-          });
-        }
-        if (props.gitOps) {
-          new EksArgoCdCapability(stack, 'gitops', { fleet, unitName: u.name, region, cluster: unit.cluster, gitOps: props.gitOps, tags: unitTagSet });
-        }
-      },
-      bindAccess: (stack, u) => {
-        const provider = access.bind(stack, { clusterName: EksUnitNames.clusterName(fleet, u.name), location: region });
-        const minimumNodes = specOf(u).nodeGroups.reduce((n, g) => n + (g.minSize ?? 2), 0);
-        return { provider, minimumNodes };
-      },
-      bindTraffic: (scope, step, targets) => {
-        router.bindTraffic(scope, routerContext(step, stepTags(fleet, step, tags)), targets);
-      },
-    });
-    this._adopt(layout);
+      cloud: eksCloud(c),
+      unitKind: eksClusterUnitKind(c, props.access ?? new EksAccess()),
+      router: awsRouterPart(c),
+      capabilities,
+    }));
   }
+}
+
+function checkUnitSpecs(fleet: string, props: EksFleetProps): void {
+  checkEksSpec(fleet, undefined, props.spec);
+  for (const [slot, spec] of Object.entries(props.unitSpecs ?? {})) {
+    if (!(props.units ?? []).some((u) => u.slot === slot)) {
+      throw new BlueGreenError({ fleet, field: `unitSpecs.${slot}`, value: show(slot), rule: 'unitSpecs names the slot of a declared unit', fix: `remove unitSpecs.${slot}, or declare a unit in slot ${show(slot)}` });
+    }
+    checkEksSpec(fleet, slot, spec);
+    if (spec.region !== props.spec.region) {
+      throw new BlueGreenError({ fleet, unit: slot, field: 'spec.region', value: show(spec.region), rule: "all units of a fleet live in the fleet's region", fix: `region: ${show(props.spec.region)}` });
+    }
+  }
+  if (props.gitOps) checkEksGitOps(fleet, props.gitOps);
+  if (props.workloadAccess) checkEksWorkloadAccess(fleet, props.workloadAccess, props.spec.region);
 }
 
 function checkFleetProps(fleet: string, props: EksFleetProps): void {

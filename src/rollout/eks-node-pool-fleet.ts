@@ -1,9 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
-import { fingerprint } from '../core/fingerprint';
 import { fitName, NAME_RULES } from '../core/naming';
-import { checkedPoolName, EKS_NODE_GROUP_NAME } from '../core/node-pool-rules';
+import { checkedPoolName, ControlPlaneStep, EKS_NODE_GROUP_NAME } from '../core/node-pool-rules';
+import { KubernetesSupportCalendar } from '../core/support-calendar';
 import { PlannedUnit } from '../core/rollout-model';
 import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { EksNodePoolAccess } from '../aws/eks-node-pool-access';
@@ -11,8 +11,12 @@ import { EKS_ADDON_NAMES, EksAddonVersions } from '../aws/eks-addons';
 import { EksNodePoolControlPlane, nodePoolAddon } from '../aws/eks-node-pool-control-plane';
 import { EksNodePoolClusterSpec, EksNodePoolUnitSpec } from '../aws/eks-node-pool-spec';
 import { EksNodePoolUnit } from '../aws/eks-node-pool-unit';
+import { EksSupportType } from '../aws/eks-spec';
+import { IClusterAccess } from '../kubernetes/cluster-access';
 import { NodePoolFleetOptions } from './node-pool-fleet-options';
-import { layoutNodePoolFleet } from './private/node-pool-fleet-layout';
+import { supportWarnings } from './private/capabilities';
+import { FleetKind } from './private/capability-matrix';
+import { layoutNodePoolFleet, NodePoolCloud, PoolKind } from './private/node-pool-fleet-layout';
 import { RolloutFleet } from './rollout-fleet';
 
 /** Properties of an {@link EksNodePoolFleet}. */
@@ -53,6 +57,82 @@ export class EksNodePoolFleet extends RolloutFleet {
   constructor(scope: Construct, id: string, props: EksNodePoolFleetProps) {
     super(scope, id, props);
     const fleet = id;
+    const addonVersions = checkEksPoolFleetProps(fleet, props);
+    const clusterName = props.clusterName ?? fitName(NAME_RULES.eksCluster, [fleet]);
+    const c: EksPoolContext = {
+      fleet, props, clusterName, nodeRoleName: `${clusterName}-nodes`, tags: props.tags ?? {}, addonVersions,
+      specOf: (u) => props.unitPools?.[u.slot] ?? props.pool,
+    };
+    const extended = (props.cluster.supportType ?? EksSupportType.EXTENDED) === EksSupportType.EXTENDED;
+    const layout = layoutNodePoolFleet(this, fleet, FleetKind.EKS_NODE_POOL, props, (cp) => eksPoolCloud(c, cp, props.access ?? new EksNodePoolAccess()), eksPool(c),
+      [supportWarnings(props.supportCalendar ?? KubernetesSupportCalendar.eks(), () => extended)]);
+    this.poolNames = layout.poolNames;
+    this.clusterName = clusterName;
+    this._adopt(layout);
+  }
+}
+
+interface EksPoolContext {
+  readonly fleet: string;
+  readonly props: EksNodePoolFleetProps;
+  readonly clusterName: string;
+  readonly nodeRoleName: string;
+  readonly tags: { [key: string]: string };
+  readonly addonVersions: { [addon: string]: string };
+  specOf(u: { slot: string }): EksNodePoolUnitSpec;
+}
+
+/** The cluster of the fleet (control plane at `cp`) in the shared stack, and how other stacks reach it. */
+function eksPoolCloud(c: EksPoolContext, cp: ControlPlaneStep, access: IClusterAccess): NodePoolCloud {
+  const { fleet, props, clusterName, tags } = c;
+  const admins = [...(props.cluster.adminPrincipalArns ?? []), ...(props.validationPrincipalArn ? [props.validationPrincipalArn] : [])];
+  return {
+    name: 'EKS',
+    sharedDescription: `cluster ${clusterName}, its IAM roles and access entries`,
+    configureProviders: (stack) => {
+      new AwsProvider(stack, 'aws', { region: props.region, defaultTags: [{ tags: { [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' } }] });
+    },
+    bindShared: (stack) => {
+      new EksNodePoolControlPlane(stack, 'control-plane', {
+        clusterName, nodeRoleName: c.nodeRoleName, controlPlaneVersion: cp.version.minorVersion, spec: props.cluster, adminPrincipalArns: admins, tags,
+      });
+    },
+    clusterAccess: (scope) => access.bind(scope, { clusterName, location: props.region }),
+    // coredns is a Deployment: EKS reports it ACTIVE only once it runs, so it is installed where a
+    // serving node group exists, at the control plane's version.
+    bindTraffic: (scope) => nodePoolAddon(scope, clusterName, 'coredns', c.addonVersions.coredns, tags),
+  };
+}
+
+/** An EKS managed node group as a unit. */
+function eksPool(c: EksPoolContext): PoolKind {
+  return {
+    nodeLabelKey: 'eks.amazonaws.com/nodegroup',
+    // Everything that reaches the group's stack besides its cordon taint: the cluster, region and
+    // node role it joins, the subnets it takes (its own or the cluster's), the fleet's tags.
+    identity: (u) => ({
+      cloud: 'eks-node-group', kubernetesVersion: u.kubernetesVersion, pool: c.specOf(u),
+      region: c.props.region, clusterName: c.clusterName, nodeRoleName: c.nodeRoleName, subnetIds: c.specOf(u).subnetIds ?? c.props.cluster.subnetIds, tags: c.tags,
+    }),
+    poolName: (u: PlannedUnit, others: string[]) => {
+      const name = checkedPoolName(c.fleet, { rule: NAME_RULES.eksNodeGroup, ...EKS_NODE_GROUP_NAME }, u, others);
+      if (u.kubernetesVersion.patch !== undefined) {
+        throw new BlueGreenError({ fleet: c.fleet, unit: u.slot, field: 'kubernetesVersion', value: show(u.kubernetesVersion.toString()), rule: 'EKS node group versions are minors; the AMI release picks the patch', fix: `kubernetesVersion: ${show(u.kubernetesVersion.minorVersion)}` });
+      }
+      return name;
+    },
+    minimumNodes: (u) => c.specOf(u).minSize ?? 2,
+    build: (stack, u, nodeGroupName, cordonTaint) => {
+      new EksNodePoolUnit(stack, 'unit', {
+        fleet: c.fleet, unitName: u.name, nodeGroupName, clusterName: c.clusterName, nodeRoleName: c.nodeRoleName, kubernetesVersion: u.kubernetesVersion.minorVersion,
+        spec: c.specOf(u), defaultSubnetIds: c.props.cluster.subnetIds, tags: c.tags, cordonTaint,
+      });
+    },
+  };
+}
+
+/** The fleet's own props, before any unit is planned; returns the control plane's add-on versions. */
+function checkEksPoolFleetProps(fleet: string, props: EksNodePoolFleetProps): { [addon: string]: string } {
     if (typeof props.region !== 'string' || !REGION.test(props.region)) {
       throw new BlueGreenError({ fleet, field: 'region', value: show(props.region), rule: 'an AWS region code', fix: "region: 'eu-west-1'" });
     }
@@ -64,6 +144,9 @@ export class EksNodePoolFleet extends RolloutFleet {
       throw new BlueGreenError({ fleet, field: 'cluster.subnetIds', value: show(subnets), rule: 'an EKS control plane needs subnets in at least two Availability Zones', fix: "subnetIds: ['subnet-aaa', 'subnet-bbb']" });
     }
     checkEndpoint(fleet, props.cluster);
+    if (props.cluster.supportType !== undefined && !Object.values(EksSupportType).includes(props.cluster.supportType)) {
+      throw new BlueGreenError({ fleet, field: 'cluster.supportType', value: show(props.cluster.supportType), rule: `a support type is one of ${Object.values(EksSupportType).join(', ')}`, fix: 'supportType: EksSupportType.STANDARD' });
+    }
     const addonVersions = EksAddonVersions.resolve(props.controlPlaneVersion, props.cluster.addonVersions);
     for (const name of EKS_ADDON_NAMES) {
       if (!addonVersions[name]) {
@@ -74,7 +157,6 @@ export class EksNodePoolFleet extends RolloutFleet {
         });
       }
     }
-    const specOf = (u: { slot: string }): EksNodePoolUnitSpec => props.unitPools?.[u.slot] ?? props.pool;
     checkGroupSpec(fleet, undefined, props.pool);
     for (const [slot, spec] of Object.entries(props.unitPools ?? {})) {
       if (!props.units.some((u) => u.slot === slot)) {
@@ -82,49 +164,7 @@ export class EksNodePoolFleet extends RolloutFleet {
       }
       checkGroupSpec(fleet, slot, spec);
     }
-    const clusterName = props.clusterName ?? fitName(NAME_RULES.eksCluster, [fleet]);
-    const nodeRoleName = `${clusterName}-nodes`;
-    const access = props.access ?? new EksNodePoolAccess();
-    const tags = props.tags ?? {};
-    const admins = [...(props.cluster.adminPrincipalArns ?? []), ...(props.validationPrincipalArn ? [props.validationPrincipalArn] : [])];
-
-    const layout = layoutNodePoolFleet(this, fleet, props, {
-      cloud: 'EKS',
-      nodeLabelKey: 'eks.amazonaws.com/nodegroup',
-      sharedContents: `cluster ${clusterName}, its IAM roles and access entries`,
-      specFingerprint: (u) => fingerprint({ cloud: 'eks-node-group', kubernetesVersion: u.kubernetesVersion, pool: specOf(u) }),
-      poolName: (u: PlannedUnit, others: string[]) => checkedPoolName(fleet, { rule: NAME_RULES.eksNodeGroup, ...EKS_NODE_GROUP_NAME }, u, others),
-      checkPool: (u) => {
-        if (u.kubernetesVersion.patch !== undefined) {
-          throw new BlueGreenError({ fleet, unit: u.slot, field: 'kubernetesVersion', value: show(u.kubernetesVersion.toString()), rule: 'EKS node group versions are minors; the AMI release picks the patch', fix: `kubernetesVersion: ${show(u.kubernetesVersion.minorVersion)}` });
-        }
-      },
-      minimumNodes: (u) => specOf(u).minSize ?? 2,
-      configureProviders: (stack) => {
-        new AwsProvider(stack, 'aws', { region: props.region, defaultTags: [{ tags: { [TAG_FLEET]: fleet, [TAG_MANAGED_BY]: 'cdktf-bluegreen' } }] });
-      },
-      bindShared: (stack, cp) => {
-        new EksNodePoolControlPlane(stack, 'control-plane', {
-          clusterName, nodeRoleName, controlPlaneVersion: cp.minorVersion, spec: props.cluster, adminPrincipalArns: admins, tags,
-        });
-      },
-      bindPool: (stack, u, nodeGroupName, cordonTaint) => {
-        new EksNodePoolUnit(stack, 'unit', {
-          fleet, unitName: u.name, nodeGroupName, clusterName, nodeRoleName, kubernetesVersion: u.kubernetesVersion.minorVersion,
-          spec: specOf(u), defaultSubnetIds: props.cluster.subnetIds, tags, cordonTaint,
-        });
-      },
-      bindTraffic: (scope) => {
-        // coredns is a Deployment: EKS reports it ACTIVE only once it runs, so it is installed where a
-        // serving node group exists, at the control plane's version.
-        nodePoolAddon(scope, clusterName, 'coredns', addonVersions.coredns, tags);
-      },
-      bindClusterAccess: (scope) => access.bind(scope, { clusterName, location: props.region }),
-    });
-    this.poolNames = layout.poolNames;
-    this.clusterName = clusterName;
-    this._adopt(layout);
-  }
+  return addonVersions;
 }
 
 const EFFECTS = ['NO_SCHEDULE', 'NO_EXECUTE', 'PREFER_NO_SCHEDULE'];

@@ -1,4 +1,5 @@
 import { UnitDeclaration } from '../core/rollout-model';
+import { KubernetesSupportCalendar } from '../core/support-calendar';
 import { IClusterAccess } from '../kubernetes/cluster-access';
 import { SchedulingRouter } from '../kubernetes/node-pool-scheduling-router';
 import { FleetOptions } from './fleet-options';
@@ -30,4 +31,9 @@ export interface NodePoolFleetOptions extends FleetOptions {
   readonly router?: SchedulingRouter;
   /** How validation and traffic stacks reach the cluster. @default - the cloud's access (AksAccess, EksNodePoolAccess) */
   readonly access?: IClusterAccess;
+  /**
+   * When each Kubernetes minor leaves the cloud's support: the rollout plan warns when a serving
+   * pool is within 60 days of it. @default - the cloud's shipped calendar (KubernetesSupportCalendar.aks() or .eks()), today
+   */
+  readonly supportCalendar?: KubernetesSupportCalendar;
 }
