@@ -27,9 +27,15 @@ export type FaultKind =
   /** The unit's GitOps sync (Flux Kustomization) never becomes Ready: its check Job times out. */
   | 'sync-never-ready'
   /** One signal of the unit's metric series (metrics.ts) reads `value` (e.g. latency-p95 0.31) while the fault lasts. */
-  | 'metric-value';
+  | 'metric-value'
+  /**
+   * The unit's drain Job runs `seconds` of simulated time before it completes (its pod's start and
+   * evictions that wait for terminationGracePeriodSeconds and for replacements to be Ready), within
+   * the bound the library itself allows (the Job's activeDeadlineSeconds = timeout + 240 s).
+   */
+  | 'drain-slow';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended', 'sync-never-ready', 'metric-value'];
+export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended', 'sync-never-ready', 'metric-value', 'drain-slow'];
 
 export interface FaultSpec {
   readonly kind: FaultKind;

@@ -24,7 +24,8 @@ import { IClusterAccess } from '../kubernetes/cluster-access';
 import { NodesReadyCheck } from '../kubernetes/nodes-ready-check';
 import { SmokeJobCheck } from '../kubernetes/smoke-job-check';
 import { FleetOptions } from './fleet-options';
-import { layoutFleet } from './private/fleet-layout';
+import { CHECK_NAMESPACE, layoutFleet } from './private/fleet-layout';
+import { withAksGateAccess } from '../azure/private/aks-gate-access';
 import { RolloutFleet } from './rollout-fleet';
 
 /** Properties of an {@link AksFleet}. */
@@ -95,6 +96,8 @@ export class AksFleet extends RolloutFleet {
   constructor(scope: Construct, id: string, props: AksFleetProps) {
     super(scope, id, props);
     const fleet = id;
+    // Issue 20.3: the Azure Monitor gates' federated credential is a grant of every unit (one call; re-apply on the new engine).
+    props = { ...props, workloadAccess: withAksGateAccess(fleet, props.workloadAccess, props.checks, CHECK_NAMESPACE, (Array.isArray(props.units) ? props.units : []).filter((u) => u.lifecycle !== UnitLifecycle.RETIRED).length) };
     if (typeof props.subscriptionId !== 'string' || !GUID.test(props.subscriptionId)) {
       throw new BlueGreenError({ fleet, field: 'subscriptionId', value: show(props.subscriptionId), rule: 'a subscription id is a GUID', fix: "subscriptionId: '00000000-0000-0000-0000-000000000000'" });
     }

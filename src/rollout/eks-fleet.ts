@@ -25,7 +25,8 @@ import { IClusterAccess } from '../kubernetes/cluster-access';
 import { NodesReadyCheck } from '../kubernetes/nodes-ready-check';
 import { SmokeJobCheck } from '../kubernetes/smoke-job-check';
 import { FleetOptions } from './fleet-options';
-import { layoutFleet } from './private/fleet-layout';
+import { CHECK_NAMESPACE, layoutFleet } from './private/fleet-layout';
+import { withEksGateAccess } from '../aws/private/eks-gate-access';
 import { RolloutFleet } from './rollout-fleet';
 
 /** Properties of an {@link EksFleet}. */
@@ -119,6 +120,8 @@ export class EksFleet extends RolloutFleet {
   constructor(scope: Construct, id: string, props: EksFleetProps) {
     super(scope, id, props);
     const fleet = id;
+    // Issue 20.2: the Amazon Managed Prometheus gates' pod identity association is a grant of every unit (one call; re-apply on the new engine).
+    props = { ...props, workloadAccess: withEksGateAccess(fleet, props.workloadAccess, props.checks, CHECK_NAMESPACE) };
     checkFleetProps(fleet, props);
     const specOf = (u: { slot: string }): EksClusterSpec => props.unitSpecs?.[u.slot] ?? props.spec;
     checkEksSpec(fleet, undefined, props.spec);
