@@ -334,6 +334,30 @@ export const SCENARIOS: ScenarioDef[] = [
     ],
   },
   {
+    // Issue 20.5: nothing the library creates in a cluster may block the retry of an interrupted deploy.
+    id: 'R8I', text: 'a deploy cut off after a check Job was created (not in state) is retried: the retry creates its own Job, no AlreadyExists',
+    fleets: [{ name: 'r8itm', kind: 'aks-trafficmanager', version: FROM }],
+    steps: [
+      { label: 'first deploy' },
+      {
+        label: `start ${TO}: the deploy is cut off right after green's first check Job was created`, cli: [['r8itm', 'start', TO]],
+        faults: [{ label: 'interrupted after a Job create', fleet: 'r8itm', slot: 'green', fault: { kind: 'interrupted-after-create', type: 'kubernetes_job_v1', attempts: 1 } }],
+        expect: { r8itm: 'failed' }, standard: false,
+        verify: (v) => {
+          const text = Object.values(v.deploy.errors).flat().join(' ');
+          return /interrupted/.test(text) ? [] : [`the deploy did not fail on the interruption: ${text.slice(0, 200)}`];
+        },
+      },
+      {
+        label: 'the same step deployed again: green\'s checks create new Jobs and pass',
+        verify: (v) => {
+          const dup = v.actions.filter((a) => a.action === 'error' && /already exists/i.test(String(a.detail ?? '')));
+          return dup.length ? [`the retry met AlreadyExists: ${String(dup[0].detail).slice(0, 200)}`] : [];
+        },
+      },
+    ],
+  },
+  {
     id: 'R9', text: 'rollback mid-canary returns 100 % to blue in one deploy',
     fleets: [{ name: 'r9r53', kind: 'eks-route53', version: FROM }],
     steps: [
@@ -546,4 +570,4 @@ export const SCENARIOS: ScenarioDef[] = [
  * deploy (an unhandled promise rejection, exit 7), which would stop other scenarios' stacks.
  * Longest first; REHEARSAL_PARALLEL (default 6) groups run at a time.
  */
-export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R20'], ['R15'], ['R15E'], ['R16'], ['R17']];
+export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R8I'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R20'], ['R15'], ['R15E'], ['R16'], ['R17']];

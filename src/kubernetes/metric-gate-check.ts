@@ -10,6 +10,7 @@ import { PlanGate } from '../core/plan-report';
 import { CheckContext, IValidationCheck } from './check';
 import { GATE_IMAGE, MetricsAccess, MetricsSource } from './metrics-source';
 import { METRIC_GATE_SCRIPT } from './private/metric-gate-script';
+import { jobNamePrefix } from './private/job-name';
 
 /** Options of a {@link MetricGate}. */
 export interface MetricGateProps {
@@ -261,7 +262,7 @@ export class MetricGate implements IGateCheck {
     const labels = { ...context.labels, 'bluegreen.cdktf.io/check': this.checkName, ...(src.auth === 'azure' ? { 'azure.workload.identity/use': 'true' } : {}) };
     new JobV1(scope, `job-${context.step}`, {
       provider: context.provider,
-      metadata: { name: `${this.checkName}-${context.step}`, namespace: context.namespace, labels },
+      metadata: { generateName: jobNamePrefix(`${this.checkName}-${context.step}`), namespace: context.namespace, labels },
       waitForCompletion: true,
       timeouts: { create: '5m', update: '5m' },
       dependsOn: [sa, ...(context.after ?? [])],

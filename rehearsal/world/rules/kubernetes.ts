@@ -214,6 +214,24 @@ const configMapData: DataRule = {
   },
 };
 
+/**
+ * `metadata.generate_name` without a name: the API server names the object the prefix plus 5 random
+ * characters from "bcdfghjklmnpqrstvwxz2456789", using at most 58 characters of the prefix
+ * (https://kubernetes.io/docs/reference/using-api/api-concepts/#generated-names; apiserver
+ * storage/names SimpleNameGenerator). Deterministic here, from the world's id counter.
+ */
+function generateName(call: Call, a: Attrs): void {
+  const m = meta(a);
+  const prefix = str(m.generate_name);
+  if (str(m.name) || !prefix) return;
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  let n = call.ops.nextNumber() * 7919 + 104729;
+  let suffix = '';
+  for (let i = 0; i < 5; i++) { suffix += alphabet[n % alphabet.length]; n = Math.floor(n / alphabet.length) + 31 * (i + 1); }
+  m.name = `${prefix.slice(0, 58)}${suffix}`;
+  if (Array.isArray(a.metadata) && a.metadata.length > 0) a.metadata[0] = m;
+}
+
 const job: ResourceRule = {
   name(a) {
     return str(meta(a).name);
@@ -224,6 +242,7 @@ const job: ResourceRule = {
   create(call, a) {
     const m = meta(a);
     const ns = str(m.namespace) ?? 'default';
+    generateName(call, a);
     const name = str(m.name) ?? '';
     const cluster = clusterOfProvider(call);
     const key = call.ops.keyOf(cluster);
