@@ -103,6 +103,18 @@ describe('EKS node-pool fleet', () => {
     expect(traffic.provider.kubernetes[0].token ?? traffic.provider.kubernetes[0].exec).toBeDefined();
   });
 
+  // Issue 20.1: a token from aws_eks_cluster_auth lives 15 minutes and is never renewed during the
+  // apply, while the drain Job is waited on for up to timeout + 300 s; it also lands in state.
+  test('traffic and validation stacks authenticate with `aws eks get-token` per call, never aws_eks_cluster_auth', () => {
+    for (const name of ['shop-traffic', `shop-validate-${green}`]) {
+      const stack = e2.stacks[name];
+      expect(stack.data.aws_eks_cluster_auth).toBeUndefined();
+      const k8s = stack.provider.kubernetes[0];
+      expect(k8s.token).toBeUndefined();
+      expect(k8s.exec).toEqual([{ api_version: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', 'shop', '--region', 'eu-west-1', '--output', 'json'] }]);
+    }
+  });
+
   test('a retired group\'s stack is empty and waits for the traffic stack, which waits for the new group\'s checks', () => {
     expect(resourcesOf(e3.stacks[`shop-unit-${blue}`])).toEqual([]);
     expect(e3.deps[`shop-unit-${blue}`]).toContain('shop-traffic');

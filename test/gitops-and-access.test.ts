@@ -88,10 +88,10 @@ describe('AKS: what arrives on a new unit by itself', () => {
   test('checks run in phases: the sync, then the identity, then nodes / smoke / probe; the failure names the sync', () => {
     const v = a.stacks[`shop-validate-${green}`];
     const jobs = Object.entries<any>(v.resource.kubernetes_job_v1);
-    const sync = jobs.find(([, j]) => j.metadata.name.startsWith('sync-workloads-apps-'))!;
+    const sync = jobs.find(([, j]) => j.metadata.generate_name.startsWith('sync-workloads-apps-'))!;
     expect(sync[1].spec.template.spec.container[0].args).toEqual(expect.arrayContaining(['--for=condition=Ready', 'kustomizations.kustomize.toolkit.fluxcd.io/workloads-apps', '--namespace', 'flux-system', '--timeout=600s']));
-    const identity = jobs.filter(([, j]) => j.metadata.name.startsWith('wi-'));
-    expect(identity.map(([, j]) => j.metadata.name.replace(/-[a-z2-7]{8}$/, ''))).toEqual(['wi-api']); // verify: false is not checked
+    const identity = jobs.filter(([, j]) => j.metadata.generate_name.startsWith('wi-'));
+    expect(identity.map(([, j]) => j.metadata.generate_name.replace(/-[a-z2-7]{8}-$/, ''))).toEqual(['wi-api']); // verify: false is not checked
     expect(identity[0][1].metadata.namespace).toBe('shop');
     expect(identity[0][1].spec.template.spec.service_account_name).toBe('api');
     expect(identity[0][1].spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
@@ -163,7 +163,7 @@ describe('EKS: what arrives on a new unit by itself', () => {
     expect(app).toMatchObject({ kind: 'Application', spec: { source: { path: 'clusters/1.34/green', targetRevision: 'main' }, destination: { name: 'in-cluster' } } });
     const secret = Object.values<any>(v.resource.kubernetes_secret_v1)[0];
     expect(secret.metadata.labels['argocd.argoproj.io/secret-type']).toBe('cluster');
-    const sync = Object.values<any>(v.resource.kubernetes_job_v1).find((j) => j.metadata.name.startsWith('sync-workloads-'));
+    const sync = Object.values<any>(v.resource.kubernetes_job_v1).find((j) => j.metadata.generate_name.startsWith('sync-workloads-'));
     expect(sync.spec.template.spec.container[0].args).toEqual(expect.arrayContaining(['--for=jsonpath={.status.health.status}=Healthy', 'applications.argoproj.io/workloads']));
     expect(sync.depends_on.join(' ')).toMatch(/kubernetes_manifest\./);
     const shared = Object.values<any>(a.stacks['shop-shared'].data.aws_eks_cluster_versions);

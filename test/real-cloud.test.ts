@@ -330,7 +330,7 @@ describe('item 11: origins accept traffic only through the front door, where the
     expect(lb.internal).toBe(true);
     const v = accelerator.stacks[`shop-validate-${green}`];
     expect(v.data?.http).toBeUndefined();
-    const job = Object.values<any>(v.resource.kubernetes_job_v1).find((j) => j.metadata.name.startsWith('http-probe-'));
+    const job = Object.values<any>(v.resource.kubernetes_job_v1).find((j) => j.metadata.generate_name.startsWith('http-probe-'));
     expect(job.spec.template.spec.container[0].command.join(' ')).toContain(`http://${green}.shop.example.com/healthz`);
   });
 

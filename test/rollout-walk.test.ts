@@ -45,7 +45,7 @@ describe.each(['afd', 'tm'] as const)('a whole rollout behind %s', (router) => {
     expect(new Set(fps).size).toBe(fps.length);
     const s = steps[2];
     const job = s.out.stacks[`walk-validate-${name('green')}`].resource.kubernetes_job_v1;
-    expect(Object.values<any>(job)[0].metadata.name).toBe(`cluster-dns-${s.fleet.step}`);
+    expect(Object.values<any>(job)[0].metadata.generate_name).toBe(`cluster-dns-${s.fleet.step}-`);
     expect(Object.values<any>(job)[0].metadata.labels['bluegreen.cdktf.io/step']).toBe(s.fleet.step);
   });
 

@@ -6,6 +6,8 @@ import { aksSpec, SUBSCRIPTION } from './support/fixtures';
 import { stackJson, testApp } from './support/synth';
 
 const PROM = MetricsSource.prometheus({ url: 'http://prometheus.monitoring.internal:9090' });
+const GATES_IDENTITY = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/gates';
+const GATE_IMAGE = `registry.example.com/gate@sha256:${'a'.repeat(64)}`;
 const units = [
   { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90 },
   { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10 },
@@ -99,7 +101,7 @@ describe('overrides and sources', () => {
 
   test('managed services: the gate runs as a Job in the unit with workload identity, and no credential is in the configuration', () => {
     const app = testApp();
-    const azure = MetricsSource.azureMonitorWorkspace({ queryEndpoint: 'https://amw.westeurope.prometheus.monitor.azure.com', clientId: '22222222-2222-2222-2222-222222222222' });
+    const azure = MetricsSource.azureMonitorWorkspace({ queryEndpoint: 'https://amw.westeurope.prometheus.monitor.azure.com', clientId: '22222222-2222-2222-2222-222222222222', managedIdentityId: GATES_IDENTITY, gateImage: GATE_IMAGE, unitLabel: 'bluegreen_unit' });
     const f = fleet(app, [SloGates.errorRate({ source: azure })]);
     const green = stackJson(f.validationStacks[f.plan.units[1].name]);
     const job = Object.values<any>(green.resource.kubernetes_job_v1)[0];
@@ -116,7 +118,7 @@ describe('overrides and sources', () => {
     expect(Object.keys(sa.metadata.annotations)).toEqual(['azure.workload.identity/client-id']);
     expect(green.data?.http).toBeUndefined();
 
-    const amp = MetricsSource.amazonManagedPrometheus({ workspaceId: 'ws-0123abcd-4567-89ef-0123-456789abcdef', region: 'eu-west-1', roleArn: 'arn:aws:iam::123456789012:role/gates' });
+    const amp = MetricsSource.amazonManagedPrometheus({ workspaceId: 'ws-0123abcd-4567-89ef-0123-456789abcdef', region: 'eu-west-1', roleArn: 'arn:aws:iam::123456789012:role/gates', gateImage: GATE_IMAGE });
     expect(amp.url).toBe('https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-0123abcd-4567-89ef-0123-456789abcdef');
     expect(amp.auth).toBe('amp');
   });

@@ -14,6 +14,10 @@ export function build(app: App): void {
   const source = MetricsSource.azureMonitorWorkspace({
     queryEndpoint: 'https://shop-amw-abcd.westeurope.prometheus.monitor.azure.com',
     clientId: '22222222-2222-2222-2222-222222222222',
+    // Every unit federates the gates' service account with this identity (counted against its 20).
+    managedIdentityId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/shop-identities-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shop-gates',
+    // Your build of docs/slo-gates.md's gate image (Python + azure-identity), pinned by digest.
+    gateImage: 'registry.example.com/platform/bluegreen-gate@sha256:4f2a6c0e8b1d3f5a7c9e0b2d4f6a8c1e3b5d7f9a0c2e4b6d8f1a3c5e7b9d0f2a',
   });
   new AksFleet(app, 'shop-slo-weu', {
     subscriptionId: '00000000-0000-0000-0000-000000000000',
@@ -31,8 +35,8 @@ export function build(app: App): void {
       SloGates.latencyP95({ source, window: '15m', maximumBaselineFactor: 1.1 }),
     ],
     units: [
-      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: 'qy33ob' },
-      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: 'j664zq' },
+      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: 'vadjnt' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: 'udlt5x' },
     ],
   });
 }

@@ -38,14 +38,27 @@ export interface AppFleet {
   readonly extraProps?: Record<string, unknown>;
   readonly escapeHatch?: EscapeHatch;
   readonly slowBuild?: SlowBuild;
-  /** Issue 15: the default checks plus the six ready-made SLO gates against the world's metrics API. */
-  readonly sloGates?: boolean;
+  /** Issue 15: the default checks plus the six ready-made SLO gates against the world's metrics API ('managed': the cloud's managed Prometheus, from the unit). */
+  readonly sloGates?: boolean | 'managed';
 }
 
-/** The fleet's default checks, plus SloGates.all reading the world's Prometheus-compatible API (world/metrics.ts). */
+/** The rehearsal's gate image: a digest the world never pulls (its Jobs are simulated), pinned as the library requires. */
+const GATE_IMAGE = `registry.rehearsal.internal/bluegreen-gate@sha256:${'0'.repeat(63)}1`;
+
+/**
+ * The fleet's default checks, plus SloGates.all reading the world's Prometheus-compatible API
+ * (world/metrics.ts): from the deploy machine, or ('managed') from a Job in the unit against Azure
+ * Monitor managed Prometheus (AKS) or Amazon Managed Prometheus (EKS), with the unit's workload identity.
+ */
 function sloChecks(f: AppFleet): Record<string, unknown> {
   if (!f.sloGates) return {};
-  const source = MetricsSource.prometheus({ url: `http://${METRICS_HOST}:9090` });
+  const aks = f.kind.startsWith('aks-');
+  const source = f.sloGates !== 'managed' ? MetricsSource.prometheus({ url: `http://${METRICS_HOST}:9090` })
+    : aks ? MetricsSource.azureMonitorWorkspace({
+      queryEndpoint: `https://${f.name}-amw.westeurope.prometheus.monitor.azure.com`, clientId: GATES_CLIENT_ID, gateImage: GATE_IMAGE,
+      managedIdentityId: `/subscriptions/${SUBSCRIPTION}/resourceGroups/identities-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${f.name}-gates`,
+    })
+      : MetricsSource.amazonManagedPrometheus({ workspaceId: 'ws-0123abcd-4567-89ef-0123-456789abcdef', region: 'eu-west-1', roleArn: `arn:aws:iam::123456789012:role/${f.name}-gates`, gateImage: GATE_IMAGE });
   return { checks: [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck(), ...SloGates.all({ source })] };
 }
 
@@ -68,6 +81,7 @@ export interface SlowBuild {
 }
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+const GATES_CLIENT_ID = '33333333-3333-3333-3333-333333333333';
 const ADMINS = ['11111111-1111-1111-1111-111111111111'];
 /** The principal that runs the checks of fleets that grant it access per unit (R12's late role assignment). */
 export const VALIDATION_PRINCIPAL = '22222222-2222-2222-2222-222222222222';
@@ -130,7 +144,7 @@ export function buildFleets(app: App, fleets: AppFleet[]): void {
         });
         break;
       case 'eks-route53':
-        new EksFleet(app, f.name, { ...eksCommon(f, 'Z0123456789ABCDEFGHIJ'), router: new Route53WeightedRouter({ recordName: `www.${f.name}.example.com`, ttlSeconds: 30 }), ...extra });
+        new EksFleet(app, f.name, { ...eksCommon(f, 'Z0123456789ABCDEFGHIJ'), router: new Route53WeightedRouter({ recordName: `www.${f.name}.example.com`, ttlSeconds: 30 }), ...sloChecks(f), ...extra });
         break;
       case 'eks-alb':
         new EksFleet(app, f.name, { ...eksCommon(f, 'Z0123456789ABCDEFGHIK'), router: new AlbWeightedRouter({ hostName: `api.${f.name}.example.com`, connectionDrainSeconds: 30 }), ...extra });

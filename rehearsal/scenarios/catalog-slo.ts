@@ -7,9 +7,22 @@ const FROM = '1.33';
 const TO = '1.34';
 const POLICY = { canaryWeight: 10, maxWeightStep: 40 };
 
-/** Gate reads of this deploy: the metrics API's answers per unit (probe rows of the http rule at the metrics host). */
+/**
+ * Gate reads of this deploy: the metrics API's answers per unit — rows of the http rule at the
+ * metrics host (deploy machine), or the queries of gate Jobs whose pod obtained its cloud token
+ * (in the unit: world/rules/gate-jobs.ts).
+ */
 function gateReads(v: StepView, fleet: string): WorldAction[] {
-  return v.actions.filter((a) => a.provider === 'http' && a.stack.startsWith(`${fleet}-validate-`) && String(a.name ?? '').startsWith('prometheus.'));
+  return v.actions.filter((a) => a.stack.startsWith(`${fleet}-validate-`)
+    && ((a.provider === 'http' && String(a.name ?? '').startsWith('prometheus.')) || (a.provider === 'kubernetes' && a.type === 'metrics')));
+}
+
+/** In-unit gates: every gate Job's pod got its token from the cloud (no refusal left standing) and the Job passed. */
+function gateJobsPassed(v: StepView, fleet: string): string[] {
+  const jobs = v.actions.filter((a) => a.stack.startsWith(`${fleet}-validate-`) && a.type === 'kubernetes_job_v1' && ['token', 'check-fail'].includes(a.action) && String(a.id ?? '').includes('/slo-'));
+  const problems = jobs.filter((a) => a.action === 'check-fail').map((a) => `fleet ${fleet}: gate Job ${a.id} failed: ${String(a.detail ?? '').slice(0, 200)}`);
+  if (!jobs.some((a) => a.action === 'token')) problems.push(`fleet ${fleet}: no gate Job obtained a cloud token in this deploy`);
+  return problems;
 }
 
 /** Every serving unit of the step was judged by the gates, and every gate read passed. */
@@ -43,11 +56,11 @@ const breach = (fleet: string, metric: string, value: number): FaultSpec => ({ l
 
 export const SLO_SCENARIOS: ScenarioDef[] = [
   {
-    id: 'R15', text: 'a healthy canary passes the SLO gates at every step to 100 %',
-    fleets: [{ name: 'r15fd', kind: 'aks-frontdoor', version: FROM, policy: POLICY, sloGates: true }],
+    id: 'R15', text: 'a healthy canary passes the SLO gates (Azure Monitor, from the unit with workload identity) at every step to 100 %',
+    fleets: [{ name: 'r15fd', kind: 'aks-frontdoor', version: FROM, policy: POLICY, sloGates: 'managed' }],
     steps: [
-      { label: `first deploy: blue ${FROM} serves 100, judged by the absolute gates`, verify: (v) => gatesJudged(v, 'r15fd', ['blue']) },
-      { label: `start ${TO}: green candidate (no traffic yet: passes while blue has samples)`, cli: [['r15fd', 'start', TO]], verify: (v) => gatesJudged(v, 'r15fd', ['blue', 'green']) },
+      { label: `first deploy: blue ${FROM} serves 100, judged by the absolute gates`, verify: (v) => [...gatesJudged(v, 'r15fd', ['blue']), ...gateJobsPassed(v, 'r15fd')] },
+      { label: `start ${TO}: green candidate (no traffic yet: passes while blue has samples)`, cli: [['r15fd', 'start', TO]], verify: (v) => [...gatesJudged(v, 'r15fd', ['blue', 'green']), ...gateJobsPassed(v, 'r15fd')] },
       { label: 'promote: green canary 10', cli: [['r15fd', 'promote']], verify: (v) => gatesJudged(v, 'r15fd', ['blue', 'green']) },
       { label: 'shift: green 50 (green judged on its 10 % against blue)', cli: [['r15fd', 'shift']], verify: (v) => gatesJudged(v, 'r15fd', ['blue', 'green']) },
       { label: 'shift: green 90', cli: [['r15fd', 'shift']], verify: (v) => gatesJudged(v, 'r15fd', ['blue', 'green']) },
@@ -59,6 +72,15 @@ export const SLO_SCENARIOS: ScenarioDef[] = [
           return [...gatesJudged(v, 'r15fd', ['green']), ...(share === 100 ? [] : [`green serves ${share} %, not 100 %`])];
         },
       },
+    ],
+  },
+  {
+    id: 'R15E', text: 'EKS: a new unit\'s SLO gates (Amazon Managed Prometheus, from the unit with EKS Pod Identity) get credentials and pass',
+    fleets: [{ name: 'r15eks', kind: 'eks-route53', version: FROM, policy: POLICY, sloGates: 'managed' }],
+    steps: [
+      { label: `first deploy: blue ${FROM} serves 100, judged by the absolute gates`, verify: (v) => [...gatesJudged(v, 'r15eks', ['blue']), ...gateJobsPassed(v, 'r15eks')] },
+      { label: `start ${TO}: green candidate, its gates run right after its unit stack`, cli: [['r15eks', 'start', TO]], verify: (v) => [...gatesJudged(v, 'r15eks', ['blue', 'green']), ...gateJobsPassed(v, 'r15eks')] },
+      { label: 'promote: green canary 10', cli: [['r15eks', 'promote']], verify: (v) => [...gatesJudged(v, 'r15eks', ['blue', 'green']), ...gateJobsPassed(v, 'r15eks')] },
     ],
   },
   {

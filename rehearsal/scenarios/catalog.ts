@@ -54,13 +54,13 @@ function nothingDestroyed(v: StepView, fleet: string): string[] {
  * step, then canary, all, standby, retire, forget. Pools do not split by weight (scheduling), so the
  * policy lets green go from its canary to 100 in one step.
  */
-function poolUpgrade(fleet: string): StepSpec[] {
+function poolUpgrade(fleet: string, drainFaults?: FaultSpec[]): StepSpec[] {
   return [
     { label: 'first deploy: control plane 1.32, pool blue 1.32 serves' },
     { label: 'control plane 1.32 → 1.33 (pools unchanged)', controlPlane: { [fleet]: '1.33' } },
     { label: `control plane 1.33 → ${TO}, start pool green ${TO}`, controlPlane: { [fleet]: TO }, cli: [[fleet, 'start', TO]] },
     { label: 'promote: green schedulable (canary 10)', cli: [[fleet, 'promote']] },
-    { label: 'promote: green 100, blue standby (cordoned)', cli: [[fleet, 'promote']] },
+    { label: `promote: green 100, blue standby (cordoned)${drainFaults ? `; ${drainFaults.map((f) => f.label).join(', ')}` : ''}`, cli: [[fleet, 'promote']], faults: drainFaults },
     { label: 'retire blue', cli: [[fleet, 'retire']], verify: (v) => retiredDestroyed(v, fleet, 'blue') },
     { label: 'forget blue', cli: [[fleet, 'forget']], verify: (v) => forgotten(v, fleet, 'blue') },
   ];
@@ -344,7 +344,10 @@ export const SCENARIOS: ScenarioDef[] = [
   },
   {
     id: 'R7', text: 'EKS node pools: whole upgrade, control plane one minor per step',
-    fleets: [{ name: 'r7ekp', kind: 'eks-pools', version: '1.32', controlPlane: '1.32', policy: { maxWeightStep: 100 } }], steps: poolUpgrade('r7ekp'),
+    fleets: [{ name: 'r7ekp', kind: 'eks-pools', version: '1.32', controlPlane: '1.32', policy: { maxWeightStep: 100 } }],
+    // The drain runs 960 s (60 s to start its pod, 900 s of evictions: its whole timeout), longer than
+    // an aws_eks_cluster_auth token lives (15 min): only credentials fetched per call outlast it.
+    steps: poolUpgrade('r7ekp', [{ label: 'the drain takes 960 s', fleet: 'r7ekp', fault: { kind: 'drain-slow', unit: 'r7ekp', seconds: 960 } }]),
   },
   {
     id: 'R8', text: 'a failed check at the canary step stops the deploy before traffic moves, for each fault kind',
@@ -360,6 +363,30 @@ export const SCENARIOS: ScenarioDef[] = [
         verify: (v) => [...failedInChecksOf(v, 'r8tm', 'green'), ...stoppedBeforeTraffic(v, 'r8tm')],
       })),
       { label: 'the same step after the faults cleared: canary 10 deploys' },
+    ],
+  },
+  {
+    // Issue 20.5: nothing the library creates in a cluster may block the retry of an interrupted deploy.
+    id: 'R8I', text: 'a deploy cut off after a check Job was created (not in state) is retried: the retry creates its own Job, no AlreadyExists',
+    fleets: [{ name: 'r8itm', kind: 'aks-trafficmanager', version: FROM }],
+    steps: [
+      { label: 'first deploy' },
+      {
+        label: `start ${TO}: the deploy is cut off right after green's first check Job was created`, cli: [['r8itm', 'start', TO]],
+        faults: [{ label: 'interrupted after a Job create', fleet: 'r8itm', slot: 'green', fault: { kind: 'interrupted-after-create', type: 'kubernetes_job_v1', attempts: 1 } }],
+        expect: { r8itm: 'failed' }, standard: false,
+        verify: (v) => {
+          const text = Object.values(v.deploy.errors).flat().join(' ');
+          return /interrupted/.test(text) ? [] : [`the deploy did not fail on the interruption: ${text.slice(0, 200)}`];
+        },
+      },
+      {
+        label: 'the same step deployed again: green\'s checks create new Jobs and pass',
+        verify: (v) => {
+          const dup = v.actions.filter((a) => a.action === 'error' && /already exists/i.test(String(a.detail ?? '')));
+          return dup.length ? [`the retry met AlreadyExists: ${String(dup[0].detail).slice(0, 200)}`] : [];
+        },
+      },
     ],
   },
   {
@@ -582,4 +609,4 @@ export const SCENARIOS: ScenarioDef[] = [
  * deploy (an unhandled promise rejection, exit 7), which would stop other scenarios' stacks.
  * Longest first; REHEARSAL_PARALLEL (default 6) groups run at a time.
  */
-export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R24'], ['R20'], ['R15'], ['R16'], ['R17']];
+export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R8I'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R24'], ['R20'], ['R15'], ['R15E'], ['R16'], ['R17']];

@@ -74,8 +74,12 @@ export interface FleetDecl {
   readonly extraProps?: Record<string, unknown>;
   /** A unit whose build is slow (see app-fleets.ts). */
   readonly slowBuild?: SlowBuild;
-  /** Issue 15: deploy the ready-made SLO gates against the world's metrics API. @default false */
-  readonly sloGates?: boolean;
+  /**
+   * Issue 15: deploy the ready-made SLO gates against the world's metrics API (true: a plain
+   * Prometheus queried from the deploy machine; 'managed': the cloud's managed Prometheus from a Job
+   * in the unit, with the unit's workload identity). @default false
+   */
+  readonly sloGates?: boolean | 'managed';
 }
 
 /** What a step's verify callback can read. */

@@ -27,9 +27,21 @@ export type FaultKind =
   /** The unit's GitOps sync (Flux Kustomization) never becomes Ready: its check Job times out. */
   | 'sync-never-ready'
   /** One signal of the unit's metric series (metrics.ts) reads `value` (e.g. latency-p95 0.31) while the fault lasts. */
-  | 'metric-value';
+  | 'metric-value'
+  /**
+   * The unit's drain Job runs `seconds` of simulated time before it completes (its pod's start and
+   * evictions that wait for terminationGracePeriodSeconds and for replacements to be Ready), within
+   * the bound the library itself allows (the Job's activeDeadlineSeconds = timeout + 240 s).
+   */
+  | 'drain-slow'
+  /**
+   * The deploy is cut off right after the cloud created an object of resource `type` in the unit:
+   * the object exists, but its create never returns, so Terraform does not record it (what cdktf's
+   * abort of other stacks' applies does mid-command; docs/rehearsal.md). `attempts` times.
+   */
+  | 'interrupted-after-create';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended', 'sync-never-ready', 'metric-value'];
+export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended', 'sync-never-ready', 'metric-value', 'drain-slow', 'interrupted-after-create'];
 
 export interface FaultSpec {
   readonly kind: FaultKind;
@@ -55,7 +67,7 @@ export interface FaultSpec {
 /** Stores a fault in the world; returns it with its id. */
 export function injectFault(worldFile: string, spec: FaultSpec): Fault {
   if (!FAULT_KINDS.includes(spec.kind)) throw new Error(`unknown fault kind "${String(spec.kind)}"; one of ${FAULT_KINDS.join(', ')}`);
-  if (spec.kind === 'apply-error' ? !spec.type : !spec.unit) {
+  if (spec.kind === 'apply-error' ? !spec.type : !spec.unit || (spec.kind === 'interrupted-after-create' && !spec.type)) {
     throw new Error(spec.kind === 'apply-error' ? 'an apply-error fault needs `type` (and usually `name`)' : `a ${spec.kind} fault needs \`unit\``);
   }
   return new WorldStore(worldFile).update((w) => {
@@ -109,6 +121,17 @@ export function bites(ops: WorldOps, f: Fault, createdAt: number): boolean {
   if (counted) f.remaining = (f.remaining ?? 0) - 1;
   if (seconds === undefined && f.remaining === undefined) return true; // neither bound: until cleared
   return counted || timed;
+}
+
+/** Cuts a create off after the object was stored (fault `interrupted-after-create`): it stays in the world, not in Terraform's state. */
+export function interruptAfterCreate(call: Call, unit: string | undefined): void {
+  for (const f of call.ops.faults((x) => x.kind === 'interrupted-after-create' && x.type === call.type && targets(x.unit, unit))) {
+    if (f.remaining !== undefined) {
+      if (f.remaining <= 0) continue;
+      f.remaining -= 1;
+    }
+    throw new SimError(`${call.type}: the apply was interrupted`, f.note ?? 'the deploy was cut off after the object was created and before Terraform recorded it (interrupted-after-create fault)');
+  }
 }
 
 /** Fails a create/update/delete of a resource an apply-error fault names. */

@@ -45,6 +45,25 @@ export function recognize(query: string): { signal: MetricSignal; divisor: numbe
   return undefined;
 }
 
+/**
+ * Azure Monitor managed Prometheus (a workspace's query endpoint): the default scrape labels every
+ * series with the cluster alias `cluster` (the AKS cluster's name unless an alias is configured)
+ * and writes no other label that names a unit, so a `bluegreen_unit` matcher selects nothing:
+ * https://learn.microsoft.com/azure/azure-monitor/containers/prometheus-metrics-scrape-configuration#cluster-alias ,
+ * https://learn.microsoft.com/azure/azure-monitor/containers/prometheus-metrics-scrape-default .
+ * Every other endpoint (the rehearsal's Prometheus, Amazon Managed Prometheus fed by the team's
+ * collector) carries the label the team's scrape configuration writes: `bluegreen_unit`.
+ */
+const MANAGED_PROMETHEUS = /\.prometheus\.monitor\.azure\.com$/;
+
+/** The unit a query selects: by `cluster` on Azure Monitor workspaces, by `bluegreen_unit` elsewhere. */
+function unitOfQuery(ops: WorldOps, url: URL, query: string): string | undefined {
+  if (!MANAGED_PROMETHEUS.test(url.hostname)) return /bluegreen_unit="([^"]+)"/.exec(query)?.[1];
+  const alias = /(?:^|[{,\s])cluster="([^"]+)"/.exec(query)?.[1];
+  if (!alias) return undefined;
+  return ops.find('azurerm_kubernetes_cluster', (o) => o.name === alias)?.unit ?? `(no cluster ${alias})`;
+}
+
 export interface MetricsAnswer {
   readonly status: number;
   readonly body: string;
@@ -57,10 +76,14 @@ export interface MetricsAnswer {
 export function answerQuery(ops: WorldOps, url: URL): MetricsAnswer {
   const query = url.searchParams.get('query') ?? '';
   const bad = (why: string): MetricsAnswer => ({ status: 400, body: JSON.stringify({ status: 'error', errorType: 'bad_data', error: why }), detail: why });
-  if (url.pathname !== '/api/v1/query') return { status: 404, body: '404 page not found', detail: `no API at ${url.pathname}` };
+  // Amazon Managed Prometheus serves the API under /workspaces/<id>/api/v1/query (AMP-onboard-query-APIs).
+  if (!/^(?:\/workspaces\/[^/]+)?\/api\/v1\/query$/.test(url.pathname)) return { status: 404, body: '404 page not found', detail: `no API at ${url.pathname}` };
   const r = recognize(query);
   if (!r) return bad(`the simulated API knows the ready-made gates' queries only: ${query.slice(0, 80)}`);
-  const unit = /bluegreen_unit="([^"]+)"/.exec(query)?.[1];
+  const unit = unitOfQuery(ops, url, query);
+  if (!unit && MANAGED_PROMETHEUS.test(url.hostname)) {
+    return { status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }), detail: `${r.signal}: no series (managed Prometheus labels series by cluster alias, not ${/([a-z_]+)="/.exec(query)?.[1] ?? 'this label'})` };
+  }
   if (!unit) return bad('no bluegreen_unit matcher in the query');
   const result = (v: number | undefined) => JSON.stringify({
     status: 'success',

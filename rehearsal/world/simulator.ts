@@ -2,7 +2,7 @@
 // /work/brief/REHEARSAL-CONTRACT.md "Simulator interface"). One world file per run, shared by all
 // provider processes and stacks; every call is one locked read-modify-write of that file.
 import { SimError } from './errors';
-import { applyErrorFault } from './faults';
+import { applyErrorFault, interruptAfterCreate } from './faults';
 import { forceNewPaths } from './force-new';
 import { WorldObject } from './model';
 import { WorldOps } from './ops';
@@ -67,6 +67,7 @@ class WorldSimulator implements Simulator {
       call.ops.put(obj);
       call.ops.log({ stack: ctx.stack, provider: ctx.provider, type, action: 'create', id, name: obj.name, unit: obj.unit });
       rule.created?.(call, obj);
+      interruptAfterCreate(call, obj.unit);
       return settled;
     });
   }

@@ -4,6 +4,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterAccessTarget, IClusterAccess } from '../kubernetes/cluster-access';
+import { eksExecCredential } from './private/eks-exec-credential';
 
 /** Where the validation stacks' EKS token comes from. */
 export enum EksTokenSource {
@@ -46,8 +47,7 @@ export class EksAccess implements IClusterAccess {
     if ((this.props.tokenSource ?? EksTokenSource.AWS_CLI) === EksTokenSource.AWS_CLI) {
       return new KubernetesProvider(scope, 'kubernetes', {
         host, clusterCaCertificate,
-        // `--output json`: the exec plugin reads an ExecCredential, whatever output the user configured.
-        exec: [{ apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', target.clusterName, '--region', target.location, '--output', 'json'] }],
+        exec: [eksExecCredential(target.clusterName, target.location)],
       });
     }
     const auth = new DataAwsEksClusterAuth(scope, 'cluster-auth', { name: target.clusterName });

@@ -4,7 +4,9 @@ import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federat
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { ITerraformDependable } from 'cdktf';
+import { TimeProvider } from '@cdktf/provider-time/lib/provider';
+import { Sleep } from '@cdktf/provider-time/lib/sleep';
+import { ITerraformDependable, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { fitName, NameRule } from '../core/naming';
@@ -57,6 +59,8 @@ export interface AksWorkloadAccess {
   readonly dataStores?: AksDataStoreAccess[];
 }
 
+/** How long a new federated identity credential may be refused by Entra: "a couple of minutes", taken as 120 s. */
+export const FEDERATION_PROPAGATION_SECONDS = 120;
 /** The audience AKS workload identity tokens are exchanged with. */
 export const AZURE_TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
 /** Federated identity credentials one managed identity may hold (https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations). */
@@ -173,6 +177,14 @@ export class AksUnitWorkloadAccess extends Construct {
         audience: [AZURE_TOKEN_EXCHANGE_AUDIENCE],
         lifecycle: PROTECT,
       }));
+    }
+    const federations = [...this.grants];
+    if (federations.length > 0) {
+      // Entra may refuse a token for a few minutes after a federated credential was added ("might lead
+      // to failure for a couple of minutes", https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster):
+      // the unit's stack ends only after that, so its first checks and gates do not meet AADSTS700213.
+      if (!TerraformStack.of(this).node.tryFindChild('time')) new TimeProvider(TerraformStack.of(this), 'time');
+      this.grants.push(new Sleep(this, 'federation-propagation', { createDuration: `${FEDERATION_PROPAGATION_SECONDS}s`, dependsOn: federations, lifecycle: PROTECT }));
     }
     (a.registryIds ?? []).forEach((registryId) => {
       const registry = registryId.split('/').pop()!.toLowerCase();

@@ -16,6 +16,19 @@ export interface HcpAzureDynamicCredentials {
    * subscription but not the tenant, and HCP's page asks for both.
    */
   readonly tenantId: string;
+  /**
+   * Resource id of the user-assigned managed identity whose client id is `runClientId`
+   * (`/subscriptions/.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`). Given,
+   * {@link HcpWorkspaces} manages its federated identity credentials with the workspaces: Entra
+   * matches an HCP run's subject exactly, so every workspace that runs on Azure needs one credential
+   * per run phase (`organization:<org>:project:<project>:workspace:<ws>:run_phase:apply`, and `plan`
+   * unless `planIdentityId` takes the plans), and synth refuses more than the 20 an identity holds.
+   * @see https://developer.hashicorp.com/terraform/cloud-docs/dynamic-provider-credentials/azure-configuration#configure-microsoft-entra-id
+   * @default - none: the credentials are yours to create, one per workspace and run phase
+   */
+  readonly runIdentityId?: string;
+  /** Resource id of the identity behind `planClientId`, which then holds the plan-phase credentials. @default - runIdentityId */
+  readonly planIdentityId?: string;
 }
 
 /**

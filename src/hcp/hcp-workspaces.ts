@@ -10,6 +10,7 @@ import { UnitLifecycle } from '../core/rollout-model';
 import { HcpTerraformBackendFactory } from '../rollout/backends';
 import { RolloutFleet } from '../rollout/rollout-fleet';
 import { awsCredentialVariables, azureCredentialVariables, EnvVariable, HcpAwsDynamicCredentials, HcpAzureDynamicCredentials, HcpWorkspaceVariable, refusedVariable } from './hcp-credentials';
+import { bindHcpFederations, HcpFederation, hcpFederationsOf } from './hcp-azure-federation';
 import { executionFor, HcpExecution, HcpExecutionPolicy } from './hcp-execution';
 
 /** The workspaces of one fleet: where its stacks run and with which identity. */
@@ -34,6 +35,12 @@ export interface HcpWorkspacesProps {
   readonly terraformVersion: string;
   /** HCP Terraform project of the workspaces (`prj-…`). @default - the organization's default project */
   readonly projectId?: string;
+  /**
+   * The name of that project: an HCP run's identity token names its project by name, and the Azure
+   * federated credentials the library manages (`azure.runIdentityId`) match it exactly.
+   * @default 'Default Project' (the name of an organization's default project)
+   */
+  readonly projectName?: string;
   /** The fleets whose stacks get a workspace. */
   readonly fleets: HcpFleetWorkspaces[];
   /**
@@ -103,7 +110,8 @@ export class HcpWorkspaces extends Construct {
     const app = App.of(this);
     new TfeProvider(this, 'tfe', { hostname: props.backend.hostname, organization: props.backend.organization });
 
-    for (const f of props.fleets) {
+    const federations: HcpFederation[] = [];
+    for (const [index, f] of props.fleets.entries()) {
       const plan = f.fleet.plan;
       const fleet = plan.fleet;
       const extra = (f.variables ?? []).map((v) => {
@@ -129,6 +137,7 @@ export class HcpWorkspaces extends Construct {
         const execution = checkedExecution(fleet, row, executionFor(f.execution, row.role), providers);
         if (execution.runsRemotely) checkNoAliasedCloudProvider(fleet, row, source);
         const env = execution.runsRemotely ? [...credentialVariables(f, fleet, row.name, providers), ...extra] : [];
+        if (execution.runsRemotely && providers.has('azurerm') && f.azure) federations.push(...hcpFederationsOf(fleet, index, f.azure, workspace));
 
         const validation = row.role === StackRole.VALIDATE;
         const scope = new Construct(this, row.name);
@@ -178,6 +187,8 @@ export class HcpWorkspaces extends Construct {
       }
     }
 
+    // Issue 20.4: HCP's Azure trust is per workspace and run phase; the credentials come with the workspaces.
+    bindHcpFederations(this, federations, props.backend.hostname, props.backend.organization, checkProjectName(props.projectName));
     // Catches tfe_variable resources added next to this construct by hand as well. Thrown, not
     // returned, so synthesizeRollout prints the one-line refusal instead of cdktf's stack trace.
     this.node.addValidation({
@@ -270,6 +281,15 @@ function credentialVariables(f: HcpFleetWorkspaces, fleet: string, stack: string
     env.push(...awsCredentialVariables(fleet, f.aws));
   }
   return env;
+}
+
+/** HCP project names: 3-40 letters, digits, spaces, "-" and "_" (HCP "Manage projects"); ":" would break the run subject. */
+function checkProjectName(name: string | undefined): string {
+  if (name === undefined) return 'Default Project';
+  if (typeof name !== 'string' || !/^[A-Za-z0-9 _-]{3,40}$/.test(name)) {
+    throw new BlueGreenError({ fleet: '(workspaces)', field: 'HcpWorkspaces.projectName', value: show(name), rule: 'a project name is 3-40 letters, digits, spaces, "-" and "_"', fix: "projectName: 'platform-bluegreen'" });
+  }
+  return name;
 }
 
 /** The HcpExecutionPolicy field of a stack role. */

@@ -5,6 +5,7 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { CheckContext, CheckPhase, IValidationCheck } from './check';
+import { jobNamePrefix } from './private/job-name';
 
 /** What kind of object reports a unit's GitOps sync. */
 export enum GitOpsSyncKind {
@@ -109,7 +110,7 @@ export class GitOpsSyncCheck implements IValidationCheck {
     const jobName = `sync-${this.props.name}`.slice(0, 63 - context.step.length - 1).replace(/[-.]+$/, '') + `-${context.step}`;
     new JobV1(scope, `job-${context.step}`, {
       provider: context.provider,
-      metadata: { name: jobName, namespace: context.namespace, labels: { ...labels, 'bluegreen.cdktf.io/sync': this.props.name } },
+      metadata: { generateName: jobNamePrefix(jobName), namespace: context.namespace, labels: { ...labels, 'bluegreen.cdktf.io/sync': this.props.name } },
       waitForCompletion: true,
       // The Job's own deadline is the readiness window; Terraform waits a minute longer for its verdict.
       timeouts: { create: `${window + 60}s`, update: `${window + 60}s` },

@@ -8,8 +8,9 @@ import { BlueGreenError, show } from '../core/errors';
 import { checkLimits, checkTemplate, checkWindow, chooseBaseline, describeLimits, GateDirection, GateLimits, GateUnit, needsBaseline, promString, renderTemplate } from '../core/metric-gates';
 import { PlanGate } from '../core/plan-report';
 import { CheckContext, IValidationCheck } from './check';
-import { MetricsAccess, MetricsSource } from './metrics-source';
+import { GATE_IMAGE, MetricsAccess, MetricsSource } from './metrics-source';
 import { METRIC_GATE_SCRIPT } from './private/metric-gate-script';
+import { jobNamePrefix } from './private/job-name';
 
 /** Options of a {@link MetricGate}. */
 export interface MetricGateProps {
@@ -44,7 +45,14 @@ export interface MetricGateProps {
   readonly baselineSlot?: string;
   /** What the gate proves, for the plan. @default - the query and its threshold */
   readonly description?: string;
-  /** Container image of the in-unit Job (Python 3 standard library), pinned. @default 'python:3.13.1-alpine3.21' */
+  /**
+   * Container image of the in-unit Job. A plain Prometheus needs Python 3 only. A managed service
+   * needs its maintained SDK in the image, pinned by digest (`<image>@sha256:<64 hex digits>`), so
+   * every unit runs the same code: `azure-identity` for Azure Monitor (workload identity), `botocore`
+   * (or `boto3`) for Amazon Managed Prometheus (SigV4 with the default credential chain, EKS Pod
+   * Identity included). docs/slo-gates.md has a Dockerfile.
+   * @default - the source's `gateImage` for a managed service; 'python:3.13.1-alpine3.21' for a plain Prometheus
+   */
   readonly jobImage?: string;
 }
 
@@ -99,6 +107,13 @@ export class MetricGate implements IGateCheck {
     if (props.direction !== GateDirection.AT_MOST && props.direction !== GateDirection.AT_LEAST) {
       throw new BlueGreenError({ fleet: '(any)', field: `MetricGate(${props.name}).direction`, value: show(props.direction), rule: 'a gate keeps its value at most or at least the threshold', fix: 'direction: GateDirection.AT_MOST' });
     }
+    if (props.source.auth !== 'none' && props.jobImage !== undefined && (typeof props.jobImage !== 'string' || !GATE_IMAGE.test(props.jobImage))) {
+      throw new BlueGreenError({
+        fleet: '(any)', field: `MetricGate(${props.name}).jobImage`, value: show(typeof props.jobImage === 'string' ? props.jobImage.slice(0, 120) : props.jobImage),
+        rule: `a gate on ${props.source.kind} runs ${props.source.auth === 'azure' ? 'azure-identity' : 'botocore'} in the unit, from an image pinned by digest (<image>@sha256:<64 hex digits>; docs/slo-gates.md, "The gate image")`,
+        fix: 'leave jobImage out to use the source\'s gateImage, or pin it: <image>@sha256:<digest of your build>',
+      });
+    }
     checkTemplate(props.name, 'query', props.query);
     this.window = checkWindow(props.name, props.window ?? '10m');
     this.limits = {
@@ -113,9 +128,14 @@ export class MetricGate implements IGateCheck {
     this.description = props.description ?? `${props.query} ${describeLimits(this.limits)} over ${this.window}`;
   }
 
+  /** Where the gate reads its metrics (the fleet grants its in-unit identity from it). */
+  public get source(): MetricsSource {
+    return this.props.source;
+  }
+
   /** The query rendered for one unit. */
   public queryFor(fleet: string, unit: string, slot: string): string {
-    const selector = `${this.props.source.unitLabel}=${promString(unit)}`;
+    const selector = `${this.props.source.unitLabel}=${promString(this.props.source.unitLabelValue(fleet, unit))}`;
     return renderTemplate(this.props.query, { fleet, unit, slot, window: this.window, selector });
   }
 
@@ -222,8 +242,9 @@ export class MetricGate implements IGateCheck {
         provider: context.provider,
         metadata: {
           name: METRIC_GATE_SERVICE_ACCOUNT, namespace: context.namespace, labels: context.labels,
-          annotations: src.auth === 'azure' ? { 'azure.workload.identity/client-id': src.clientId! }
-            : src.auth === 'amp' ? { 'eks.amazonaws.com/role-arn': src.roleArn! } : undefined,
+          // Azure: the webhook's client id. AWS: nothing; an IRSA role annotation would come first in
+          // the SDK's credential chain and shadow the unit's pod identity association.
+          annotations: src.auth === 'azure' ? { 'azure.workload.identity/client-id': src.clientId! } : undefined,
         },
         automountServiceAccountToken: false,
       });
@@ -241,7 +262,7 @@ export class MetricGate implements IGateCheck {
     const labels = { ...context.labels, 'bluegreen.cdktf.io/check': this.checkName, ...(src.auth === 'azure' ? { 'azure.workload.identity/use': 'true' } : {}) };
     new JobV1(scope, `job-${context.step}`, {
       provider: context.provider,
-      metadata: { name: `${this.checkName}-${context.step}`, namespace: context.namespace, labels },
+      metadata: { generateName: jobNamePrefix(`${this.checkName}-${context.step}`), namespace: context.namespace, labels },
       waitForCompletion: true,
       timeouts: { create: '5m', update: '5m' },
       dependsOn: [sa, ...(context.after ?? [])],
@@ -260,7 +281,7 @@ export class MetricGate implements IGateCheck {
             securityContext: { runAsNonRoot: true, runAsUser: '65532', seccompProfile: { type: 'RuntimeDefault' } },
             container: [{
               name: 'gate',
-              image: this.props.jobImage ?? 'python:3.13.1-alpine3.21',
+              image: this.props.jobImage ?? src.gateImage ?? 'python:3.13.1-alpine3.21',
               command: ['python3', '-c', literal(METRIC_GATE_SCRIPT)],
               env: [{ name: 'GATE', value: literal(JSON.stringify(gate)) }, { name: 'PYTHONDONTWRITEBYTECODE', value: '1' }],
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },

@@ -272,7 +272,8 @@ export class SchedulingRouter implements IRouter {
     const job = new JobV1(scope, 'drain-job', {
       provider,
       metadata: {
-        name: `drain-${step}-${attempt}`,
+        // Named by the API server (20.5): a drain Job left by an interrupted deploy never blocks the retry.
+        generateName: `drain-${step}-${attempt}-`,
         namespace: ns,
         labels: jobLabels,
         // The contract a reader (or the rehearsal's simulated cluster) relies on: docs/node-pools.md, "The drain Job".

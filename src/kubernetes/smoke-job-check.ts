@@ -2,6 +2,7 @@ import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { CheckContext, IValidationCheck } from './check';
+import { jobNamePrefix } from './private/job-name';
 
 /** Options of a {@link SmokeJobCheck}. */
 export interface SmokeJobCheckProps {
@@ -64,7 +65,7 @@ export class SmokeJobCheck implements IValidationCheck {
     const timeout = this.props.timeoutMinutes ?? 5;
     new JobV1(scope, `job-${context.step}`, {
       provider: context.provider,
-      metadata: { name: `${this.checkName}-${context.step}`, namespace: context.namespace, labels },
+      metadata: { generateName: jobNamePrefix(`${this.checkName}-${context.step}`), namespace: context.namespace, labels },
       waitForCompletion: true,
       timeouts: { create: `${timeout}m`, update: `${timeout}m` },
       // After the GitOps sync and access checks, when the fleet has them.

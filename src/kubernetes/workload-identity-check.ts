@@ -2,6 +2,7 @@ import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
 import { CheckContext, CheckPhase, IValidationCheck } from './check';
+import { jobNamePrefix } from './private/job-name';
 
 /** Which cloud a workload identity belongs to. */
 export enum WorkloadIdentityCloud {
@@ -127,7 +128,7 @@ export class WorkloadIdentityCheck implements IValidationCheck {
     new JobV1(scope, `job-${context.step}`, {
       provider: context.provider,
       // In the workload's namespace: a pod can only run as a service account of its own namespace.
-      metadata: { name, namespace: p.namespace, labels },
+      metadata: { generateName: jobNamePrefix(name), namespace: p.namespace, labels },
       waitForCompletion: true,
       timeouts: { create: `${timeout}m`, update: `${timeout}m` },
       spec: {

@@ -20,6 +20,8 @@ import { AksFleetContext, aksCloud, aksClusterUnitKind, aksGitOpsCapability, aks
 import { supportWarnings, versionOffered } from './private/capabilities';
 import { FleetCapability, FleetKind } from './private/capability-matrix';
 import { layoutFleet } from './private/fleet-layout';
+import { CHECK_NAMESPACE } from './private/validation-checks';
+import { withAksGateAccess } from '../azure/private/aks-gate-access';
 import { RolloutFleet } from './rollout-fleet';
 
 /** Properties of an {@link AksFleet}. */
@@ -90,6 +92,8 @@ export class AksFleet extends RolloutFleet {
   constructor(scope: Construct, id: string, props: AksFleetProps) {
     super(scope, id, props);
     const fleet = id;
+    // Issue 20.3: the Azure Monitor gates' federated credential is a grant of every unit, counted with the declared ones.
+    props = { ...props, workloadAccess: withAksGateAccess(fleet, props.workloadAccess, props.checks, CHECK_NAMESPACE, (Array.isArray(props.units) ? props.units : []).filter((u) => u.lifecycle !== UnitLifecycle.RETIRED).length) };
     checkAksFleetProps(fleet, props);
     const router = props.router ?? new FrontDoorRouter();
     const c: AksFleetContext = {

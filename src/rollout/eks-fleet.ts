@@ -21,6 +21,8 @@ import { supportWarnings, versionOffered } from './private/capabilities';
 import { FleetCapability, FleetKind } from './private/capability-matrix';
 import { awsRouterPart, eksCloud, eksClusterUnitKind, EksFleetContext, eksGitOpsCapability, eksWorkloadAccessCapability } from './private/eks-cluster-parts';
 import { layoutFleet } from './private/fleet-layout';
+import { CHECK_NAMESPACE } from './private/validation-checks';
+import { withEksGateAccess } from '../aws/private/eks-gate-access';
 import { RolloutFleet } from './rollout-fleet';
 
 /** Properties of an {@link EksFleet}. */
@@ -114,6 +116,8 @@ export class EksFleet extends RolloutFleet {
   constructor(scope: Construct, id: string, props: EksFleetProps) {
     super(scope, id, props);
     const fleet = id;
+    // Issue 20.2: the Amazon Managed Prometheus gates' pod identity association is a grant of every unit.
+    props = { ...props, workloadAccess: withEksGateAccess(fleet, props.workloadAccess, props.checks, CHECK_NAMESPACE) };
     checkFleetProps(fleet, props);
     checkUnitSpecs(fleet, props);
     const c: EksFleetContext = {

@@ -8,6 +8,7 @@ import { Attrs, block, fill, num, str, strMap } from '../values';
 import { awsAccountOf, awsDefaultTags, awsRegionOf, guid, hex, minorNumber, timestamp, withPatch } from './common';
 import { createNodes, removeNodes, setPoolTaints, setPoolVersion } from './nodes';
 import { reconcile } from '../workload';
+import { eksToken } from '../credentials';
 import { Call, DataRule, ResourceRule } from './rule';
 
 // ${REG} below = https://registry.terraform.io/providers/hashicorp/aws/6.25.0/docs
@@ -590,7 +591,8 @@ function lookup(type: string, what: string, pred: (o: WorldObject, c: Attrs) => 
 }
 const eksClusterAuth: DataRule = {
   read(call, c) {
-    return { id: str(c.name), name: str(c.name), token: `k8s-aws-v1.${Buffer.from(`simulated token for ${String(c.name)} at ${call.ops.clock}`).toString('base64url')}` };
+    // Signed now, valid 15 minutes (credentials.ts).
+    return { id: str(c.name), name: str(c.name), token: eksToken(String(c.name), awsRegionOf(call), call.ops.clock) };
   },
 };
 

@@ -5,6 +5,7 @@ import { eksAddonVersionData } from './eks-addon-versions';
 import { httpDataRules } from './http';
 import { kubernetesData, kubernetesResources } from './kubernetes';
 import { gitOpsData, gitOpsResources, withGitOpsJobs } from './gitops';
+import { withGateJobs } from './gate-jobs';
 import { DataRule, ResourceRule } from './rule';
 import { timeResources } from './time';
 
@@ -15,7 +16,8 @@ export const resourceRules: Record<string, ResourceRule> = {
   ...timeResources,
   ...gitOpsResources,
   // Sync and identity check Jobs succeed or fail by what the world holds (gitops.ts).
-  kubernetes_job_v1: withGitOpsJobs(kubernetesResources.kubernetes_job_v1),
+  // SLO-gate Jobs need a cloud credential the world grants (gate-jobs.ts, pod-identity.ts).
+  kubernetes_job_v1: withGateJobs(withGitOpsJobs(kubernetesResources.kubernetes_job_v1)),
 };
 
 export const dataRules: Record<string, DataRule> = {

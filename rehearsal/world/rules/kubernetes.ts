@@ -7,6 +7,7 @@ import { targets, unitFromStack } from '../units';
 import { Attrs, block, fill, str, strMap } from '../values';
 import { clusterOfProvider, minorNumber, parseGoDuration, timestamp } from './common';
 import { drain } from '../workload';
+import { requireKubeCredentials } from '../credentials';
 import { NodeAttrs, nodesOf, uidOf } from './nodes';
 import { Call, DataRule, ResourceRule } from './rule';
 
@@ -18,6 +19,7 @@ import { Call, DataRule, ResourceRule } from './rule';
  */
 function apiCall(call: Call, verb: string, resource: string): WorldObject {
   const cluster = clusterOfProvider(call);
+  requireKubeCredentials(call, `${verb} ${resource}`);
   const unit = cluster.unit ?? unitFromStack(call.ctx.stack);
   for (const f of activeFaults(call.ops, 'role-assignment-late', unit)) {
     const assignments = call.ops.all('azurerm_role_assignment', (o) => targets(f.unit, o.unit));
@@ -136,6 +138,15 @@ function runJob(call: Call, a: Attrs, clusterKey: string, unit: string | undefin
   }
   if (isDrain) {
     runDrain(call, a, clusterKey, ns);
+    // A drain that takes its time (fault `drain-slow`): the provider keeps polling the Job until it
+    // completes (wait_for_completion), with the credential it was configured with (credentials.ts).
+    const fleet = strMap(m.labels)['bluegreen.cdktf.io/fleet'];
+    const slow = call.ops.faults((f) => f.kind === 'drain-slow' && f.unit === fleet)[0];
+    if (slow?.seconds && wait) {
+      call.ops.advance(slow.seconds);
+      log('job-run', `drain Job ran ${slow.seconds} s (fault drain-slow)`);
+      requireKubeCredentials(call, `get jobs ${ns}/${name}`);
+    }
     log('job-run', 'drain Job complete');
     return;
   }
@@ -203,6 +214,24 @@ const configMapData: DataRule = {
   },
 };
 
+/**
+ * `metadata.generate_name` without a name: the API server names the object the prefix plus 5 random
+ * characters from "bcdfghjklmnpqrstvwxz2456789", using at most 58 characters of the prefix
+ * (https://kubernetes.io/docs/reference/using-api/api-concepts/#generated-names; apiserver
+ * storage/names SimpleNameGenerator). Deterministic here, from the world's id counter.
+ */
+function generateName(call: Call, a: Attrs): void {
+  const m = meta(a);
+  const prefix = str(m.generate_name);
+  if (str(m.name) || !prefix) return;
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  let n = call.ops.nextNumber() * 7919 + 104729;
+  let suffix = '';
+  for (let i = 0; i < 5; i++) { suffix += alphabet[n % alphabet.length]; n = Math.floor(n / alphabet.length) + 31 * (i + 1); }
+  m.name = `${prefix.slice(0, 58)}${suffix}`;
+  if (Array.isArray(a.metadata) && a.metadata.length > 0) a.metadata[0] = m;
+}
+
 const job: ResourceRule = {
   name(a) {
     return str(meta(a).name);
@@ -213,6 +242,7 @@ const job: ResourceRule = {
   create(call, a) {
     const m = meta(a);
     const ns = str(m.namespace) ?? 'default';
+    generateName(call, a);
     const name = str(m.name) ?? '';
     const cluster = clusterOfProvider(call);
     const key = call.ops.keyOf(cluster);

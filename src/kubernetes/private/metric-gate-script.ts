@@ -1,75 +1,66 @@
 /**
- * The program the in-unit gate Job runs (Python 3 standard library only, so a pinned stock
- * `python` image serves). It reads its settings from the env var GATE (JSON, no secret in it),
- * gets a token from the pod's workload identity where the service needs one, runs the unit's and
- * the baseline's queries against `/api/v1/query`, judges them as `judgeGate` in
- * src/core/metric-gates.ts does, prints one line, and exits 1 on a breach (the Job fails, so the
- * validation stack fails and nothing shifts). No credential is printed or written anywhere.
+ * The program the in-unit gate Job runs. It reads its settings from the env var GATE (JSON, no
+ * secret in it), runs the unit's and the baseline's queries against `/api/v1/query`, judges them as
+ * `judgeGate` in src/core/metric-gates.ts does, prints one line, and exits 1 on a breach (the Job
+ * fails, so the validation stack fails and nothing shifts). No credential is printed or written.
+ * Authentication is left to maintained libraries in the gate image, never written here:
  *
  * - Prometheus HTTP API, instant query and its JSON answer:
  *   https://prometheus.io/docs/prometheus/latest/querying/api/#instant-queries
- * - Azure Monitor workspace: a Microsoft Entra token for https://prometheus.monitor.azure.com,
- *   https://learn.microsoft.com/en-us/azure/azure-monitor/essentials/prometheus-api-promql ; the
- *   pod gets it through AKS workload identity (AZURE_CLIENT_ID, AZURE_TENANT_ID,
- *   AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST injected by the webhook), exchanged as a client
- *   assertion: https://learn.microsoft.com/en-us/azure/aks/workload-identity-overview
- * - Amazon Managed Service for Prometheus: every query is signed with SigV4 (service `aps`),
- *   https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-onboard-query-APIs.html ; the
- *   pod's credentials come from IRSA (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE) through STS
- *   AssumeRoleWithWebIdentity: https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html ,
- *   signing per https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv4-create-signed-request.html
+ * - Azure Monitor workspace: a Microsoft Entra token for https://prometheus.monitor.azure.com
+ *   (https://learn.microsoft.com/azure/azure-monitor/essentials/prometheus-api-promql) from
+ *   `azure.identity.WorkloadIdentityCredential`, which reads what the AKS workload identity webhook
+ *   injects (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST),
+ *   exchanges it, caches and refreshes the token and retries transient failures:
+ *   https://learn.microsoft.com/python/api/azure-identity/azure.identity.workloadidentitycredential
+ * - Amazon Managed Service for Prometheus: every query signed with SigV4, service `aps`
+ *   (https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-onboard-query-APIs.html), by
+ *   `botocore.auth.SigV4Auth` with the credentials of botocore's default chain — EKS Pod Identity's
+ *   container credential provider (AWS_CONTAINER_CREDENTIALS_FULL_URI), web identity (IRSA) or any
+ *   other source, refreshed before they expire:
+ *   https://boto3.amazonaws.com/v1/documentation/api/latest/guide/credentials.html ,
+ *   https://docs.aws.amazon.com/eks/latest/userguide/pod-id-minimum-sdk.html
  */
 export const METRIC_GATE_SCRIPT = String.raw`
-import datetime, hashlib, hmac, json, math, os, sys, urllib.parse, urllib.request, xml.etree.ElementTree as ET
+import json, math, os, sys, time, urllib.error, urllib.request
 g = json.loads(os.environ["GATE"])
 
-def http(url, data=None, headers=None):
-    req = urllib.request.Request(url, data=data, headers=headers or {})
-    with urllib.request.urlopen(req, timeout=20) as r:
-        return r.read().decode("utf-8")
+def authorizer():
+    if g["auth"] == "azure":
+        from azure.identity import WorkloadIdentityCredential
+        credential = WorkloadIdentityCredential()
+        return lambda url: {"Authorization": "Bearer " + credential.get_token("https://prometheus.monitor.azure.com/.default").token}
+    if g["auth"] == "amp":
+        import botocore.session
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        credentials = botocore.session.get_session().get_credentials()
+        if credentials is None:
+            raise SystemExit("gate " + g["gate"] + ": no AWS credentials (no pod identity association or IRSA for this service account)")
+        def sign(url):
+            request = AWSRequest(method="GET", url=url)
+            SigV4Auth(credentials, "aps", g["region"]).add_auth(request)
+            return dict(request.headers.items())
+        return sign
+    return lambda url: {}
 
-def azure_token():
-    with open(os.environ["AZURE_FEDERATED_TOKEN_FILE"]) as f:
-        assertion = f.read().strip()
-    host = os.environ.get("AZURE_AUTHORITY_HOST", "https://login.microsoftonline.com/").rstrip("/")
-    body = urllib.parse.urlencode({"client_id": os.environ["AZURE_CLIENT_ID"], "grant_type": "client_credentials",
-        "scope": "https://prometheus.monitor.azure.com/.default",
-        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion": assertion}).encode()
-    return json.loads(http(host + "/" + os.environ["AZURE_TENANT_ID"] + "/oauth2/v2.0/token", body))["access_token"]
+headers_for = authorizer()
 
-def aws_credentials():
-    with open(os.environ["AWS_WEB_IDENTITY_TOKEN_FILE"]) as f:
-        token = f.read().strip()
-    q = urllib.parse.urlencode({"Action": "AssumeRoleWithWebIdentity", "Version": "2011-06-15", "RoleArn": os.environ["AWS_ROLE_ARN"],
-        "RoleSessionName": "bluegreen-metric-gate", "WebIdentityToken": token})
-    x = ET.fromstring(http("https://sts." + g["region"] + ".amazonaws.com/?" + q))
-    find = lambda n: next(e.text for e in x.iter() if e.tag.endswith(n))
-    return find("AccessKeyId"), find("SecretAccessKey"), find("SessionToken")
-
-def sigv4_headers(url, creds):
-    key, secret, session = creds
-    u = urllib.parse.urlsplit(url)
-    now = datetime.datetime.now(datetime.timezone.utc)
-    stamp, day = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
-    pairs = sorted(urllib.parse.parse_qsl(u.query, keep_blank_values=True))
-    query = "&".join(urllib.parse.quote(k, safe="-_.~") + "=" + urllib.parse.quote(v, safe="-_.~") for k, v in pairs)
-    headers = {"host": u.netloc, "x-amz-date": stamp, "x-amz-security-token": session}
-    signed = ";".join(sorted(headers))
-    canonical = "\n".join(["GET", urllib.parse.quote(u.path, safe="/-_.~"), query, "".join(k + ":" + headers[k] + "\n" for k in sorted(headers)), signed, hashlib.sha256(b"").hexdigest()])
-    scope = day + "/" + g["region"] + "/aps/aws4_request"
-    to_sign = "\n".join(["AWS4-HMAC-SHA256", stamp, scope, hashlib.sha256(canonical.encode()).hexdigest()])
-    k = ("AWS4" + secret).encode()
-    for part in (day, g["region"], "aps", "aws4_request"):
-        k = hmac.new(k, part.encode(), hashlib.sha256).digest()
-    sig = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
-    return {"x-amz-date": stamp, "x-amz-security-token": session,
-        "Authorization": "AWS4-HMAC-SHA256 Credential=" + key + "/" + scope + ", SignedHeaders=" + signed + ", Signature=" + sig}
-
-auth = {"azure": azure_token, "amp": aws_credentials}.get(g["auth"], lambda: None)()
+def http(url):
+    for attempt in range(3):
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers_for(url)), timeout=20) as r:
+                return r.read().decode("utf-8")
+        except urllib.error.HTTPError as e:
+            if e.code < 500 or attempt == 2:
+                raise
+        except urllib.error.URLError:
+            if attempt == 2:
+                raise
+        time.sleep(2 ** attempt)
 
 def value(url):
-    headers = {"Authorization": "Bearer " + auth} if g["auth"] == "azure" else sigv4_headers(url, auth) if g["auth"] == "amp" else {}
-    doc = json.loads(http(url, headers=headers))
+    doc = json.loads(http(url))
     if doc.get("status") != "success":
         raise SystemExit("gate " + g["gate"] + ": the query failed: " + str(doc.get("error"))[:200])
     result = doc["data"]["result"]
