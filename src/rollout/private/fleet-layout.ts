@@ -12,6 +12,7 @@ import { CheckContext, CheckPhase, CheckToleration, CheckUnit, IValidationCheck 
 import { isGateCheck } from '../../kubernetes/metric-gate-check';
 import { IRouter, RouterTarget } from '../../routing/router';
 import { IBackendFactory, LocalBackendFactory } from '../backends';
+import { previousPlanUnits } from '../rollout-plan';
 
 /** How one validation stack reaches its unit. */
 export interface UnitAccess {
@@ -296,6 +297,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     }),
     stacks: stackRows,
     warnings,
+    previous: previousPlanUnits(hooks.previousUnits, hooks.router),
   };
   return { shared, traffic, units: unitStacks, validations, planned, step, plan };
 }

@@ -5,6 +5,7 @@ import { BlueGreenError, show } from '../../core/errors';
 import { KubernetesVersion } from '../../core/kubernetes-version';
 import { checkControlPlaneStep, checkPoolSkew, checkPoolTransitions, checkSchedulablePools, ControlPlaneStep } from '../../core/node-pool-rules';
 import { FleetPlan, StackRole } from '../../core/plan-report';
+import { previousPlanUnits } from '../rollout-plan';
 import { PlannedUnit, UnitDeclaration, UnitLifecycle } from '../../core/rollout-model';
 import { stepTags } from '../../core/tags';
 import { IValidationCheck } from '../../kubernetes/check';
@@ -167,6 +168,7 @@ export function layoutNodePoolFleet(scope: Construct, fleet: string, props: Node
     // The router keeps a retired pool cordoned until its deletion has drained it.
     units: layout.plan.units.map((u) => (u.lifecycle === UnitLifecycle.RETIRED ? { ...u, routerWeight: 'drained, then deleted' } : u)),
     controlPlane: { version: cpVersion, previousVersion: from, stack: layout.shared.node.id },
+    previous: previousPlanUnits(props.previousUnits, router),
   };
   return { ...layout, plan, controlPlane, poolNames };
 }
