@@ -2,7 +2,7 @@
 // synthesizes empty and waits for the traffic stack, whose drain timer runs before blue is destroyed.
 // In your own repo, import from 'cdktf-bluegreen'.
 import { App } from 'cdktf';
-import { AksFleet, FrontDoorRouter, HcpTerraformBackendFactory, synthesizeRollout, UnitLifecycle } from '../../src';
+import { AksFleet, FrontDoorRouter, HcpTerraformBackendFactory, synthesizeRollout, UnitLifecycle } from 'cdktf-bluegreen';
 
 export function build(app: App): void {
   new AksFleet(app, 'payments-prod', {

@@ -8,7 +8,7 @@
 import { App } from 'cdktf';
 import {
   AksFleet, FrontDoorRouter, HttpProbeCheck, MetricsSource, NodesReadyCheck, SloGates, SmokeJobCheck, synthesizeRollout, UnitLifecycle,
-} from '../../src';
+} from 'cdktf-bluegreen';
 
 export function build(app: App): void {
   const source = MetricsSource.azureMonitorWorkspace({

@@ -15,7 +15,7 @@ import { App, TerraformStack } from 'cdktf';
 import {
   AksFleet, EksAmiType, EksFleet, FrontDoorRouter, HcpExecution, HcpTerraformBackendFactory, HcpWorkspaces,
   Route53WeightedRouter, synthesizeRollout, UnitLifecycle,
-} from '../../src';
+} from 'cdktf-bluegreen';
 
 /** Adds the example's fleets and their workspaces to `app`. */
 export function build(app: App): void {
