@@ -86,6 +86,11 @@ describe('the rollout plan as a change', () => {
     expect(md).toContain('set weights at Azure Front Door: blue 10 → 0, green 90 → 100, teal 0; then the 180 s drain timer runs (traffic left blue)');
   });
 
+  test('docs/rollout-plan.md shows the reference EKS fleet\'s diagram as synth draws it today', () => {
+    const diagram = /```mermaid\n([\s\S]*?)```/.exec(ref.fleets['shop-prod-use2'])![1];
+    expect(fs.readFileSync(path.join(root, 'docs/rollout-plan.md'), 'utf8')).toContain(diagram);
+  });
+
   test('the step hash is explained once, however many fleets', () => {
     expect(Object.keys(ref.fleets)).toHaveLength(5);
     expect(ref.md.match(/The step hash is a fingerprint/g)).toHaveLength(1);
@@ -114,8 +119,8 @@ describe('the rollout plan as a change', () => {
     fs.writeFileSync(path.join(dir, 'pr.md'), pr.out);
     // A diagram that is not Mermaid fails the check (so a pass means something).
     fs.writeFileSync(path.join(dir, 'broken.md'), '```mermaid\nflowchart LR\n  a["x "y" z"] --> b\n```\n');
-    const r = mermaidCheck(path.join(dir, 'synth.md'), path.join(dir, 'pr.md'), path.join(dir, 'broken.md'));
-    expect(r.out).toContain('mermaid: 6 parsed, 1 failed');
+    const r = mermaidCheck(path.join(dir, 'synth.md'), path.join(dir, 'pr.md'), path.join(root, 'docs/rollout-plan.md'), path.join(dir, 'broken.md'));
+    expect(r.out).toContain('mermaid: 7 parsed, 1 failed');
     expect(r.out.match(/^ok .*synth\.md #\d flowchart-v2/gm)).toHaveLength(5);
     expect(r.out).toMatch(/^ok .*pr\.md #1 flowchart-v2: subgraph deploy\["shop: cdktf deploy, step 2"\]/m);
     expect(r.code).toBe(1);
