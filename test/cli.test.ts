@@ -203,7 +203,7 @@ describe('cdktf-bluegreen commands (in-process)', () => {
     expect(actions.map((l) => l.split(' ')[1])).toEqual([
       '`shop-shared`', '`shop-unit-blue-1-33-nljqy2`', '`shop-unit-green-1-34-ejqurb`', '`shop-validate-blue-1-33-nljqy2`', '`shop-validate-green-1-34-ejqurb`', '`shop-traffic`',
     ]);
-    expect(actions[5]).toContain('set weights at the router: blue 100 → 90, green 0 → 10; the drain timer does not run again (no unit lost traffic) _(after `shop-shared`, `shop-validate-blue-1-33-nljqy2`, `shop-validate-green-1-34-ejqurb`)_');
+    expect(actions[5]).toContain('set weights at the router: blue 100 → 90, green 0 → 10; the drain timer does not run again (no unit lost traffic or was retired) _(after `shop-shared`, `shop-validate-blue-1-33-nljqy2`, `shop-validate-green-1-34-ejqurb`)_');
     // A state file names no cloud, router or check: no words of one cloud for another.
     expect(r.out).not.toMatch(/resource group|front door|smoke job/i);
     expect(r.out).toContain('```mermaid\nflowchart LR');

@@ -40,17 +40,18 @@ describe('the rollout plan as a change', () => {
     expect(eks).toContain('| `blue-1-33-2ntufi` | 1.33 | `2ntufi` | serving | 90 → 80 | record weight 90 → record weight 80 | nodes-ready, cluster-dns, http-probe |');
     expect(eks).toContain('| `green-1-34-wzv3zu` | 1.34 | `wzv3zu` | serving | 10 → 20 | record weight 10 → record weight 20 |');
     expect(eks).toContain('- **kept**: `green-1-34-wzv3zu` (weight 10 → 20, after its checks pass)');
-    expect(eks).toContain('set weights at Route 53: blue 90 → 80, green 10 → 20; the 60 s drain timer does not run again (no unit lost traffic)');
+    expect(eks).toContain('set weights at Route 53: blue 90 → 80, green 10 → 20; the 60 s drain timer does not run again (no unit lost traffic or was retired)');
     expect(eks).not.toMatch(/resource group|front door|smoke job/i);
   });
 
   test('node pools: drained, then destroyed after the drain, with the control plane; checks named as they are', () => {
     const eks = ref.fleets['pools-prod-euw1'];
+    const aks = ref.fleets['pools-prod-weu'];
     expect(eks).toMatch(/\| standby → retired \| 0 \| drained, then cordoned \(pool taint, NoSchedule\) → drained, then deleted \|/);
     expect(eks).toMatch(/- \*\*destroyed\*\*: `blue-1-32-qb2npc`, after the traffic stack and its \d+ s drain timer ran out/);
-    expect(eks).toMatch(/`pools-prod-euw1-traffic` — schedulable: .*; then wait the drain timer/);
+    expect(eks).toMatch(/`pools-prod-euw1-traffic` — schedulable: .*; then the 60 s drain timer runs \(blue retired\)/);
+    expect(aks).toMatch(/`pools-prod-weu-traffic` — schedulable: .*; no pool to drain; the 60 s drain timer does not run again \(no unit lost traffic or was retired\)/);
     expect(eks).toMatch(/s\d\["\d\. pools-prod-euw1-traffic<br\/>cordon, drain"\]/);
-    const aks = ref.fleets['pools-prod-weu'];
     expect(aks).toContain('Control plane');
     for (const part of [eks, aks]) expect(part).not.toMatch(/resource group, |front door|smoke job/i);
   });
@@ -83,7 +84,7 @@ describe('the rollout plan as a change', () => {
     expect(md).toContain(`- **drained**: \`${blue}\` — the traffic stack moves its traffic away, then its 180 s drain timer runs; it is kept for rollback`);
     expect(md).toContain(`- **built**: \`${teal}\` (1.35), after the fleet's shared stack`);
     expect(md).toContain(`- **kept**: \`${green}\` (weight 90 → 100, after its checks pass)`);
-    expect(md).toContain('set weights at Azure Front Door: blue 10 → 0, green 90 → 100, teal 0; then the 180 s drain timer runs (traffic left blue)');
+    expect(md).toContain('set weights at Azure Front Door: blue 10 → 0, green 90 → 100, teal 0; then the 180 s drain timer runs (blue stands by)');
   });
 
   test('docs/rollout-plan.md shows the reference EKS fleet\'s diagram as synth draws it today', () => {

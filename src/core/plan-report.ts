@@ -210,23 +210,31 @@ function move(c: FleetChange, before: string | number | undefined, after: string
 const lostTraffic = (u: UnitChange) => (u.weightBefore ?? 0) > 0 && (u.weightAfter ?? 0) === 0;
 const retiredNow = (c: FleetChange, u: UnitChange) => u.lifecycleAfter === 'retired' && (!c.beforeKnown || u.lifecycleBefore !== 'retired');
 
+/** Whether the drain timer runs again in this step: it is re-armed when a unit stands by or is retired. */
+function drainClause(c: FleetChange): string {
+  const drain = c.drainSeconds === undefined ? 'the drain timer' : `the ${c.drainSeconds} s drain timer`;
+  const leaving = c.units.filter((u) => lostTraffic(u) || retiredNow(c, u) || (u.lifecycleAfter === 'standby' && u.lifecycleBefore !== 'standby'));
+  if (!c.beforeKnown) return `then ${drain} runs again if a unit stands by or is retired for the first time (the previous step is unknown here)`;
+  const why = (u: UnitChange) => `${u.slot} ${retiredNow(c, u) ? 'retired' : u.lifecycleAfter === 'standby' && u.lifecycleBefore !== 'standby' ? 'stands by' : 'lost its traffic'}`;
+  return leaving.length ? `then ${drain} runs (${leaving.map(why).join(', ')})` : `${drain} does not run again (no unit lost traffic or was retired)`;
+}
+
 /** What the traffic stack does in this step, from the weights before → after. */
 function trafficAction(c: FleetChange): string {
   const router = c.router ?? 'the router';
   const live = c.units.filter((u) => u.lifecycleAfter !== undefined && u.lifecycleAfter !== 'retired');
   const weights = live.map((u) => `${u.slot} ${move(c, u.weightBefore ?? (c.beforeKnown ? 0 : undefined), u.weightAfter ?? 0, '0', '0')}`).join(', ');
-  const drain = c.drainSeconds === undefined ? 'the drain timer' : `the ${c.drainSeconds} s drain timer`;
-  const leaving = c.units.filter((u) => lostTraffic(u) || retiredNow(c, u) || (u.lifecycleAfter === 'standby' && u.lifecycleBefore !== 'standby'));
-  const then = !c.beforeKnown
-    ? `; then ${drain} runs again if a unit stands by or is retired for the first time (the previous step is unknown here)`
-    : leaving.length ? `; then ${drain} runs (traffic left ${leaving.map((u) => u.slot).join(', ')})` : `; ${drain} does not run again (no unit lost traffic)`;
-  return `set weights at ${router}: ${weights}${then}`;
+  return `set weights at ${router}: ${weights}; ${drainClause(c)}`;
 }
 
 /** The stacks of a step in deploy order, each with what it does (a weighted router's words come from the change). */
 function orderedActions(c: FleetChange): PlanStack[] {
-  // A node-pool fleet's traffic stack says what it cordons and drains, in its own words: kept.
-  return deployOrder(c.stacks).map((s) => (s.role === StackRole.TRAFFIC && s.action.startsWith('set weights') ? { ...s, action: trafficAction(c) } : s));
+  // A node-pool fleet's traffic stack says what it cordons and drains in its own words; only its
+  // closing "then wait the drain timer" is made exact.
+  const TAIL = '; then wait the drain timer';
+  return deployOrder(c.stacks).map((s) => (s.role !== StackRole.TRAFFIC ? s
+    : s.action.startsWith('set weights') ? { ...s, action: trafficAction(c) }
+      : s.action.endsWith(TAIL) ? { ...s, action: `${s.action.slice(0, -TAIL.length)}; ${drainClause(c)}` } : s));
 }
 
 /** The Markdown body of one fleet's change: summary, units before → after, gates, the deploy in order, its diagram. */
@@ -246,7 +254,7 @@ export function fleetChangeMarkdown(c: FleetChange): string[] {
     if (u.lifecycleAfter === undefined) changes.push(`**forgotten**: ${u.slot} (destroyed by an earlier deploy; only the state file forgets it)`);
     else if (retiredNow(c, u)) changes.push(`**destroyed**: ${name}, after ${(u.weightBefore ?? 0) > 0 ? 'the traffic stack moved its traffic away and' : 'the traffic stack and'} ${drain} ran out`);
     else if (u.lifecycleAfter === 'retired') changes.push(`**gone**: ${name} (destroyed by an earlier deploy)`);
-    else if (c.beforeKnown && u.lifecycleBefore === undefined) changes.push(`**built**: ${name} (${u.kubernetesVersion}), after the fleet's shared stack; it takes traffic only after its checks pass`);
+    else if (c.beforeKnown && u.lifecycleBefore === undefined) changes.push(`**built**: ${name} (${u.kubernetesVersion}), after the fleet's shared stack; ${(u.weightAfter ?? 0) > 0 ? 'its traffic moves only after its checks pass' : 'no traffic in this step, only its checks'}`);
     else if (!c.beforeKnown && u.lifecycleAfter === 'candidate') changes.push(`**built if absent**: ${name} (${u.kubernetesVersion}), after the fleet's shared stack`);
     else if (lostTraffic(u) || (c.beforeKnown && u.lifecycleAfter === 'standby' && u.lifecycleBefore !== 'standby')) changes.push(`**drained**: ${name} — the traffic stack moves its traffic away, then ${drain} runs; it is kept for rollback`);
     else changes.push(`**kept**: ${name}${c.beforeKnown ? '' : ' (if it exists; the previous step is unknown)'}${c.beforeKnown && (u.weightBefore ?? 0) !== (u.weightAfter ?? 0) ? ` (weight ${u.weightBefore ?? 0} → ${u.weightAfter ?? 0}, after its checks pass)` : ''}`);
