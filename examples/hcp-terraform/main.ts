@@ -1,6 +1,6 @@
 // Two fleets whose state and runs live in HCP Terraform (Terraform Cloud), one workspace per stack,
-// plus the bootstrap stack `hcp-workspaces` that declares those workspaces. In your own repo,
-// import from 'cdktf-bluegreen'. Read docs/hcp-terraform.md first; in short:
+// plus the bootstrap stack `hcp-workspaces` that declares those workspaces.
+// Read docs/hcp-terraform.md first; in short:
 //
 //   1. once, by hand: create workspace `acme-bg-hcp-workspaces` with execution mode "local"
 //      (it holds the bootstrap stack's state; its runs happen in CI with a TFE_TOKEN);
