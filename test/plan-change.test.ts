@@ -42,6 +42,10 @@ describe('the rollout plan as a change', () => {
     expect(eks).toContain('- **kept**: `green-1-34-wzv3zu` (weight 10 → 20, after its checks pass)');
     expect(eks).toContain('set weights at Route 53: blue 90 → 80, green 10 → 20; the 60 s drain timer does not run again (no unit lost traffic or was retired)');
     expect(eks).not.toMatch(/resource group|front door|smoke job/i);
+    // Each check with its target and threshold, and the window it has.
+    expect(eks).toContain('each waits up to 600 s for its condition, polling every 10 s, then fails the deploy');
+    expect(eks).toContain("- `http-probe` — http GET /healthz on the unit's origin answers 200");
+    expect(eks).toContain('- `cluster-dns` — cluster DNS answers from a pod');
   });
 
   test('node pools: drained, then destroyed after the drain, with the control plane; checks named as they are', () => {

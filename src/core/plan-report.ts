@@ -78,6 +78,23 @@ export interface FleetPlan {
    * @default - unknown: the report says "unknown" for every "before"
    */
   readonly previous?: PlanPreviousUnit[];
+  /** The fleet's checks with what each proves, and their window. @default - not described */
+  readonly checkDetails?: PlanChecks;
+}
+
+/** A check of a fleet, as the rollout plan shows it. */
+export interface PlanCheck {
+  /** The check's name, e.g. `http-probe`. */
+  readonly name: string;
+  /** What it proves: its target and threshold, e.g. "https GET /healthz on the unit's origin answers 200". */
+  readonly description: string;
+}
+
+/** The checks of a fleet and the window they have to pass in. */
+export interface PlanChecks {
+  readonly checks: PlanCheck[];
+  /** How long a check may wait for its condition (polled every 10 s) before it fails the deploy. */
+  readonly readinessSeconds: number;
 }
 
 /** One unit of the previous step, as the rollout plan shows it. */
@@ -165,6 +182,8 @@ export interface FleetChange {
   readonly controlPlane?: PlanControlPlane;
   /** @default - none */
   readonly warnings?: string[];
+  /** The fleet's checks with what each proves. @default - not known to the reporter */
+  readonly checkDetails?: PlanChecks;
 }
 
 /** A fleet's synthesized plan as a change from its previous step (its `previousUnits`), or from a base plan. */
@@ -186,7 +205,7 @@ export function changeOfPlan(p: FleetPlan, base?: FleetPlan): FleetChange {
   return {
     fleet: p.fleet, kind: `${p.cloud} ${p.unitKind} units behind ${p.router}`, router: p.router, step: p.step,
     beforeKnown: prev !== undefined, beforeSource: base ? 'the base plan' : prev ? 'the fleet\'s previousUnits' : undefined,
-    drainSeconds: p.drainSeconds, units, stacks: p.stacks, controlPlane: p.controlPlane, warnings: p.warnings,
+    drainSeconds: p.drainSeconds, units, stacks: p.stacks, controlPlane: p.controlPlane, warnings: p.warnings, checkDetails: p.checkDetails,
   };
 }
 
@@ -272,6 +291,11 @@ export function fleetChangeMarkdown(c: FleetChange): string[] {
       ...(withChecks ? [u.checks && u.checks.length ? u.checks.map(cell).join(', ') : '—'] : []),
     ]),
   ), '');
+  const cd = c.checkDetails;
+  if (cd && cd.checks.length && c.units.some((u) => u.checks && u.checks.length)) {
+    out.push(`Checks (each unit's, in its validation stack; each waits up to ${cd.readinessSeconds} s for its condition, polling every 10 s, then fails the deploy):`, '');
+    out.push(...cd.checks.map((k) => `- \`${cell(k.name)}\` — ${cell(k.description)}`), '');
+  }
   const gated = c.units.filter((u) => u.gates && u.gates.length > 0);
   if (gated.length) {
     out.push('SLO gates (each must pass before any traffic moves; a unit without samples yet passes only while the baseline has samples):', '');

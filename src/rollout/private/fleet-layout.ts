@@ -298,6 +298,7 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
     stacks: stackRows,
     warnings,
     previous: previousPlanUnits(hooks.previousUnits, hooks.router),
+    checkDetails: { checks: hooks.checks.map((c) => ({ name: c.checkName, description: c.description })), readinessSeconds },
   };
   return { shared, traffic, units: unitStacks, validations, planned, step, plan };
 }
