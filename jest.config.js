@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Transpile only: type-checking is `npm run typecheck`'s job, and keeps the suite fast.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  // The examples import the library by its package name, as a user's app does; here it is the local sources.
+  moduleNameMapper: { '^cdktf-bluegreen$': '<rootDir>/src/index.ts' },
   testTimeout: 60000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],

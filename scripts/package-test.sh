@@ -24,7 +24,7 @@ count=$(wc -l <<<"$files")
 for f in lib/index.js lib/index.d.ts .jsii bin/cdktf-bluegreen.js lib/cli/main.js lib/rollout/aks-fleet.js lib/rollout/aks-fleet.d.ts README.md package.json; do
   grep -qx "$f" <<<"$files" || fail "the tarball lacks $f"
 done
-! grep -E '(^src/|^test/|\.ts$)' <<<"$files" | grep -v '\.d\.ts$' | grep -q . || fail "the tarball ships TypeScript sources or tests"
+! grep -E '(^src/|^test/|\.ts$)' <<<"$files" | grep -v -e '\.d\.ts$' -e '^examples/' | grep -q . || fail "the tarball ships TypeScript sources or tests (examples/ ships on purpose: apps to copy)"
 grep -q '__lazyExports' <(tar xzOf "$tarball" package/lib/index.js) || fail "lib/index.js does not load cloud modules lazily"
 ok "tarball $(basename "$tarball"): $count files, $(du -k "$tarball" | cut -f1) KiB (compiled JS, .d.ts, .jsii, CLI)"
 

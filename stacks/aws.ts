@@ -5,7 +5,8 @@ import { EksAmiType, EksFleet, Route53WeightedRouter, UnitLifecycle } from '../s
 
 /** Adds the reference EKS fleets to `app`. */
 export function addAwsReferenceFleets(app: App): void {
-  // Canary: blue (1.33) serves 80 %, green (1.34) was validated and serves 20 %.
+  // Canary: blue (1.33) serves 80 %, green (1.34) was validated and serves 20 % (it served 10 % in the
+  // previous step, which previousUnits declares so the plan report shows the change before → after).
   new EksFleet(app, 'shop-prod-use2', {
     spec: {
       region: 'us-east-2',
@@ -21,6 +22,10 @@ export function addAwsReferenceFleets(app: App): void {
     originDomain: { hostedZoneId: 'Z0C1B2C3D4E5F6A7B8C9D', domainName: 'shop-us.example.com' },
     validationPrincipalArn: 'arn:aws:iam::123456789012:role/platform-deployer',
     allowedAccountIds: ['123456789012'],
+    previousUnits: [
+      { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 90, fingerprint: '2ntufi' },
+      { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 10, fingerprint: 'wzv3zu' },
+    ],
     units: [
       { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 80, fingerprint: '2ntufi' },
       { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 20, fingerprint: 'wzv3zu' },

@@ -197,12 +197,15 @@ describe('cdktf-bluegreen commands (in-process)', () => {
     const r = cli(repo.dir, ['plan', '--base', 'main']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('## Fleet `shop` — step 1 → 2 — ✅ legal step');
-    expect(r.out).toContain('| green | `green-1-34-ejqurb` | 1.34 | `ejqurb` | candidate → serving | 0 → 10 |');
-    expect(r.out).toContain('| blue | `blue-1-33-nljqy2` | 1.33 | `nljqy2` | serving | 100 → 90 |');
-    const actions = r.out.split('\n').filter((l) => /^\| \d+ \|/.test(l));
-    expect(actions.map((l) => l.split('|')[2].trim())).toEqual([
+    expect(r.out).toContain('| `green-1-34-ejqurb` | 1.34 | `ejqurb` | candidate → serving | 0 → 10 |');
+    expect(r.out).toContain('| `blue-1-33-nljqy2` | 1.33 | `nljqy2` | serving | 100 → 90 |');
+    const actions = r.out.split('\n').filter((l) => /^\d+\. `/.test(l));
+    expect(actions.map((l) => l.split(' ')[1])).toEqual([
       '`shop-shared`', '`shop-unit-blue-1-33-nljqy2`', '`shop-unit-green-1-34-ejqurb`', '`shop-validate-blue-1-33-nljqy2`', '`shop-validate-green-1-34-ejqurb`', '`shop-traffic`',
     ]);
-    expect(actions[5]).toContain('set weights blue 100 → 90, green 0 → 10 | `shop-shared`, checks of `shop-validate-blue-1-33-nljqy2`, checks of `shop-validate-green-1-34-ejqurb` |');
+    expect(actions[5]).toContain('set weights at the router: blue 100 → 90, green 0 → 10; the drain timer does not run again (no unit lost traffic or was retired) _(after `shop-shared`, `shop-validate-blue-1-33-nljqy2`, `shop-validate-green-1-34-ejqurb`)_');
+    // A state file names no cloud, router or check: no words of one cloud for another.
+    expect(r.out).not.toMatch(/resource group|front door|smoke job/i);
+    expect(r.out).toContain('```mermaid\nflowchart LR');
   });
 });

@@ -35,9 +35,11 @@ describe('rollout plan report', () => {
     const [blue, green, teal] = fleet.plan.units.map((u) => u.name);
     expect(md).toContain('## Fleet `shop` — AKS cluster units behind Azure Front Door');
     expect(md).toContain(`| \`${green}\` | 1.34 |`);
-    expect(md).toMatch(new RegExp(`\\| \`${green}\` .*\\| serving \\| 100 \\| origin weight 1000 \\| nodes-ready, cluster-dns, http-probe \\|`));
-    expect(md).toMatch(new RegExp(`\\| \`${teal}\` .*\\| candidate \\| 0 \\| origin disabled \\|`));
-    expect(md).toMatch(new RegExp(`\\| \`${blue}\` .*\\| retired \\| 0 \\| removed \\| — \\|`));
+    // No previousUnits: synth cannot know the step before, and says so.
+    expect(md).toMatch(new RegExp(`\\| \`${green}\` .*\\| unknown → serving \\| unknown → 100 \\| unknown → origin weight 1000 \\| nodes-ready, cluster-dns, http-probe \\|`));
+    expect(md).toMatch(new RegExp(`\\| \`${teal}\` .*\\| unknown → candidate \\| unknown → 0 \\| unknown → origin disabled \\|`));
+    expect(md).toMatch(new RegExp(`\\| \`${blue}\` .*\\| unknown → retired \\| unknown → 0 \\| unknown → removed \\| — \\|`));
+    expect(md).toContain('before: unknown (synth sees only this step');
     expect(md).toMatch(new RegExp(`\\d+\\. \`shop-unit-${blue}\` — destroy ${blue}: its stack is empty; runs after the traffic stack and its 180 s drain timer`));
     expect(md).toContain('(not pinned)');
   });
@@ -55,7 +57,7 @@ describe('rollout plan report', () => {
     });
     const md = planToMarkdown([next.plan], [base]);
     expect(md).toMatch(/\| serving \| 100 → 90 \|/);
-    expect(md).toMatch(/\| serving \| 0 → 10 \|/);
+    expect(md).toMatch(/\| candidate → serving \| 0 → 10 \| origin disabled → origin weight 100 \|/);
   });
 
   test('write() puts Markdown and JSON into the output folder', () => {

@@ -1,8 +1,7 @@
 // Finishing an AKS upgrade: green (1.34) serves everything and blue (1.33) is retired. Blue's stack
 // synthesizes empty and waits for the traffic stack, whose drain timer runs before blue is destroyed.
-// In your own repo, import from 'cdktf-bluegreen'.
 import { App } from 'cdktf';
-import { AksFleet, FrontDoorRouter, HcpTerraformBackendFactory, synthesizeRollout, UnitLifecycle } from '../../src';
+import { AksFleet, FrontDoorRouter, HcpTerraformBackendFactory, synthesizeRollout, UnitLifecycle } from 'cdktf-bluegreen';
 
 export function build(app: App): void {
   new AksFleet(app, 'payments-prod', {

@@ -1,7 +1,7 @@
 // An AKS fleet in the middle of a canary behind Azure Front Door: blue (1.33) serves 90 %, green
-// (1.34) was validated as a candidate and now serves 10 %. In your own repo, import from 'cdktf-bluegreen'.
+// (1.34) was validated as a candidate and now serves 10 %.
 import { App } from 'cdktf';
-import { AksFleet, FrontDoorRouter, synthesizeRollout, UnitLifecycle } from '../../src';
+import { AksFleet, FrontDoorRouter, synthesizeRollout, UnitLifecycle } from 'cdktf-bluegreen';
 
 export function build(app: App): void {
   new AksFleet(app, 'shop-canary-weu', {

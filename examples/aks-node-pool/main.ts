@@ -4,7 +4,7 @@
 // its cordon taint and stands by for rollback. Next PR: previousUnits = these units, and blue becomes
 // UnitLifecycle.RETIRED (deleted once the drain Job found no workload pod left on it). Run: `CHECKPOINT_DISABLE=1 npx cdktf synth`, then read cdktf.out/rollout-plan.md.
 import { App } from 'cdktf';
-import { AksNodePoolFleet, NodesReadyCheck, PodDisruptionBudgetsCheck, SmokeJobCheck, synthesizeRollout, UnitDeclaration, UnitLifecycle } from '../../src';
+import { AksNodePoolFleet, NodesReadyCheck, PodDisruptionBudgetsCheck, SmokeJobCheck, synthesizeRollout, UnitDeclaration, UnitLifecycle } from 'cdktf-bluegreen';
 
 /** The units of the previous step (your main branch): green was a candidate. */
 const previousUnits: UnitDeclaration[] = [

@@ -4,11 +4,11 @@
 // rate against blue, the unit serving the most, and error-budget burn) read Azure Monitor managed
 // Prometheus from a Job inside each unit, with AKS workload identity (no token in Terraform).
 // A breach fails the deploy; with `"onGateFailure": "rollback"` in the state file's policy, CI opens
-// the rollback pull request (examples/ci, docs/slo-gates.md). In your own repo, import from 'cdktf-bluegreen'.
+// the rollback pull request (examples/ci, docs/slo-gates.md).
 import { App } from 'cdktf';
 import {
   AksFleet, FrontDoorRouter, HttpProbeCheck, MetricsSource, NodesReadyCheck, SloGates, SmokeJobCheck, synthesizeRollout, UnitLifecycle,
-} from '../../src';
+} from 'cdktf-bluegreen';
 
 export function build(app: App): void {
   const source = MetricsSource.azureMonitorWorkspace({

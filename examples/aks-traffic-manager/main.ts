@@ -1,8 +1,8 @@
 // A new AKS unit as a candidate behind Azure Traffic Manager: green (1.34) is built beside blue
 // (1.33) with weight 0 (a disabled endpoint) while its validation stack checks it. State lives in
-// Azure Storage, one blob per stack. In your own repo, import from 'cdktf-bluegreen'.
+// Azure Storage, one blob per stack.
 import { App } from 'cdktf';
-import { AksFleet, AzurermBackendFactory, NodesReadyCheck, SmokeJobCheck, synthesizeRollout, TrafficManagerRouter, UnitLifecycle } from '../../src';
+import { AksFleet, AzurermBackendFactory, NodesReadyCheck, SmokeJobCheck, synthesizeRollout, TrafficManagerRouter, UnitLifecycle } from 'cdktf-bluegreen';
 
 export function build(app: App): void {
   new AksFleet(app, 'search-prod', {

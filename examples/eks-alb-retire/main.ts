@@ -2,7 +2,7 @@
 // everything, blue (1.33) is retired. One `cdktf deploy '*'` moves the forward action's weights,
 // waits the drain timer, then destroys blue's (now empty) stack. A later pull request removes blue.
 import { App } from 'cdktf';
-import { AlbWeightedRouter, EksClusterSpec, EksFleet, synthesizeRollout, UnitLifecycle } from '../../src';
+import { AlbWeightedRouter, EksClusterSpec, EksFleet, synthesizeRollout, UnitLifecycle } from 'cdktf-bluegreen';
 
 const spec: EksClusterSpec = {
   region: 'us-east-1',

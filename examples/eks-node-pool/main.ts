@@ -4,7 +4,7 @@
 // Next PRs: green serves and blue is drained and stands by (cordoned), then blue is retired.
 // Run: `CHECKPOINT_DISABLE=1 npx cdktf synth`, then read cdktf.out/rollout-plan.md.
 import { App } from 'cdktf';
-import { EksNodePoolFleet, synthesizeRollout, UnitDeclaration, UnitLifecycle } from '../../src';
+import { EksNodePoolFleet, synthesizeRollout, UnitDeclaration, UnitLifecycle } from 'cdktf-bluegreen';
 
 /** The units of the previous step (your main branch). */
 const previousUnits: UnitDeclaration[] = [

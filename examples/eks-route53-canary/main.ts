@@ -2,7 +2,7 @@
 // blue (1.33) serves 90 %, green (1.34) was validated and serves 10 %.
 // Next step: raise green's weight in a pull request (50, then 100), then put blue on standby and retire it.
 import { App } from 'cdktf';
-import { EksAmiType, EksFleet, Route53WeightedRouter, S3BackendFactory, synthesizeRollout, UnitLifecycle } from '../../src';
+import { EksAmiType, EksFleet, Route53WeightedRouter, S3BackendFactory, synthesizeRollout, UnitLifecycle } from 'cdktf-bluegreen';
 
 export function build(app: App): void {
   new EksFleet(app, 'shop-prod-euw1', {

@@ -1,6 +1,6 @@
 // Two fleets whose state and runs live in HCP Terraform (Terraform Cloud), one workspace per stack,
-// plus the bootstrap stack `hcp-workspaces` that declares those workspaces. In your own repo,
-// import from 'cdktf-bluegreen'. Read docs/hcp-terraform.md first; in short:
+// plus the bootstrap stack `hcp-workspaces` that declares those workspaces.
+// Read docs/hcp-terraform.md first; in short:
 //
 //   1. once, by hand: create workspace `acme-bg-hcp-workspaces` with execution mode "local"
 //      (it holds the bootstrap stack's state; its runs happen in CI with a TFE_TOKEN);
@@ -15,7 +15,7 @@ import { App, TerraformStack } from 'cdktf';
 import {
   AksFleet, EksAmiType, EksFleet, FrontDoorRouter, HcpExecution, HcpTerraformBackendFactory, HcpWorkspaces,
   Route53WeightedRouter, synthesizeRollout, UnitLifecycle,
-} from '../../src';
+} from 'cdktf-bluegreen';
 
 /** Adds the example's fleets and their workspaces to `app`. */
 export function build(app: App): void {

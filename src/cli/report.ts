@@ -1,4 +1,4 @@
-import { deployOrder, PlanStack, StackRole } from '../core/plan-report';
+import { deployOrder, FleetChange, fleetChangeMarkdown, PlanStack, StackRole } from '../core/plan-report';
 import { UnitLifecycle } from '../core/rollout-model';
 import { resolvePolicy } from '../core/rollout-policy';
 import { describeChange } from '../core/rollout-steps';
@@ -115,11 +115,19 @@ const bySlot = (state: RolloutStateFile | undefined) => new Map((state?.units ??
 
 /** The deploy of `after` as ordered stack actions, with the stacks and checks that gate each one (mirrors the fleet layout). */
 export function deployActions(before: RolloutStateFile | undefined, after: RolloutStateFile): ReportAction[] {
+  return deployOrder(deployStacks(before, after)).map((r) => ({ stack: r.name, action: r.action, gatedBy: [...r.dependsOn] }));
+}
+
+/**
+ * The stacks the deploy of `after` touches, with what each does. A state file names no cloud, router or
+ * check, so the words are those true of every fleet kind; synth's report names them.
+ */
+function deployStacks(before: RolloutStateFile | undefined, after: RolloutStateFile): PlanStack[] {
   const f = after.fleet;
   const rows: PlanStack[] = [];
   const shared = `${f}-shared`;
   const traffic = `${f}-traffic`;
-  rows.push({ name: shared, role: StackRole.SHARED, dependsOn: [], action: 'keep the fleet\'s long-lived resources (resource group, front door)' });
+  rows.push({ name: shared, role: StackRole.SHARED, dependsOn: [], action: 'keep the fleet\'s long-lived resources (those main.ts declares: the router\'s shared parts, a node-pool fleet\'s cluster)' });
   const weighted: string[] = [];
   const old = bySlot(before);
   for (const u of after.units) {
@@ -138,12 +146,12 @@ export function deployActions(before: RolloutStateFile | undefined, after: Rollo
       name: unitStack, role: StackRole.UNIT, unit: name, dependsOn: [shared],
       action: !b
         ? (u.lifecycle === UnitLifecycle.CANDIDATE || !before ? `build ${u.slot} (${u.kubernetesVersion}) if it does not exist; prevent_destroy` : `build ${u.slot} (${u.kubernetesVersion}); prevent_destroy`)
-        : `keep ${u.slot} exactly as built (no change expected)`,
+        : `keep ${u.slot} as built (prevent_destroy)`,
     });
     if (u.lifecycle === UnitLifecycle.STANDBY) {
       rows.push({ name: validate, role: StackRole.VALIDATE, unit: name, dependsOn: [unitStack], action: `remove ${u.slot}'s checks while it stands by (the unit is kept for rollback)` });
     } else {
-      rows.push({ name: validate, role: StackRole.VALIDATE, unit: name, dependsOn: [unitStack], action: `check ${u.slot}: nodes ready on ${u.kubernetesVersion}, smoke jobs, HTTP probe (named for this step, so they run again)` });
+      rows.push({ name: validate, role: StackRole.VALIDATE, unit: name, dependsOn: [unitStack], action: `check ${u.slot} on ${u.kubernetesVersion} with the checks main.ts declares (named for this step, so they run again)` });
     }
     if ((u.weight ?? 0) > 0) weighted.push(validate);
   }
@@ -153,8 +161,23 @@ export function deployActions(before: RolloutStateFile | undefined, after: Rollo
   }).join(', ');
   const drained = after.units.some((u) => (u.lifecycle === UnitLifecycle.STANDBY || u.lifecycle === UnitLifecycle.RETIRED) && old.get(u.slot)?.lifecycle !== u.lifecycle);
   rows.push({ name: traffic, role: StackRole.TRAFFIC, dependsOn: [shared, ...weighted], action: `set weights ${weights}${drained ? '; then wait the drain timer (traffic left a unit)' : ''}` });
-  return deployOrder(rows).map((r) => ({ stack: r.name, action: r.action, gatedBy: [...r.dependsOn] }));
+  return rows;
 }
+
+/** A compared state file as the change the shared renderer draws (the same one synth's report uses). */
+export function changeOfReport(r: FleetReport, before: RolloutStateFile | undefined, after: RolloutStateFile): FleetChange {
+  return {
+    fleet: r.fleet, step: String(after.step), beforeKnown: r.verdict !== 'current',
+    beforeSource: r.stepBefore === undefined ? 'the base (no file: a new fleet)' : `the base, step ${r.stepBefore}`,
+    units: r.units.map((u) => ({
+      slot: u.slot, name: u.name, kubernetesVersion: u.kubernetesVersion, fingerprint: u.fingerprint,
+      lifecycleBefore: u.lifecycleBefore, lifecycleAfter: u.lifecycleAfter, weightBefore: u.weightBefore, weightAfter: u.weightAfter,
+    })),
+    stacks: deployStacks(before, after),
+  };
+}
+
+const CHANGES = new WeakMap<FleetReport, FleetChange>();
 
 /** The report of one compared file. */
 export function fleetReport(c: FileComparison): FleetReport {
@@ -176,11 +199,13 @@ export function fleetReport(c: FileComparison): FleetReport {
     };
   });
   const unreadable = !after && !c.deleted && c.base !== undefined;
-  return {
+  const report: FleetReport = {
     fleet: escapeLine(state?.fleet ?? c.file.replace(/^.*[\\/]/, '').replace(/\.json$/, '')), file: escapeLine(c.file), stepBefore: before?.step, stepAfter: after?.step, verdict,
     change: after ? describeChange(before, after) : unreadable || !before ? 'unreadable' : 'file deleted', ...(unreadable ? { unreadable } : {}), problems, ...(c.note ? { note: c.note } : {}), units,
     actions: after && !c.error ? deployActions(before, after) : [],
   };
+  if (after && !c.error) CHANGES.set(report, changeOfReport(report, before, after));
+  return report;
 }
 
 /**
@@ -276,6 +301,11 @@ function renderPlan(reports: FleetReport[], base: string | undefined, details: b
     if (r.note) out.push(`Note: ${mdCode(r.note, false)}`, '');
     if (r.problems.length) out.push('Refused because:', '', mdBlock(r.problems.map((p) => `- ${p.replace(/\n/g, ' ')}`)), '');
     if (!details) continue;
+    const change = CHANGES.get(r);
+    if (change) {
+      out.push(...fleetChangeMarkdown(change));
+      continue;
+    }
     if (r.units.length) out.push(mdTable(['slot', 'unit', 'version', 'fingerprint', 'lifecycle', 'weight'], r.units.map((u) => {
       const fresh = r.stepBefore === undefined;
       const life = u.lifecycleBefore === u.lifecycleAfter || fresh ? `${u.lifecycleAfter}` : `${u.lifecycleBefore ?? '(new)'} → ${u.lifecycleAfter ?? '(forgotten)'}`;
@@ -287,6 +317,7 @@ function renderPlan(reports: FleetReport[], base: string | undefined, details: b
       out.push(mdTable(['#', 'stack', 'action', 'gated by'], r.actions.map((a, i) => [String(i + 1), mdCode(a.stack), mdPlain(a.action), a.gatedBy.length ? a.gatedBy.map((g) => (g.includes('-validate-') ? `checks of ${mdCode(g)}` : mdCode(g))).join(', ') : '—'])), '');
     }
   }
+  if (reports.some((r) => CHANGES.has(r))) out.push('_A state file names no cloud, router or check: `npx cdktf synth` writes the same report with them (cdktf.out/rollout-plan.md)._', '');
   return out.join('\n');
 }
 

@@ -2,12 +2,26 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { FleetPlan, planToJson, planToMarkdown } from '../core/plan-report';
+import { FleetPlan, PlanPreviousUnit, planToJson, planToMarkdown } from '../core/plan-report';
+import { UnitDeclaration } from '../core/rollout-model';
+import { IRouter } from '../routing/router';
 
 /** A fleet whose rollout step can be reported. */
 export interface IRolloutFleet extends IConstruct {
   /** The rollout plan of this step. */
   readonly plan: FleetPlan;
+}
+
+/**
+ * The previous step as the plan report shows it (its "before"), from a fleet's `previousUnits`;
+ * undefined when they are not declared, so the report says "unknown" instead of guessing.
+ * @internal
+ */
+export function previousPlanUnits(previous: UnitDeclaration[] | undefined, router: IRouter): PlanPreviousUnit[] | undefined {
+  return previous?.map((u) => ({
+    slot: u.slot, lifecycle: u.lifecycle, weight: u.weight ?? 0,
+    routerWeight: u.lifecycle === 'retired' ? 'removed' : router.describeWeight({ unitName: u.slot, slot: u.slot, lifecycle: u.lifecycle, weight: u.weight ?? 0, originHost: '' }),
+  }));
 }
 
 const FLEETS = Symbol.for('cdktf-bluegreen.fleets');

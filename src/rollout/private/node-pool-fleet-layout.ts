@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../../core/errors';
 import { checkControlPlaneStep, checkPoolSkew, checkPoolTransitions, checkSchedulablePools, ControlPlaneStep } from '../../core/node-pool-rules';
 import { FleetPlan } from '../../core/plan-report';
+import { previousPlanUnits } from '../rollout-plan';
 import { PlannedUnit, UnitDeclaration, UnitLifecycle } from '../../core/rollout-model';
 import { IValidationCheck } from '../../kubernetes/check';
 import { HttpProbeCheck } from '../../kubernetes/http-probe-check';
@@ -75,6 +76,7 @@ export function layoutNodePoolFleet(scope: Construct, fleet: string, kind: Fleet
     // The router keeps a retired pool cordoned until its deletion has drained it.
     units: layout.plan.units.map((u) => (u.lifecycle === UnitLifecycle.RETIRED ? { ...u, routerWeight: 'drained, then deleted' } : u)),
     controlPlane: { version: controlPlane.version.toString(), previousVersion: controlPlane.previousVersion?.toString(), stack: layout.shared.node.id },
+    previous: previousPlanUnits(props.previousUnits, router),
   };
   return { ...layout, plan, controlPlane, poolNames };
 }

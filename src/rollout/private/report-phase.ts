@@ -5,6 +5,7 @@ import { FleetDefinition } from './fleet-parts';
 import { FleetPlanning } from './plan-phase';
 import { FleetStacks } from './stacks-phase';
 import { isChecking } from './validation-checks';
+import { previousPlanUnits } from '../rollout-plan';
 
 /** Phase 4, report: the rollout plan of the step, and its warnings (also synth annotations). */
 export function reportPlan(p: FleetPlanning, def: FleetDefinition<any>, s: FleetStacks, rows: PlanStack[]): FleetPlan {
@@ -22,6 +23,8 @@ export function reportPlan(p: FleetPlanning, def: FleetDefinition<any>, s: Fleet
     }),
     stacks: rows,
     warnings: warn(p, def, s),
+    previous: previousPlanUnits(def.settings.previousUnits, def.router.router),
+    checkDetails: { checks: p.checks.map((c) => ({ name: c.checkName, description: c.description })), readinessSeconds: p.readinessSeconds },
   };
 }
 
