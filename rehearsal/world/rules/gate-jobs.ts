@@ -14,6 +14,7 @@ import { podCloudAccess } from '../pod-identity';
 import { unitFromStack } from '../units';
 import { Attrs, block, num, str, strMap } from '../values';
 import { clusterOfProvider } from './common';
+import { generateName } from './kubernetes';
 import { Call, ResourceRule } from './rule';
 
 /** Seconds one gate pod runs (start, token, two queries). A rehearsal setting. */
@@ -87,11 +88,13 @@ export function withGateJobs(job: ResourceRule): ResourceRule {
   return {
     ...job,
     create(call, a) {
+      // The API server names the Job before anything runs (every wrapped rule logs that name).
+      generateName(call, a);
       const g = gateOf(a);
       if (!g) return job.create?.(call, a);
       const m = block(a.metadata) ?? {};
       const ns = str(m.namespace) ?? 'default';
-      const name = str(m.name) ?? str(m.generate_name) ?? '';
+      const name = str(m.name) ?? '';
       const cluster = clusterOfProvider(call);
       const unit = str(strMap(m.labels)['bluegreen.cdktf.io/unit']) ?? cluster.unit ?? unitFromStack(call.ctx.stack);
       const log = (action: string, detail: string) => call.ops.log({ stack: call.ctx.stack, provider: 'kubernetes', type: 'kubernetes_job_v1', action, id: `${ns}/${name}`, name, unit, detail });

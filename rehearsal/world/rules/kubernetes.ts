@@ -220,7 +220,7 @@ const configMapData: DataRule = {
  * (https://kubernetes.io/docs/reference/using-api/api-concepts/#generated-names; apiserver
  * storage/names SimpleNameGenerator). Deterministic here, from the world's id counter.
  */
-function generateName(call: Call, a: Attrs): void {
+export function generateName(call: Call, a: Attrs): void {
   const m = meta(a);
   const prefix = str(m.generate_name);
   if (str(m.name) || !prefix) return;
