@@ -41,7 +41,7 @@ const ASK: { [capability: string]: unknown } = {
 const EXERCISES: { [capability: string]: (fleet: any) => boolean } = {
   [Capability.GITOPS]: (f) => f.extraProps?.gitOps !== undefined,
   [Capability.WORKLOAD_ACCESS]: (f) => f.extraProps?.workloadAccess !== undefined,
-  [Capability.SLO_GATES]: (f) => f.sloGates === true,
+  [Capability.SLO_GATES]: (f) => f.sloGates !== undefined && f.sloGates !== false,
   // Every fleet has a drain timer (and node pools a drain); version look-ups are on by default.
   [Capability.DRAIN]: () => true,
   [Capability.VERSION_OFFERED]: (f) => f.extraProps?.verifyVersionOffered !== false,

@@ -79,7 +79,7 @@ export const CAPABILITY_MATRIX: { readonly [kind: string]: { readonly [capabilit
   [FleetKind.EKS_CLUSTER]: {
     [Capability.GITOPS]: { notRehearsed: EKS_UNREHEARSED },
     [Capability.WORKLOAD_ACCESS]: { notRehearsed: EKS_UNREHEARSED },
-    [Capability.SLO_GATES]: { notRehearsed: { why: 'no rehearsal scenario deploys SLO gates on an EKS fleet yet', test: 'test/capability-matrix.test.ts' } },
+    [Capability.SLO_GATES]: { rehearsal: 'R15E' },
     [Capability.DRAIN]: { rehearsal: 'R3' },
     [Capability.VERSION_OFFERED]: { rehearsal: 'R3' },
     [Capability.SUPPORT_WARNINGS]: { notRehearsed: NO_WARNING_CHECK },
