@@ -66,6 +66,7 @@ export const CLOUD_ACTIONS: { [type: string]: TypeActions } = {
   azurerm_public_ip: { source: AZ_NETWORKING, actions: crud('Microsoft.Network/publicIPAddresses', 'read', 'write', 'delete') },
   azurerm_role_assignment: { source: AZ_MGMT, actions: crud('Microsoft.Authorization/roleAssignments', 'read', 'write', 'delete') },
   azurerm_user_assigned_identity: { source: AZ_IDENTITY, actions: crud('Microsoft.ManagedIdentity/userAssignedIdentities', 'read', 'write', 'delete') },
+  azurerm_federated_identity_credential: { source: AZ_IDENTITY, actions: crud('Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials', 'read', 'write', 'delete') },
   azurerm_cdn_frontdoor_profile: { source: AZ_WEB, actions: crud('Microsoft.Cdn/profiles', 'read', 'write', 'delete') },
   azurerm_cdn_frontdoor_endpoint: { source: AZ_WEB, actions: crud('Microsoft.Cdn/profiles/afdEndpoints', 'read', 'write', 'delete') },
   azurerm_cdn_frontdoor_origin_group: { source: AZ_WEB, actions: crud('Microsoft.Cdn/profiles/originGroups', 'read', 'write', 'delete') },
