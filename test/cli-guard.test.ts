@@ -128,16 +128,20 @@ describe('the pull-request guard holds against a hostile pull request (issue 21)
     odd.write('rollout/shop.json', base);
     odd.commit('base', now - HOUR);
     const tree = odd.git(['rev-parse', 'HEAD^{tree}']).trim();
-    const raw = `tree ${tree}\nauthor a <a@example.invalid> 1 +0000\ncommitter a <a@example.invalid> 99999999999999 +0000\n\nforged\n`;
-    fs.writeFileSync(path.join(odd.dir, 'forged'), raw);
-    const forged = odd.git(['hash-object', '-t', 'commit', '-w', '--literally', 'forged']).trim();
-    fs.rmSync(path.join(odd.dir, 'forged'));
-    odd.git(['update-ref', 'refs/heads/main', forged]);
-    odd.write('rollout/shop.json', head);
-    const o = odd.run(['check', '--base', 'main'], now);
-    expect(o.code).toBe(1);
-    expect(o.err).not.toMatch(/RangeError|failed:/);
-    expect(o.err).toContain('is refused: the soak is measured from the committer time of the base commit');
+    // Far beyond any date (a RangeError once), and 1970 in a root commit (no parent to compare with).
+    for (const [time, why] of [['99999999999999', 'git gave no commit id and time'], ['1000', 'before 2020']]) {
+      const raw = `tree ${tree}\nauthor a <a@example.invalid> 1 +0000\ncommitter a <a@example.invalid> ${time} +0000\n\nforged\n`;
+      fs.writeFileSync(path.join(odd.dir, 'forged'), raw);
+      const forged = odd.git(['hash-object', '-t', 'commit', '-w', '--literally', 'forged']).trim();
+      fs.rmSync(path.join(odd.dir, 'forged'));
+      odd.git(['update-ref', 'refs/heads/main', forged]);
+      odd.write('rollout/shop.json', head);
+      const o = odd.run(['check', '--base', 'main'], now);
+      expect({ time, code: o.code }).toEqual({ time, code: 1 });
+      expect(o.err).not.toMatch(/RangeError|failed:/);
+      expect(o.err).toContain('is refused: the soak is measured from the committer time of the base commit');
+      expect(o.err).toContain(why);
+    }
   });
 
   test('6: a SHA-256 repository gets its soak judged (64-hex object names)', () => {

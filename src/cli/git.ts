@@ -183,6 +183,9 @@ export function listJsonAt(ref: string, dir: string, cwd: string, env?: Env): st
   return lsTreeMany(ref, [`${d}/`], cwd, env).map((e) => e.path).filter((p) => p.endsWith('.json'));
 }
 
+/** No state file of this library was committed before 2020-01-01T00:00:00Z (CDK for Terraform came out in July 2020). */
+export const EARLIEST_STATE_FILE_TIME = 1_577_836_800;
+
 /** The latest committer time a commit can truthfully carry: the clock of the check plus this much skew. */
 export const CLOCK_SKEW_SECONDS = 5 * 60;
 
@@ -207,6 +210,7 @@ export function lastChangeAt(ref: string, file: string, cwd: string, env?: Env, 
   });
   if (!m) throw untrue('git gave no commit id and time a repository can hold (SHA-1 or SHA-256 object name, whole seconds)');
   const time = Number(m[2]);
+  if (time < EARLIEST_STATE_FILE_TIME) throw untrue(`this commit's time ${new Date(time * 1000).toISOString()} lies before 2020, before CDK for Terraform (and any state file of this library) existed`);
   if (now !== undefined && time > now + CLOCK_SKEW_SECONDS) throw untrue(`this commit's time ${new Date(time * 1000).toISOString()} lies after the time of the check (${new Date(now * 1000).toISOString()})`);
   const parent = m[3].trim().split(' ')[0];
   if (parent) {

@@ -131,6 +131,7 @@ export function runHostilePrs(count: number, seed = 1, opts: { bigFiles?: number
   const f: Figures = { inputs: 0, byClass: {}, bypasses: [], stackTraces: [], hangs: [], silentChanges: [], writesOutside: [], unescapedMarkdown: [], slowest: 0 };
   const outsideBefore = snapshot(root, new Set(['work']));
   let n = 0;
+  let gitFailures = 0;
 
   /** Runs one command; `refuse` says whether it must exit non-zero; reading commands must change nothing. */
   const judge = (cls: HostileClass, label: string, repo: Repo, argv: string[], refuse: boolean | undefined, now = T0 + 24 * 3600, markdown = false, boundMs = 10_000) => {
@@ -166,11 +167,14 @@ export function runHostilePrs(count: number, seed = 1, opts: { bigFiles?: number
           repo.write('rollout/shop.json', text(head));
           if (oracleRefusal(JSON.parse(formatRolloutState({ ...pair.base, fleet: 'shop' })), head) === undefined) break;
           // Remove an object git needs: the root tree, the folder's tree, or the blob.
-          const which = pick(['main^{tree}', 'main:rollout', 'main:rollout/shop.json']);
+          const which = ['main^{tree}', 'main:rollout', 'main:rollout/shop.json'][gitFailures++ % 3];
           const id = repo.git(['rev-parse', which]).trim();
           fs.rmSync(path.join(repo.dir, '.git', 'objects', id.slice(0, 2), id.slice(2)));
-          judge(cls, `object ${which} missing`, repo, ['check', '--base', 'main'], true);
-          judge(cls, `object ${which} missing`, repo, ['plan', '--base', 'main'], true, undefined, true);
+          // Refused because git failed, not for another reason the head happens to have.
+          for (const argv of [['check', '--base', 'main'], ['plan', '--base', 'main']]) {
+            const res = judge(cls, `object ${which} missing`, repo, argv, true, undefined, argv[0] === 'plan');
+            if (!/git failed|git could not read the file/.test(res.err + res.out)) f.bypasses.push(`${cls}: ${argv.join(' ')} with object ${which} missing was not refused as a git failure`);
+          }
           break;
         }
         case 'path-spelling': {
