@@ -59,7 +59,7 @@ function resolveRefs(stack: any, v: any): any {
 const literal = (s: string) => s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
 
 /** A world with the cluster, blue and green pools, the sample workload on blue, and every Kubernetes object the traffic stack creates. */
-function worldFor(traffic: any, pools: { blue: string; green: string }, minAvailable: number): { ops: WorldOps; key: string; job: any } {
+function worldFor(traffic: any, pools: { blue: string; green: string }, minAvailable: number, greenFull = false): { ops: WorldOps; key: string; job: any } {
   const ops = new WorldOps(emptyWorld());
   const c: WorldObject = { type: 'azurerm_kubernetes_cluster', provider: 'azurerm', id: 'shop', name: 'shop', stack: 'shop-shared', createdAt: 0, attrs: { kubernetes_version: '1.34' } };
   ops.put(c);
@@ -72,6 +72,8 @@ function worldFor(traffic: any, pools: { blue: string; green: string }, minAvail
   for (const n of nodesOf(ops, key, pools.green)) (n.attrs as NodeAttrs).unschedulable = true;
   addWorkload(ops, { cluster: key, namespace: 'shop', name: 'web', replicas: 6, minAvailable, nodeSelector: { workload: 'apps' } });
   for (const n of nodesOf(ops, key, pools.green)) (n.attrs as NodeAttrs).unschedulable = false;
+  // no room on green: a taint the workload does not tolerate (e.g. a pool someone tainted by hand)
+  if (greenFull) for (const n of nodesOf(ops, key, pools.green)) (n.attrs as NodeAttrs).taints = [{ key: 'dedicated', value: 'other', effect: 'NoSchedule' }];
   for (const [type, byName] of Object.entries<any>(traffic.resource)) {
     if (!type.startsWith('kubernetes_') || type === 'kubernetes_job_v1') continue;
     for (const r of Object.values<any>(byName)) {
@@ -83,9 +85,9 @@ function worldFor(traffic: any, pools: { blue: string; green: string }, minAvail
   return { ops, key, job };
 }
 
-async function runDrainJob(minAvailable: number) {
+async function runDrainJob(minAvailable: number, greenFull = false) {
   const step = standbyStep();
-  const { ops, key, job } = worldFor(step.traffic, { blue: step.blue, green: step.green }, minAvailable);
+  const { ops, key, job } = worldFor(step.traffic, { blue: step.blue, green: step.green }, minAvailable, greenFull);
   const spec = job.spec.template.spec;
   const { command, env } = containerOf({ ...spec, container: spec.container.map((c: any) => ({ ...c, command: c.command.map(literal) })) });
   env.ATTEMPT = '1'; // a Terraform expression over the previous result; the first attempt
@@ -132,6 +134,17 @@ describe('rehearsal world: the library drain Job runs for real against the world
     // green served before this step (canary), so it is not an entering pool: it stays schedulable
     expect(job.metadata.annotations['bluegreen.cdktf.io/entering-pools']).toBe('');
     expect(nodesOf(ops, key, green).some((n) => (n.attrs as NodeAttrs).unschedulable)).toBe(false);
+  }, 60000);
+
+  test('with no room on the serving pool: evictions pass the PDB, the replacements stay Pending, `kubectl rollout status` ends at its timeout in simulated time, the result is not-ready and blue is schedulable again', async () => {
+    const { ops, key, r, result, blue } = await runDrainJob(0, true);
+    expect(r.exitCode).toBe(0);
+    expect(result.status).toBe('not-ready');
+    expect(result.detail).toMatch(/^shop\/deployment\/web did not run Ready on the serving pools .* pools .* are schedulable again$/);
+    expect(ops.world.log.some((a) => a.action === 'wait-ended' && /deployment web has pods with no node/.test(String(a.detail)))).toBe(true);
+    expect(ops.clock).toBeGreaterThan(800);
+    // the pending replacements land on blue again once it is uncordoned
+    expect(podsPerPool(ops, key)).toEqual({ [blue]: 6 });
   }, 60000);
 });
 
