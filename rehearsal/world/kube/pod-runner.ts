@@ -89,7 +89,8 @@ function endWaiting(root: number, stuck: NonNullable<ApiResponse['stuck']>): { s
   const ended: string[] = [];
   for (const pid of descendants(root)) {
     const args = cmdline(pid);
-    if (!args.length || path.basename(args[0]) !== 'kubectl') continue;
+    // kubectl, or the versioned binary a kubectl dispatcher starts (kubectl.1.33)
+    if (!args.length || !/^kubectl(\.[0-9.]+)?$/.test(path.basename(args[0]))) continue;
     const match = stuck.kind === 'drain' ? args.includes('drain') && args.includes(stuck.node) : args.includes('rollout') && args.includes('status') && args.some((a) => a === stuck.name || a.endsWith(`/${stuck.name}`));
     if (!match) continue;
     const t = args.map((a) => /^--timeout=(\d+)s$/.exec(a)).find((m) => m);
