@@ -171,7 +171,12 @@ describe('AKS node-pool fleet', () => {
       expect(rule.verbs).not.toContain('delete');
       expect(rule.resources).not.toContain('secrets');
     }
-    expect(Object.values<any>(r.kubernetes_role_v1)[0]).toMatchObject({ metadata: { name: 'drain-result', namespace: 'shop-drain' }, rule: [{ api_groups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'patch'] }] });
+    // The Role and its binding live in the drain namespace and refer to it, so Terraform creates them
+    // after it (a Role in a namespace that does not exist yet is refused: namespaces "…" not found).
+    const nsRef = `\${kubernetes_namespace_v1.${Object.keys(r.kubernetes_namespace_v1)[0]}.metadata[0].name}`;
+    expect(Object.values<any>(r.kubernetes_role_v1)[0]).toMatchObject({ metadata: { name: 'drain-result', namespace: nsRef }, rule: [{ api_groups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'patch'] }] });
+    expect(Object.values<any>(r.kubernetes_role_binding_v1)[0].metadata).toMatchObject({ name: 'drain-result', namespace: nsRef });
+    expect(Object.values<any>(r.kubernetes_namespace_v1)[0].metadata.name).toBe('shop-drain');
     const binding = Object.values<any>(r.kubernetes_cluster_role_binding_v1)[0];
     expect(binding.subject).toEqual([{ kind: 'ServiceAccount', name: expect.stringContaining('kubernetes_service_account_v1.'), namespace: 'shop-drain' }]);
     expect(Object.values<any>(r.kubernetes_namespace_v1)[0].metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');

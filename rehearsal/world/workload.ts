@@ -1,5 +1,5 @@
 // The sample workload of node-pool scenarios (issue 13): a Deployment with replicas and a
-// PodDisruptionBudget, its pods placed by a scheduler model, evicted by a drain that honours the PDB.
+// PodDisruptionBudget, its pods placed by a scheduler model, evicted through the Eviction API (kube/api.ts).
 // Stored in world.ext.workloads. Sources:
 // - placement: a pod lands only on a Ready, schedulable (not cordoned) node whose NoSchedule /
 //   NoExecute taints it tolerates (it tolerates none) and whose labels match its nodeSelector
@@ -10,9 +10,10 @@
 //   the PDB's minAvailable (https://kubernetes.io/docs/concepts/scheduling-eviction/api-eviction/,
 //   https://kubernetes.io/docs/tasks/run-application/configure-pdb/); the ReplicaSet then creates a
 //   replacement, which the scheduler places (Ready at once in this world);
-// - a deleted node takes its pods with it; the ReplicaSet recreates them elsewhere;
-// - kubectl drain cordons (spec.unschedulable) and evicts, retrying refused evictions until its
-//   timeout (https://kubernetes.io/docs/tasks/administer-cluster/safely-drain-node/).
+// - a plain DELETE of a pod consults no PDB (https://kubernetes.io/docs/concepts/workloads/pods/disruptions/);
+// - a deleted node takes its pods with it; the ReplicaSet recreates them elsewhere.
+// Nothing here drains: the library's drain Job runs its own script with the real kubectl against the
+// world's Kubernetes API (kube/), which cordons nodes and calls evictPod / deletePod.
 import { WorldObject } from './model';
 import { WorldOps } from './ops';
 import { NodeAttrs, nodesOf } from './rules/nodes';
@@ -34,7 +35,7 @@ export interface Pod {
   ready: boolean;
 }
 
-interface WorkloadState {
+export interface WorkloadState {
   spec: WorkloadSpec;
   pods: Pod[];
   nextPod: number;
@@ -133,76 +134,54 @@ export function podsPerPool(ops: WorldOps, cluster: string): Record<string, numb
   return out;
 }
 
-function setUnschedulable(ops: WorldOps, cluster: string, pools: string[], value: boolean): void {
-  for (const n of nodesOf(ops, cluster).filter((x) => pools.includes(nodeAttrs(x).pool))) nodeAttrs(n).unschedulable = value;
+/** The PDB of a workload as the API reports it (name `<name>-pdb`, selector `app=<name>`). */
+export function pdbStatus(w: WorkloadState): { name: string; healthy: number; minAvailable: number; disruptionsAllowed: number } {
+  const healthy = w.pods.filter((x) => x.ready).length;
+  return { name: `${w.spec.name}-pdb`, healthy, minAvailable: w.spec.minAvailable, disruptionsAllowed: Math.max(0, healthy - w.spec.minAvailable) };
 }
 
-export interface DrainRequest {
-  readonly cluster: string;
-  readonly drainPools: string[];
-  readonly servingPools: string[];
-  readonly enteringPools: string[];
-  readonly batchSize: number;
-  readonly timeoutSeconds: number;
-}
+export type WorkloadPod = { workload: WorkloadState; pod: Pod };
 
-export interface DrainResult {
-  readonly status: 'drained' | 'blocked' | 'not-ready';
-  readonly detail: string;
-  readonly evicted: number;
+export function findPod(ops: WorldOps, cluster: string, namespace: string, name: string): WorkloadPod | undefined {
+  for (const w of workloadsOf(ops, cluster)) {
+    if (w.spec.namespace !== namespace) continue;
+    const pod = w.pods.find((p) => p.name === name);
+    if (pod) return { workload: w, pod };
+  }
+  return undefined;
 }
 
 /**
- * The drain Job's effect (rehearsal/world/rules/kubernetes.ts runs it for a Job labelled
- * `bluegreen.cdktf.io/action=drain`): uncordon the serving pools, cordon the drained pools, evict
- * their workload pods batch by batch through the PDB. Each eviction is logged (`evict`) with the
- * healthy count it leaves and the PDB's minAvailable. A refused eviction cannot be unblocked in
- * this world (replacements are placed at once), so it waits the whole timeout, then the
- * schedulable set is put back and the result names the PDB and the pods.
+ * The Eviction API on one workload pod: refused (the caller answers 429) when evicting a healthy
+ * pod would leave fewer healthy pods than the PDB's minAvailable; otherwise the pod is deleted at
+ * once (no grace period in this world), its ReplicaSet creates a replacement and the scheduler
+ * places it. Logs `evict` (detail: healthy count left ≥ minAvailable) or `evict-refused`.
  */
-export function drain(ops: WorldOps, req: DrainRequest, by: { stack: string; provider: string }): DrainResult {
-  setUnschedulable(ops, req.cluster, req.servingPools, false);
-  setUnschedulable(ops, req.cluster, req.drainPools, true);
-  reconcile(ops, req.cluster, by);
-  const nodes = nodesOf(ops, req.cluster).filter((n) => req.drainPools.includes(nodeAttrs(n).pool)).sort((a, b) => a.name.localeCompare(b.name));
-  let evicted = 0;
-  for (let i = 0; i < nodes.length; i += req.batchSize) {
-    const batch = new Set(nodes.slice(i, i + req.batchSize).map((n) => n.name));
-    for (const w of workloadsOf(ops, req.cluster)) {
-      for (const p of w.pods.filter((x) => x.node !== null && batch.has(x.node))) {
-        const healthy = w.pods.filter((x) => x.ready).length;
-        const pdb = `${w.spec.namespace}/${w.spec.name}-pdb`;
-        if (healthy - 1 < w.spec.minAvailable) {
-          ops.log({ stack: by.stack, provider: by.provider, type: 'pod', action: 'evict-refused', id: `${w.spec.namespace}/${p.name}`, name: p.name, detail: `PodDisruptionBudget ${pdb}: ${healthy} healthy, minAvailable ${w.spec.minAvailable}` });
-          ops.advance(req.timeoutSeconds);
-          const stuck = workloadsOf(ops, req.cluster).flatMap((x) => x.pods.filter((q) => q.node !== null && nodes.some((n) => n.name === q.node)).map((q) => `${x.spec.namespace}/${q.name}`));
-          setUnschedulable(ops, req.cluster, req.drainPools, false);
-          setUnschedulable(ops, req.cluster, req.enteringPools, true);
-          reconcile(ops, req.cluster, by);
-          return {
-            status: 'blocked',
-            evicted,
-            detail: `PodDisruptionBudget(s) ${pdb} allow no eviction; pods still on ${req.drainPools.join(',')} after ${req.timeoutSeconds} s: ${stuck.join(' ')}. Nothing was deleted; pools ${req.drainPools.join(',')} are schedulable again`,
-          };
-        }
-        const from = p.node;
-        p.node = null;
-        p.ready = false;
-        evicted++;
-        ops.log({ stack: by.stack, provider: by.provider, type: 'pod', action: 'evict', id: `${w.spec.namespace}/${p.name}`, name: p.name, detail: `from ${from}; healthy ${healthy - 1} ≥ minAvailable ${w.spec.minAvailable} (${pdb})` });
-        // The ReplicaSet's replacement (a new pod; the evicted one is gone).
-        w.pods.splice(w.pods.indexOf(p), 1, newPod(w));
-        placePending(ops, w, by);
-      }
-    }
+export function evictPod(ops: WorldOps, cluster: string, found: WorkloadPod, by: { stack: string; provider: string }): { allowed: boolean; detail: string } {
+  const { workload: w, pod: p } = found;
+  const pdb = pdbStatus(w);
+  const pdbName = `${w.spec.namespace}/${pdb.name}`;
+  if (p.ready && pdb.healthy - 1 < pdb.minAvailable) {
+    const detail = `PodDisruptionBudget ${pdbName}: ${pdb.healthy} healthy, minAvailable ${pdb.minAvailable}`;
+    ops.log({ stack: by.stack, provider: by.provider, type: 'pod', action: 'evict-refused', id: `${w.spec.namespace}/${p.name}`, name: p.name, detail });
+    return { allowed: false, detail: `The disruption budget ${pdb.name} needs ${pdb.minAvailable} healthy pods and has ${pdb.healthy} currently` };
   }
-  const left = nodes.reduce((n, node) => n + workloadsOf(ops, req.cluster).reduce((m, w) => m + w.pods.filter((p) => p.node === node.name).length, 0), 0);
-  const pending = workloadsOf(ops, req.cluster).reduce((m, w) => m + w.pods.filter((p) => p.node === null).length, 0);
-  if (pending > 0) {
-    setUnschedulable(ops, req.cluster, req.drainPools, false);
-    setUnschedulable(ops, req.cluster, req.enteringPools, true);
-    reconcile(ops, req.cluster, by);
-    return { status: 'not-ready', evicted, detail: `${pending} pod(s) found no schedulable node on ${req.servingPools.join(',')}; pools ${req.drainPools.join(',')} are schedulable again` };
-  }
-  return { status: 'drained', evicted, detail: `pools ${req.drainPools.join(',')} hold no workload pod (${left} left); ${evicted} evicted` };
+  const left = p.ready ? pdb.healthy - 1 : pdb.healthy;
+  ops.log({ stack: by.stack, provider: by.provider, type: 'pod', action: 'evict', id: `${w.spec.namespace}/${p.name}`, name: p.name, detail: `from ${p.node ?? 'no node'}; healthy ${left} ≥ minAvailable ${pdb.minAvailable} (${pdbName})` });
+  replacePod(ops, cluster, w, p, by);
+  return { allowed: true, detail: '' };
+}
+
+/** A plain DELETE of a workload pod: no PDB is consulted (the Eviction API is what honours PDBs). */
+export function deletePod(ops: WorldOps, cluster: string, found: WorkloadPod, by: { stack: string; provider: string }): void {
+  const { workload: w, pod: p } = found;
+  const pdb = pdbStatus(w);
+  ops.log({ stack: by.stack, provider: by.provider, type: 'pod', action: 'pod-deleted', id: `${w.spec.namespace}/${p.name}`, name: p.name, detail: `from ${p.node ?? 'no node'}; DELETE bypasses PodDisruptionBudget ${w.spec.namespace}/${pdb.name}: healthy ${p.ready ? pdb.healthy - 1 : pdb.healthy}, minAvailable ${pdb.minAvailable}` });
+  replacePod(ops, cluster, w, p, by);
+}
+
+function replacePod(ops: WorldOps, _cluster: string, w: WorkloadState, p: Pod, by: { stack: string; provider: string }): void {
+  // The ReplicaSet's replacement (a new pod; the removed one is gone).
+  w.pods.splice(w.pods.indexOf(p), 1, newPod(w));
+  placePending(ops, w, by);
 }

@@ -221,7 +221,7 @@ export class SchedulingRouter implements IRouter {
     });
     const resultRole = new RoleV1(scope, 'drain-result-role', {
       provider,
-      metadata: { name: 'drain-result', namespace: ns, labels },
+      metadata: { name: 'drain-result', namespace: namespace.metadata.name, labels },
       // Only the drain's own namespace: it writes its outcome to one ConfigMap there.
       rule: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'patch'] }],
     });
@@ -234,7 +234,7 @@ export class SchedulingRouter implements IRouter {
     });
     const resultBinding = new RoleBindingV1(scope, 'drain-result-role-binding', {
       provider,
-      metadata: { name: 'drain-result', namespace: ns, labels },
+      metadata: { name: 'drain-result', namespace: namespace.metadata.name, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: resultRole.metadata.name },
       subject: [{ kind: 'ServiceAccount', name: account.metadata.name, namespace: ns }],
     });

@@ -6,8 +6,9 @@ import { WorldObject } from '../model';
 import { targets, unitFromStack } from '../units';
 import { Attrs, block, fill, str, strMap } from '../values';
 import { clusterOfProvider, minorNumber, parseGoDuration, timestamp } from './common';
-import { drain } from '../workload';
 import { requireKubeCredentials } from '../credentials';
+import { handle } from '../kube/api';
+import { runPod, startPod } from '../kube/jobs';
 import { NodeAttrs, nodesOf, uidOf } from './nodes';
 import { Call, DataRule, ResourceRule } from './rule';
 
@@ -137,7 +138,7 @@ function runJob(call: Call, a: Attrs, clusterKey: string, unit: string | undefin
     return;
   }
   if (isDrain) {
-    runDrain(call, a, clusterKey, ns);
+    runJobPod(call, a, clusterKey, unit, wait, timeout);
     // A drain that takes its time (fault `drain-slow`): the provider keeps polling the Job until it
     // completes (wait_for_completion), with the credential it was configured with (credentials.ts).
     const fleet = strMap(m.labels)['bluegreen.cdktf.io/fleet'];
@@ -147,34 +148,58 @@ function runJob(call: Call, a: Attrs, clusterKey: string, unit: string | undefin
       log('job-run', `drain Job ran ${slow.seconds} s (fault drain-slow)`);
       requireKubeCredentials(call, `get jobs ${ns}/${name}`);
     }
-    log('job-run', 'drain Job complete');
     return;
   }
   log('check-pass', 'Job complete');
 }
 
-// ---- the drain Job (issue 13) ------------------------------------------------------------------
-// The library's drain Job is observed through its labels and annotations (docs/node-pools.md, "The
-// drain Job"): the world carries out what its script does (workload.ts) and writes the result into
-// the ConfigMap named by `bluegreen.cdktf.io/result-configmap`, as the script does.
-function runDrain(call: Call, a: Attrs, clusterKey: string, ns: string): void {
+// ---- the drain Job, run for real (issue 19) ---------------------------------------------------
+// The Job controller creates one pod (backoffLimit 0 in the library's Jobs); it is admitted
+// (kube/jobs.ts startPod: Pod Security, service account), placed on a schedulable node, and its
+// container's command runs against the world's Kubernetes API (kube/pod-runner.ts). The Job is
+// complete when the command exits 0 and failed otherwise (https://kubernetes.io/docs/concepts/workloads/controllers/job/:
+// a pod that fails with backoffLimit 0 fails the Job). A pod that is never created leaves the Job
+// without pods until activeDeadlineSeconds fails it (reason DeadlineExceeded).
+/** Real seconds a Job's pod may run before it is killed (the Job then fails as past its deadline). */
+const POD_REAL_SECONDS = 120;
+
+function runJobPod(call: Call, a: Attrs, clusterKey: string, unit: string | undefined, wait: boolean, timeout: number): void {
+  const m = meta(a);
+  const ns = str(m.namespace) ?? 'default';
+  const name = str(m.name) ?? '';
+  const spec = podSpec(a);
+  const log = (action: string, detail: string) => call.ops.log({ stack: call.ctx.stack, provider: 'kubernetes', type: 'kubernetes_job_v1', action, id: `${ns}/${name}`, name, unit, detail });
+  const deadline = Number(block(a.spec)?.active_deadline_seconds ?? 0) || timeout;
+  const node = schedulableNodes(call, clusterKey, spec).sort((x, y) => x.name.localeCompare(y.name))[0];
+  const labels = { ...strMap(meta(block(block(a.spec)?.template) ?? {}).labels), 'batch.kubernetes.io/job-name': name, 'job-name': name };
+  const pod = { name: `${name}-${uidOf(`${clusterKey}/${ns}/${name}/${call.ops.world.seq}`).slice(0, 5)}`, namespace: ns, node: node.name, labels, serviceAccount: str(spec.service_account_name) ?? 'default', spec };
+  const start = startPod(call, clusterKey, pod);
+  if (start.refused) {
+    log('check-fail', `pod refused: ${start.refused}`);
+    if (wait) {
+      call.ops.advance(Math.min(deadline, timeout));
+      throw new SimError(`job: ${ns}/${name} is in failed state`, `the Job created no pod (${start.refused}) and failed after activeDeadlineSeconds ${deadline} (DeadlineExceeded)`);
+    }
+    return;
+  }
+  const r = runPod(call, clusterKey, pod, POD_REAL_SECONDS);
+  const tail = r.output.trim().split('\n').slice(-3).join(' | ').slice(0, 400);
+  logDrainResult(call, a, clusterKey, ns);
+  if (r.exitCode !== 0 || r.deadlineExceeded) {
+    log('check-fail', `pod ${pod.name} on ${node.name} exited ${r.exitCode}${r.deadlineExceeded ? ' (killed: real-time bound)' : ''}: ${tail}`);
+    if (wait) throw new SimError(`job: ${ns}/${name} is in failed state`, `pod ${pod.name} exited ${r.exitCode}: ${tail}`);
+    return;
+  }
+  log('job-run', `pod ${pod.name} on ${node.name} exited 0: ${tail}`);
+}
+
+/** The outcome the drain script wrote to its result ConfigMap, in the world's log (`drain` / `drain-blocked`). */
+function logDrainResult(call: Call, a: Attrs, clusterKey: string, ns: string): void {
   const ann = strMap(meta(a).annotations);
-  const list = (k: string) => (ann[`bluegreen.cdktf.io/${k}`] ?? '').split(',').filter((x) => x);
-  const env = Object.fromEntries(((block(podSpec(a).container as Attrs[]) ?? {}).env as Attrs[] ?? []).map((e: Attrs) => [str(e.name), str(e.value)]));
-  const result = drain(call.ops, {
-    cluster: clusterKey,
-    drainPools: list('drain-pools'),
-    servingPools: list('serving-pools'),
-    enteringPools: list('entering-pools'),
-    batchSize: Number(ann['bluegreen.cdktf.io/batch-size'] ?? '1'),
-    timeoutSeconds: Number(ann['bluegreen.cdktf.io/timeout-seconds'] ?? '900'),
-  }, call.ctx);
   const [cmNs, cmName] = (ann['bluegreen.cdktf.io/result-configmap'] ?? `${ns}/drain-result`).split('/');
-  const cm = call.ops.get('kubernetes_config_map_v1', `${cmNs}/${cmName}`, clusterKey);
-  const data = { step: env.STEP ?? strMap(meta(a).labels)['bluegreen.cdktf.io/step'] ?? '', attempt: ann['bluegreen.cdktf.io/attempt'] ?? '1', status: result.status, detail: result.detail };
-  if (cm) cm.attrs.data = data;
-  else call.ops.put({ type: 'kubernetes_config_map_v1', provider: 'kubernetes', id: `${cmNs}/${cmName}`, name: cmName, stack: call.ctx.stack, cluster: clusterKey, createdAt: call.ops.clock, attrs: { id: `${cmNs}/${cmName}`, metadata: [{ name: cmName, namespace: cmNs }], data } });
-  call.ops.log({ stack: call.ctx.stack, provider: 'kubernetes', type: 'kubernetes_job_v1', action: result.status === 'drained' ? 'drain' : 'drain-blocked', id: `${ns}/${str(meta(a).name) ?? ''}`, name: list('drain-pools').join(','), detail: `${result.evicted} evicted; ${result.detail}` });
+  const data = strMap(call.ops.get('kubernetes_config_map_v1', `${cmNs}/${cmName}`, clusterKey)?.attrs.data);
+  const status = data.status ?? 'none';
+  call.ops.log({ stack: call.ctx.stack, provider: 'kubernetes', type: 'kubernetes_job_v1', action: status === 'drained' ? 'drain' : 'drain-blocked', id: `${ns}/${str(meta(a).name) ?? ''}`, name: ann['bluegreen.cdktf.io/drain-pools'] ?? '', detail: `${status}: ${data.detail ?? 'no result written'}` });
 }
 
 // ---- config map -------------------------------------------------------------------------------
@@ -355,23 +380,71 @@ const nodesData: DataRule = {
   },
 };
 
-// .../data-sources/resources: lists objects of a kind; the world has no workloads yet (issue 13),
-// so it answers an empty list, which is what an API with no such objects returns.
+// .../data-sources/resources: lists the objects of `api_version` + `kind` (optionally in `namespace`,
+// by `label_selector` / `field_selector`) as the API returns them; `objects` holds each one whole.
+// Answered by the world's Kubernetes API (kube/api.ts) with the provider's own (admin) credentials.
 const resourcesData: DataRule = {
   name(c) {
     return `${String(c.kind)} in ${String(c.namespace ?? 'all namespaces')}`;
   },
   read(call, c) {
-    apiCall(call, 'list', String(c.kind).toLowerCase());
-    return { objects: [] };
+    const kind = String(c.kind ?? '');
+    const apiVersion = String(c.api_version ?? 'v1');
+    const cluster = apiCall(call, 'list', kind.toLowerCase());
+    const key = call.ops.keyOf(cluster);
+    const resource = `${kind.toLowerCase()}${kind.endsWith('s') ? 'es' : 's'}`;
+    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const ns = str(c.namespace);
+    const q = new URLSearchParams();
+    if (str(c.label_selector)) q.set('labelSelector', str(c.label_selector)!);
+    if (str(c.field_selector)) q.set('fieldSelector', str(c.field_selector)!);
+    const url = `${base}${ns ? `/namespaces/${ns}` : ''}/${resource}${q.toString() ? `?${q}` : ''}`;
+    const r = handle({ ops: call.ops, cluster: key, by: { stack: call.ctx.stack, provider: 'kubernetes' }, jobPods: [] }, { method: 'GET', url, body: '', identity: { user: 'cluster-admin', admin: true } });
+    if (r.status === 404) throw new SimError(`no matches for kind "${kind}" in version "${apiVersion}"`);
+    if (r.status !== 200) throw new SimError(`listing ${kind}: ${String((r.body as Attrs).message ?? r.status)}`);
+    const limit = Number(c.limit ?? 0);
+    const items = ((r.body as Attrs).items as Attrs[]).map((o) => ({ apiVersion, kind, ...o }));
+    return { objects: limit > 0 ? items.slice(0, limit) : items };
   },
 };
+
+// ---- service accounts and RBAC -----------------------------------------------------------------
+// .../resources/service_account_v1, role_v1, role_binding_v1, cluster_role_v1, cluster_role_binding_v1:
+// objects of the provider's cluster (namespaced ones need their namespace); names are unique per
+// kind and namespace (AlreadyExists). Their rules and bindings are what the world's API authorizes by
+// (kube/rbac.ts).
+function clusterObject(type: string, plural: string, namespaced: boolean): ResourceRule {
+  return {
+    name(a) {
+      return str(meta(a).name);
+    },
+    cluster(call) {
+      return call.ops.keyOf(apiCall(call, 'create', plural));
+    },
+    create(call, a) {
+      const m = meta(a);
+      const name = str(m.name) ?? '';
+      const ns = str(m.namespace) ?? 'default';
+      const key = call.ops.keyOf(clusterOfProvider(call));
+      const id = namespaced ? `${ns}/${name}` : name;
+      if (namespaced && ns !== 'default' && !call.ops.get('kubernetes_namespace_v1', ns, key)) throw new SimError(`namespaces "${ns}" not found`);
+      if (call.ops.get(type, id, key)) throw new SimError(`${plural} "${name}" already exists`, 'AlreadyExists');
+      fillMeta(call, a, `${key}/${plural}/${id}`);
+      fill(a, 'id', id);
+    },
+  };
+}
 
 export const kubernetesResources: Record<string, ResourceRule> = {
   kubernetes_namespace_v1: namespace,
   kubernetes_config_map_v1: configMap,
   kubernetes_job_v1: job,
   kubernetes_node_taint: nodeTaint,
+  kubernetes_service_account_v1: clusterObject('kubernetes_service_account_v1', 'serviceaccounts', true),
+  kubernetes_role_v1: clusterObject('kubernetes_role_v1', 'roles', true),
+  kubernetes_role_binding_v1: clusterObject('kubernetes_role_binding_v1', 'rolebindings', true),
+  kubernetes_cluster_role_v1: clusterObject('kubernetes_cluster_role_v1', 'clusterroles', false),
+  kubernetes_cluster_role_binding_v1: clusterObject('kubernetes_cluster_role_binding_v1', 'clusterrolebindings', false),
 };
 
 export const kubernetesData: Record<string, DataRule> = {
