@@ -1,9 +1,11 @@
 import { runCalendar } from '../scripts/autopilot-calendar';
 
 // A short calendar (ring soaks of 2, 4 and 2 h; the minor offered on Monday 04:48, the urgent CVE on
-// Tuesday 09:36; 2 days): every autopilot step goes through `check --base` and is committed at its time.
+// Wednesday 09:36; 3 days): every autopilot step goes through `check --base` and is committed at its time.
+// With the policy's step soaks (a canary waits its 60 min), prod starts the minor on Tuesday afternoon and
+// serves it on Wednesday morning, before the urgent CVE.
 // `npm run autopilot:calendar` runs the full 30 days with the non-urgent patch too.
-const SHORT = { days: 2, soakHours: [2, 4, 2], eventDays: [0.2, 99, 1.4] };
+const SHORT = { days: 3, soakHours: [2, 4, 2], eventDays: [0.2, 99, 2.4] };
 
 describe('the autopilot over a simulated calendar (three rings × AKS + EKS)', () => {
   test('the minor moves ring by ring with at most 2 human approvals per prod fleet and none before prod; the urgent patch serves everywhere within a day; every step is legal; nothing retired while it had traffic', () => {
@@ -30,8 +32,8 @@ describe('the autopilot over a simulated calendar (three rings × AKS + EKS)', (
   });
 
   test('a latency breach in staging: staging rolls back by itself and holds, prod never starts the minor, and the hold reason is printed', () => {
-    // 1.5 days: without the hold, prod would start the minor on Tuesday 06:00 (day 1.25).
-    const r = runCalendar({ ...SHORT, days: 1.5, breach: true });
+    // 2 days: without the hold, prod would start the minor on Tuesday 14:00 (day 1.58).
+    const r = runCalendar({ ...SHORT, days: 2, breach: true });
     expect(r.illegal).toEqual([]);
     expect(r.destroyedWithTraffic).toEqual([]);
     expect(r.rollbacks).toBe(1);

@@ -115,6 +115,21 @@ describe('cdktf-bluegreen autopilot', () => {
     expect(d.reason).toContain('1.34.2: a node pool is never newer than its control plane (1.33)');
   });
 
+  test('the versions come from buildableNextVersions with the policy\'s fleet kind: a state file whose kind disagrees is held; an AKS minor past community support but in platform support is still started', () => {
+    const policy = parseAutopilotPolicy(JSON.stringify(POLICY), 'p', ['dev-aks', 'prod-eks']);
+    const only = { ...policy, rings: [{ ...policy.rings[0], fleets: ['dev-aks'] }] };
+    const text = stateText('dev-aks').replace('"step": 0,', '"kind": "eks-cluster",\n  "step": 0,');
+    const [d] = decideAutopilot({ policy: only, now: NOW, feed: [], offered: OFFERED, fleets: [{ state: parseRolloutStateText(text, 'x'), digest: stateDigest(text), records: [record('dev-aks', text, NOW - 86400)] }] });
+    expect(d).toMatchObject({ action: AutopilotAction.HOLD, reason: 'held: the state file\'s kind is eks-cluster, the autopilot policy\'s cloud aks is aks-cluster' });
+    const ok = stateText('dev-aks').replace('"step": 0,', '"kind": "aks-cluster",\n  "step": 0,');
+    const [e] = decideAutopilot({ policy: only, now: NOW, feed: [], offered: OFFERED, fleets: [{ state: parseRolloutStateText(ok, 'x'), digest: stateDigest(ok), records: [record('dev-aks', ok, NOW - 86400)] }] });
+    expect(e).toMatchObject({ action: AutopilotAction.STEP, target: '1.34.2' });
+    // 1.33's AKS platform support ended on 2026-10-01 (AKS upgrades such clusters by itself): its patch is not started.
+    const feed = [{ id: 'CVE-2027-2222', published: '2027-01-05T04:00:00Z', severity: 'high', fixed: ['1.33.8'] }];
+    const [u] = decideAutopilot({ policy: only, now: NOW, feed, offered: { ...OFFERED, 'aks/westeurope': ['1.33.5', '1.33.8'] }, fleets: [{ state: parseRolloutStateText(ok, 'x'), digest: stateDigest(ok), records: [record('dev-aks', ok, NOW - 86400)] }] });
+    expect(u).toMatchObject({ action: AutopilotAction.WAIT, reason: 'urgent CVE-2027-2222 (high) is fixed in 1.33.8, which this fleet cannot start (1.33 left AKS platform support on 2026-10-01)' });
+  });
+
   test('a gate breach with onGateFailure hold: the fleet is held, says why and how to release it; a release in the policy lets it move again', () => {
     const policyText = '\n  "policy": { "onGateFailure": "hold" },';
     const text = stateText('dev-aks', `{ "slot": "blue", "kubernetesVersion": "1.33.5", "lifecycle": "serving", "weight": 90, "since": 0, "peakWeight": 100 },

@@ -1,11 +1,13 @@
 import { AutopilotPolicy, blackoutAt, CveEntry, inWindow, nextWindow, SEVERITIES } from './autopilot-policy';
 import { DeployOutcome, DeployRecord, describeRecord, forgetProblem, isoSeconds, lastRecordOf, recordTime, trafficSince } from './deploy-record';
+import { FleetKind } from './fleet-kind';
 import { DEFAULT_MAXIMUM_KUBERNETES_VERSION, KubernetesVersion } from './kubernetes-version';
 import { UnitLifecycle } from './rollout-model';
 import { applyStep, commandLine, rampingUnit, StepCommand } from './rollout-steps';
 import { soakMinutes, stepKind } from './soak';
 import { RolloutStateFile } from './state-file';
 import { KubernetesSupportCalendar } from './support-calendar';
+import { buildableNextVersions } from './version-next';
 import { kubeletSkewProblem } from './version-skew';
 
 /**
@@ -66,6 +68,10 @@ export interface AutopilotDecision {
 }
 
 const v = (s: string) => KubernetesVersion.parse(s);
+/** The fleet kind each `cloud` of the autopilot policy names. */
+const FLEET_KIND_OF_CLOUD: { [cloud: string]: FleetKind } = {
+  'aks': FleetKind.AKS_CLUSTER, 'eks': FleetKind.EKS_CLUSTER, 'aks-pool': FleetKind.AKS_NODE_POOL, 'eks-pool': FleetKind.EKS_NODE_POOL,
+};
 const patchOf = (s: string) => { const x = v(s); return x.patch ?? -1; };
 
 /** The last failed deploy not yet released, or undefined. */
@@ -188,21 +194,37 @@ function decideOne(f: AutopilotFleetInput, input: AutopilotInput, byFleet: Map<s
   const cur = v(u.kubernetesVersion);
   const kind = entry.cloud.replace('-pool', '');
   const offered = input.offered[`${kind}/${entry.region}`] ?? [];
-  const buildable = input.buildableMinors?.[kind];
+  const addonMinors = input.buildableMinors?.[kind];
+  // What the fleet is made of: the policy's cloud; a state file that names another kind is held (one of them is wrong).
+  const fleetKind = FLEET_KIND_OF_CLOUD[entry.cloud];
+  if (s.kind !== undefined && s.kind !== fleetKind) {
+    return { ...base, action: AutopilotAction.HOLD, needsApproval: false, reason: `held: the state file's kind is ${s.kind}, the autopilot policy's cloud ${entry.cloud} is ${fleetKind}`, release: 'make the state file\'s "kind" and the policy\'s "cloud" name the same kind of fleet' };
+  }
+  // The versions this kind of fleet can build next from this state in this region: the shared rule
+  // (offered, newer than every live unit, within the policy's minors, skew-legal for pools), as the CLI suggests them.
+  const buildable = new Set(buildableNextVersions(s, { kind: fleetKind, offered, controlPlaneVersion: entry.controlPlane }));
+  // EKS builds minors (AWS picks the patch), so a patch of the serving minor is judged by the rest.
+  const minorsOnly = fleetKind === FleetKind.EKS_CLUSTER || fleetKind === FleetKind.EKS_NODE_POOL;
   const calendar = kind === 'eks' ? KubernetesSupportCalendar.eks({ asOf: isoSeconds(now).slice(0, 10) }) : KubernetesSupportCalendar.aks({ asOf: isoSeconds(now).slice(0, 10) });
   const maxMinor = v(s.policy?.maximumKubernetesVersion ?? DEFAULT_MAXIMUM_KUBERNETES_VERSION);
   const notes: string[] = [];
   const usable = (t: string): boolean => {
     const tv = v(t);
-    if (tv.minorsAhead(maxMinor) > 0) { notes.push(`${t} is beyond the state file's maximumKubernetesVersion ${maxMinor.minorVersion}`); return false; }
-    if (buildable && !buildable.includes(tv.minorVersion)) { notes.push(`${t}: the library has no add-on versions for ${tv.minorVersion} (not buildable)`); return false; }
-    // EKS clusters default to extended support (upgrade_policy EXTENDED); AKS has community support only.
-    const end = calendar.endOfSupport(t, kind === 'eks');
-    if (end !== undefined && Date.parse(end) / 1000 < now) { notes.push(`${tv.minorVersion} left ${kind.toUpperCase()} support on ${end}`); return false; }
-    if (entry.controlPlane) {
-      const skew = kubeletSkewProblem(v(entry.controlPlane), tv);
-      if (skew) { notes.push(`${t}: ${skew}`); return false; }
+    const samePatchLine = minorsOnly && tv.minor === cur.minor;
+    if (!samePatchLine && !buildable.has(t) && !buildable.has(tv.minorVersion)) {
+      // Why the shared rule refused it, for the reason shown.
+      const skew = entry.controlPlane ? kubeletSkewProblem(v(entry.controlPlane), tv) : undefined;
+      if (tv.minorsAhead(maxMinor) > 0) notes.push(`${t} is beyond the state file's maximumKubernetesVersion ${maxMinor.minorVersion}`);
+      else if (skew) notes.push(`${t}: ${skew}`);
+      else notes.push(`${t}: a ${fleetKind} fleet cannot build it next from this state`);
+      return false;
     }
+    if (addonMinors && !addonMinors.includes(tv.minorVersion)) { notes.push(`${t}: the library has no add-on versions for ${tv.minorVersion} (not buildable)`); return false; }
+    // Not after the last support the cloud gives the minor, when the cloud upgrades such a cluster by itself:
+    // EKS extended support (EKS clusters default to upgrade_policy EXTENDED), AKS platform support (while N-3).
+    const e = calendar.entries.find((x) => x.minor === tv.minorVersion);
+    const end = kind === 'eks' ? (e?.endOfExtendedSupport ?? e?.endOfSupport) : e?.endOfPlatformSupport;
+    if (end !== undefined && Date.parse(end) / 1000 < now) { notes.push(`${tv.minorVersion} left ${kind.toUpperCase()} ${kind === 'eks' ? 'extended' : 'platform'} support on ${end}`); return false; }
     return true;
   };
   const start = (t: string, why: string, urgent: boolean): AutopilotDecision => step({ name: 'start', version: t }, why, { target: t, urgent });
@@ -216,7 +238,10 @@ function decideOne(f: AutopilotFleetInput, input: AutopilotInput, byFleet: Map<s
     if (fix.length === 0) continue;
     const lowest = fix.sort((a, b) => v(a).compare(v(b)))[0];
     const target = [...offered].reverse().find((x) => v(x).minor === cur.minor && patchOf(x) >= patchOf(lowest) && usable(x));
-    if (!target) return wait(`urgent ${c.id} (${c.severity}) is fixed in ${lowest}, which ${kind}/${entry.region} does not offer yet`);
+    if (!target) {
+      const offeredFix = offered.some((x) => v(x).minor === cur.minor && patchOf(x) >= patchOf(lowest));
+      return wait(`urgent ${c.id} (${c.severity}) is fixed in ${lowest}, which ${offeredFix ? `this fleet cannot start (${[...new Set(notes)].slice(0, 3).join('; ')})` : `${kind}/${entry.region} does not offer yet`}`);
+    }
     return start(target, `urgent: ${c.id} (${c.severity}, published ${c.published}) is fixed in ${lowest}; urgent patches skip ring order, canary first in each fleet`, true);
   }
 
