@@ -52,6 +52,11 @@ export class Route53WeightedRouter implements IAwsRouter {
   public readonly sharedDescription = 'nothing of its own: the hosted zone is yours, the weighted records live in the traffic stack';
   public readonly unitOrigin = AwsUnitOrigin.LOAD_BALANCER;
   public readonly ttlSeconds: number;
+  /**
+   * Record changes generally reach every Route 53 name server within 60 seconds
+   * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-editing.html): the drain timer waits for it.
+   */
+  public readonly propagationSeconds = 60;
 
   constructor(private readonly props: Route53WeightedRouterProps) {
     this.ttlSeconds = props.ttlSeconds ?? 30;

@@ -50,6 +50,11 @@ export class FrontDoorRouter implements IAzureRouter {
 
   public readonly routerName = 'Azure Front Door';
   public readonly ttlSeconds: number;
+  /**
+   * A configuration change (an origin's weight or state) may take up to 20 minutes to reach every
+   * edge (https://learn.microsoft.com/en-us/azure/frontdoor/front-door-faq): the drain timer waits for it.
+   */
+  public readonly propagationSeconds = 1200;
 
   constructor(private readonly props: FrontDoorRouterProps = {}) {
     this.ttlSeconds = props.connectionTtlSeconds ?? 60;

@@ -131,12 +131,14 @@ export function layoutFleet(scope: Construct, fleet: string, hooks: FleetHooks):
   checkWeights(fleet, planned);
 
   const ttl = hooks.router.ttlSeconds;
-  const drainSeconds = hooks.drainSeconds ?? 2 * ttl;
-  if (!Number.isInteger(drainSeconds) || drainSeconds < 2 * ttl) {
+  const propagation = hooks.router.propagationSeconds ?? 0;
+  const minDrain = propagation + 2 * ttl;
+  const drainSeconds = hooks.drainSeconds ?? minDrain;
+  if (!Number.isInteger(drainSeconds) || drainSeconds < minDrain) {
     throw new BlueGreenError({
       fleet, field: 'drainSeconds', value: show(drainSeconds),
-      rule: `the drain timer is a whole number of seconds, at least 2 × the ${hooks.router.routerName} TTL of ${ttl} s, so long-lived connections leave a unit before it is destroyed`,
-      fix: `drainSeconds: ${2 * ttl}`,
+      rule: `the drain timer is a whole number of seconds, at least the ${hooks.router.routerName} propagation of ${propagation} s + 2 × its TTL of ${ttl} s, so the weight change reaches every client and long-lived connections leave a unit before it is destroyed`,
+      fix: `drainSeconds: ${minDrain}`,
     });
   }
   const readinessSeconds = hooks.readinessSeconds ?? DEFAULT_READINESS_SECONDS;
