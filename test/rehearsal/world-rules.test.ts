@@ -346,6 +346,13 @@ describe('faults', () => {
     expect(checksNamespace(ctx).id).toBe('bluegreen-checks');
   });
 
+  test('quota-exceeded: the unit\'s cluster cannot be created (QuotaExceeded) until the fault clears; another unit\'s can', () => {
+    fault({ kind: 'quota-exceeded', unit: 'green' });
+    expect(failure(() => aksUnit('green-1-34-aaaaaa')).message).toMatch(/QuotaExceeded: .*exceeding approved Total Regional Cores quota/);
+    expect(Object.values(world().objects).filter((o) => o.type === 'azurerm_kubernetes_cluster')).toEqual([]);
+    expect(aksUnit('blue-1-33-bbbbbb').cluster.id).toBeDefined();
+  });
+
   test('apply-error fails the named resource only', () => {
     validationSetup();
     fault({ kind: 'apply-error', type: 'azurerm_public_ip', name: 'blue-origin', attempts: 1 });
