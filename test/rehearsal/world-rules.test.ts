@@ -353,6 +353,16 @@ describe('faults', () => {
     expect(aksUnit('blue-1-33-bbbbbb').cluster.id).toBeDefined();
   });
 
+  test('a security group a load balancer still uses cannot be deleted (DependencyViolation); once the load balancer is gone it can', () => {
+    const ctx = aws('shop-unit-blue');
+    const sg = sim.create(ctx, 'aws_security_group', { id: U, arn: U, name: 'shop-blue-origin', vpc_id: 'vpc-1' });
+    const lb = sim.create(ctx, 'aws_lb', { id: U, arn: U, dns_name: U, zone_id: U, name: 'shop-blue', internal: false, load_balancer_type: 'application', security_groups: [sg.id] });
+    expect(failure(() => sim.delete(ctx, 'aws_security_group', sg)).message).toMatch(/^DependencyViolation: resource sg-\w+ has a dependent object \(aws_lb shop-blue\)/);
+    sim.delete(ctx, 'aws_lb', lb);
+    sim.delete(ctx, 'aws_security_group', sg);
+    expect(Object.values(world().objects).filter((o) => o.type === 'aws_security_group')).toEqual([]);
+  });
+
   test('apply-error fails the named resource only', () => {
     validationSetup();
     fault({ kind: 'apply-error', type: 'azurerm_public_ip', name: 'blue-origin', attempts: 1 });
