@@ -183,7 +183,7 @@ export interface TimelineFindings {
  * simulated instants from the clock before the deploy (`from`) to the clock after it (`to`) plus the
  * router's lag, each request routed by the configuration its client really saw (timeline.ts):
  * - a request that reaches a unit whose destruction has begun (a delete in its unit stack) failed;
- * - a request a router drops once the fleet has served is a failed request;
+ * - a request a router drops although its client saw it after it had served is a failed request;
  * - a unit receives exactly 0 requests until one of its checks passed (not yet validated);
  * - when the step applied, a unit with weight 0 receives exactly 0 requests — from the start of the
  *   deploy if it carried none then, else from the end of this deploy's drain timer (the library's
@@ -219,7 +219,6 @@ export function checkTimeline(v: StepView, fleet: string, from: number, to: numb
   const seen = new Set<string>();
   const once = (key: string, text: string) => { if (!seen.has(key)) { seen.add(key); problems.push(text); } };
   const at = (t: number) => `t=${Math.round(t)} s`;
-  let served = false;
   let failed = 0;
   let requests = 0;
   for (const s of tl.samples) {
@@ -238,11 +237,10 @@ export function checkTimeline(v: StepView, fleet: string, from: number, to: numb
         once(`zero ${unit}`, `fleet ${fleet}: ${unit} has weight 0 but received ${n} of ${s.requests} requests at ${at(s.t)}${z > from ? `, after this deploy's drain timer ended (${at(z)})` : ''}; a unit with weight 0 receives exactly none (${describeTiming(tl)})`);
       }
     }
-    if (s.dropped > 0 && served) {
-      failed += s.dropped;
-      once('dropped', `fleet ${fleet}: ${s.dropped} of ${s.requests} requests at ${at(s.t)} found no unit to answer them although the fleet served before (failed requests; ${describeTiming(tl)})`);
+    if (s.droppedAfterServing > 0) {
+      failed += s.droppedAfterServing;
+      once('dropped', `fleet ${fleet}: ${s.droppedAfterServing} of ${s.requests} requests at ${at(s.t)} found no unit to answer them although the fleet served before (failed requests; ${describeTiming(tl)})`);
     }
-    if (Object.values(s.counts).some((n) => n > 0)) served = true;
   }
   return { problems, samples: tl.samples.length, requests, failed, lagSeconds: tl.lagSeconds };
 }

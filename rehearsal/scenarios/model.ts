@@ -66,7 +66,7 @@ export interface TimelineView {
   readonly propagationSeconds: number;
   readonly dnsTtlSeconds: number;
   readonly clientKeepSeconds: number;
-  readonly samples: Array<{ readonly t: number; readonly requests: number; readonly counts: Record<string, number>; readonly dropped: number }>;
+  readonly samples: Array<{ readonly t: number; readonly requests: number; readonly counts: Record<string, number>; readonly dropped: number; readonly droppedAfterServing: number }>;
 }
 
 /** The sample workload of node-pool scenarios. */

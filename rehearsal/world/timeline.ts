@@ -16,6 +16,8 @@ export interface TimelineSample {
   readonly counts: Record<string, number>;
   /** Requests no unit was routed to (no route, nothing enabled). */
   readonly dropped: number;
+  /** Of those, the requests whose client saw the router after it had served: an outage, not a fleet not yet born. */
+  readonly droppedAfterServing: number;
 }
 
 export interface Timeline {
@@ -76,22 +78,44 @@ export function trafficTimeline(world: World, fleet: string, from: number, to: n
     return r;
   };
 
+  // Whether the router of an epoch answers at all (some draw finds a unit).
+  const serves = new Map<number, boolean>();
+  const epochServes = (lo: number): boolean => {
+    if (!serves.has(lo)) {
+      routeAt(lo === 0 ? -Infinity : clocks[lo - 1]);
+      const r = epochs.get(lo)!;
+      serves.set(lo, Array.from({ length: 64 }, (_, i) => r.pick((i + 0.5) / 64)).some((d) => d !== undefined));
+    }
+    return serves.get(lo)!;
+  };
+  const epochOf = (v: number): number => {
+    let lo = 0;
+    while (lo < clocks.length && clocks[lo] <= v) lo++;
+    return lo;
+  };
+  let firstServing = -1;
+  for (let lo = 0; lo <= clocks.length && firstServing < 0; lo++) if (epochServes(lo)) firstServing = lo;
+
   const n = options.requests ?? 400;
   const samples: TimelineSample[] = [];
   for (const t of [...instants].sort((a, b) => a - b)) {
     const rand = mulberry32(Math.round(t * 1000) + 7);
     const counts: Record<string, number> = {};
     let dropped = 0;
+    let droppedAfterServing = 0;
     for (let i = 0; i < n; i++) {
       // Request i draws `u` stratified over [0, 1) (so a unit with any share at all is reached) and
       // its client resolved/connected `age` ago, stratified over the window in another order.
       const u = (i + rand()) / n;
       const age = window * ((((i * 7919) % n) + rand()) / n);
-      const dest = routeAt(t - age - timing.propagationSeconds).pick(u);
-      if (dest === undefined) dropped++;
-      else counts[dest] = (counts[dest] ?? 0) + 1;
+      const v = t - age - timing.propagationSeconds;
+      const dest = routeAt(v).pick(u);
+      if (dest === undefined) {
+        dropped++;
+        if (firstServing >= 0 && epochOf(v) > firstServing) droppedAfterServing++;
+      } else counts[dest] = (counts[dest] ?? 0) + 1;
     }
-    samples.push({ t, requests: n, counts, dropped });
+    samples.push({ t, requests: n, counts, dropped, droppedAfterServing });
   }
   return { fleet, router: now.router, timing, lagSeconds: lag, clientKeepSeconds: keep, samples };
 }
