@@ -14,7 +14,7 @@ export interface Route53WeightedRouterProps {
   readonly hostedZoneId?: string;
   /**
    * TTL of the weighted records in seconds, at most 60 while traffic shifts. Clients follow it, so
-   * the drain timer is at least twice this. @default 30
+   * the drain timer is at least Route 53's 60 s propagation + twice this. @default 30
    */
   readonly ttlSeconds?: number;
   /** Path each serving unit's Route 53 health check requests on its origin. @default '/healthz' */

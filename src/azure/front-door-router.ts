@@ -23,7 +23,7 @@ export interface FrontDoorRouterProps {
   readonly originHostHeader?: string;
   /**
    * How long Front Door may keep using an origin's pooled connections after it was disabled.
-   * The drain timer is at least twice this. @default 60
+   * The drain timer is at least Front Door's 1200 s propagation + twice this. @default 60
    */
   readonly connectionTtlSeconds?: number;
 }
