@@ -76,7 +76,8 @@ export function checkOrder(v: StepView, fleet: string, pools = false): string[] 
 
 /**
  * Node-pool fleets (issue 19 item 6): in every step, a pool is made schedulable (its cordon taint
- * removed) only after its checks passed in that deploy; a pool that stops serving is drained (the
+ * removed) only when its latest checks before that passed (this deploy's, or those that validated
+ * it while it was a cordoned candidate); a pool that stops serving is drained (the
  * traffic stack's drain Job) only after the serving pools' checks passed, and cordoned in its own
  * spec or destroyed only after that drain and the drain timer.
  */
@@ -89,14 +90,19 @@ function checkPoolOrder(v: StepView, fleet: string): string[] {
   const drainJobs = traffic.filter((a) => a.type === 'kubernetes_job_v1' && (a.action === 'create' || a.action === 'replace'));
   const drains = traffic.filter(isDrain);
   const passes = (name: string) => inStack(validateStack(fleet, name)).filter((a) => a.action === 'check-pass');
+  const history = v.world.actions().filter((a) => a.stack.startsWith(`${fleet}-`));
   for (const u of state.units) {
     const name = names[u.slot];
     if (!name) continue;
     const taints = inStack(unitStack(fleet, name)).filter(onlySchedulingUpdate);
     const ok = passes(name);
     if (taints.length && u.weight > 0) {
-      if (!ok.length) problems.push(`fleet ${fleet}: pool ${u.slot} was made schedulable (${show(taints[0])}) but none of its checks passed in this deploy`);
-      else if (minSeq(taints) < maxSeq(ok)) problems.push(`fleet ${fleet}: pool ${u.slot} was made schedulable (${show(taints[0])}) before its checks passed (${show(ok[ok.length - 1])})`);
+      // Validated before: the pool's latest check outcome before the uncordon (this deploy or the
+      // one that checked it as a cordoned candidate) is a pass.
+      const before = history.filter((a) => a.stack === validateStack(fleet, name) && isCheck(a) && a.seq < minSeq(taints));
+      const last = before[before.length - 1];
+      if (!last) problems.push(`fleet ${fleet}: pool ${u.slot} was made schedulable (${show(taints[0])}) but none of its checks ever ran before`);
+      else if (last.action !== 'check-pass') problems.push(`fleet ${fleet}: pool ${u.slot} was made schedulable (${show(taints[0])}) after its check failed (${show(last)})`);
     }
     if (u.weight > 0 && drainJobs.length) {
       if (!ok.length) problems.push(`fleet ${fleet}: a pool was drained (${show(drainJobs[0])}) while serving pool ${u.slot} had no passed check in this deploy`);
