@@ -147,6 +147,13 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
       }
       continue;
     }
+    // Steps are merged apart (a step's mergedAfterMinutes, default 60): the simulated clock moves on
+    // by that much before the deploy, so each deploy's router changes have their own instants and a
+    // drain is judged within the deploy whose weight change it waits for (not a retry: deployed at once).
+    if (k > 0) {
+      const gap = Math.max(0, ...stepping.filter((l) => !l.retry).map((l) => 60 * (l.def.steps[k].mergedAfterMinutes ?? 60)));
+      try { gw.world.advanceClock(gap); } catch (e) { for (const l of stepping) fail(l, `step ${k}: the clock could not be moved: ${(e as Error).message}`); continue; }
+    }
     const clockBefore = safeClock(gw.world);
     const deploy = await app.deploy(gw.env, (line) => log(`[${label}] step ${k}: ${line}`));
     const clock = { from: clockBefore, to: safeClock(gw.world) };

@@ -36,6 +36,8 @@ export interface WorldPort {
   shares(fleet: string): Record<string, number>;
   /** The world's simulated clock (s). */
   clock(): number;
+  /** Moves the simulated clock forward (the time between two merged steps). */
+  advanceClock(seconds: number): void;
   /**
    * Issue 19: a fleet's traffic sampled at simulated instants from `from` to `to` + the router's lag
    * (propagation, DNS TTL, client connections), including `instants`.

@@ -35,6 +35,10 @@ export class FileWorld implements WorldPort {
     return this.store.read().clock;
   }
 
+  public advanceClock(seconds: number): void {
+    this.store.update((w) => { if (seconds > 0) w.clock += seconds; });
+  }
+
   public timeline(fleet: string, from: number, to: number, instants: number[]): TimelineView {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { trafficTimeline } = require('../world/timeline') as typeof import('../world/timeline');
