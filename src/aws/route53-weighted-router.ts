@@ -56,7 +56,7 @@ export class Route53WeightedRouter implements IAwsRouter {
    * Record changes generally reach every Route 53 name server within 60 seconds
    * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-editing.html): the drain timer waits for it.
    */
-  public readonly propagationSeconds = 60;
+  public readonly propagationSeconds?: number = 60;
 
   constructor(private readonly props: Route53WeightedRouterProps) {
     this.ttlSeconds = props.ttlSeconds ?? 30;

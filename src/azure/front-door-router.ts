@@ -54,7 +54,7 @@ export class FrontDoorRouter implements IAzureRouter {
    * A configuration change (an origin's weight or state) may take up to 20 minutes to reach every
    * edge (https://learn.microsoft.com/en-us/azure/frontdoor/front-door-faq): the drain timer waits for it.
    */
-  public readonly propagationSeconds = 1200;
+  public readonly propagationSeconds?: number = 1200;
 
   constructor(private readonly props: FrontDoorRouterProps = {}) {
     this.ttlSeconds = props.connectionTtlSeconds ?? 60;
