@@ -30,7 +30,7 @@ function report(results: ScenarioResult[], totalSeconds: number): number {
   const byId = (a: ScenarioResult, b: ScenarioResult) => Number(a.id.slice(1)) - Number(b.id.slice(1));
   process.stdout.write('\n');
   for (const r of [...results].sort(byId)) {
-    process.stdout.write(`${r.id}  steps ${r.steps} · stacks applied ${r.stacksApplied} · Terraform runs ${r.terraformRuns} · wall time ${r.seconds.toFixed(0)} s (its group) · largest traffic-share error ${r.maxShareError.toFixed(2)} points\n`);
+    process.stdout.write(`${r.id}  steps ${r.steps} · stacks applied ${r.stacksApplied} · Terraform runs ${r.terraformRuns} · wall time ${r.seconds.toFixed(0)} s (its group) · largest traffic-share error ${r.maxShareError.toFixed(2)} points · requests over time ${r.timelineRequests ?? 0} (${r.failedRequests ?? 0} failed) · simulated ${(r.simulatedSeconds ?? 0).toFixed(0)} s\n`);
     for (const e of r.evidence) process.stdout.write(`    | ${e}\n`);
     process.stdout.write(r.passed ? `PASS ${r.id} ${r.text}\n` : `FAIL ${r.id} ${r.text}: ${r.why}\n`);
   }

@@ -7,7 +7,7 @@ import { testApp } from './support/synth';
 function finishingApp() {
   const app = testApp();
   const fleet = new AksFleet(app, 'shop', {
-    subscriptionId: SUBSCRIPTION, spec: aksSpec(), drainSeconds: 180,
+    subscriptionId: SUBSCRIPTION, spec: aksSpec(), drainSeconds: 1380,
     units: [
       { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.RETIRED },
       { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100 },
@@ -40,7 +40,7 @@ describe('rollout plan report', () => {
     expect(md).toMatch(new RegExp(`\\| \`${teal}\` .*\\| unknown → candidate \\| unknown → 0 \\| unknown → origin disabled \\|`));
     expect(md).toMatch(new RegExp(`\\| \`${blue}\` .*\\| unknown → retired \\| unknown → 0 \\| unknown → removed \\| — \\|`));
     expect(md).toContain('before: unknown (synth sees only this step');
-    expect(md).toMatch(new RegExp(`\\d+\\. \`shop-unit-${blue}\` — destroy ${blue}: its stack is empty; runs after the traffic stack and its 180 s drain timer`));
+    expect(md).toMatch(new RegExp(`\\d+\\. \`shop-unit-${blue}\` — destroy ${blue}: its stack is empty; runs after the traffic stack and its 1380 s drain timer`));
     expect(md).toContain('(not pinned)');
   });
 
@@ -48,7 +48,7 @@ describe('rollout plan report', () => {
     const base = finishingApp().fleet.plan;
     const app = testApp();
     const next = new AksFleet(app, 'shop', {
-      subscriptionId: SUBSCRIPTION, spec: aksSpec(), drainSeconds: 180,
+      subscriptionId: SUBSCRIPTION, spec: aksSpec(), drainSeconds: 1380,
       units: [
         { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.RETIRED },
         { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 90 },

@@ -71,7 +71,7 @@ describe.each(['afd', 'tm'] as const)('a whole rollout behind %s', (router) => {
     expect(trigger(4)).not.toBe(trigger(3));
     expect(trigger(5)).not.toBe(trigger(4));
     const sleep = Object.values<any>(steps[5].out.stacks['walk-traffic'].resource.time_sleep)[0];
-    expect(sleep.create_duration).toBe(router === 'afd' ? '120s' : '60s');
+    expect(sleep.create_duration).toBe(router === 'afd' ? '1320s' : '60s');
     expect(sleep.depends_on.length).toBeGreaterThan(0);
   });
 });

@@ -15,7 +15,8 @@ export function build(app: App): void {
     router: new FrontDoorRouter(),
     // One HCP Terraform workspace per stack: payments-prod-shared, payments-prod-traffic, ...
     backend: new HcpTerraformBackendFactory({ organization: 'example-org', workspacePrefix: 'bg-' }),
-    drainSeconds: 300,
+    // At least Front Door's 20-minute propagation + 2 × its 60 s connection TTL (1320 s).
+    drainSeconds: 1500,
     units: [
       { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.RETIRED, fingerprint: 'tpfyso' },
       { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 100, fingerprint: 'ej7j6a' },

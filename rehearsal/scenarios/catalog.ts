@@ -399,10 +399,13 @@ export const SCENARIOS: ScenarioDef[] = [
       { label: 'shift: green 35', cli: [['r9r53', 'shift']] },
       {
         label: 'rollback: blue 100, green standby', cli: [['r9r53', 'rollback']],
+        // Evidence from the world, not the state file the CLI just wrote: every simulated request
+        // now reaches blue, none green (green untouched: the standard checks).
         verify: (v) => {
-          const s = v.state('r9r53');
-          const blue = s.units.find((u) => u.slot === 'blue');
-          return blue?.weight === 100 ? [] : [`rollback left blue at ${blue?.weight}`];
+          const names = v.unitNames('r9r53');
+          const shares = v.world.shares('r9r53');
+          return shares[names.blue] === 100 && (shares[names.green] ?? 0) === 0
+            ? [] : [`after the rollback the world sends ${(shares[names.blue] ?? 0).toFixed(2)} % to blue and ${(shares[names.green] ?? 0).toFixed(2)} % to green (expected 100 and 0)`];
         },
       },
     ],
@@ -420,7 +423,11 @@ export const SCENARIOS: ScenarioDef[] = [
           const problems: string[] = [];
           const failed = v.deploy.failedStacks.filter((s) => s.startsWith('r10tm-unit-blue-'));
           if (!failed.length) problems.push(`blue's unit stack did not fail (failed: ${v.deploy.failedStacks.join(', ') || 'none'})`);
-          else if (!/prevent_destroy/.test(firstError(v.deploy, failed[0]) + v.deploy.output)) problems.push(`blue's unit stack failed, but not on prevent_destroy: ${firstError(v.deploy, failed[0])}`);
+          // The refusal must name blue's own cluster (issue 19 item 6): a prevent_destroy on some
+          // dependent resource would refuse the plan too, and hide a cluster left unprotected.
+          else if (!/Resource azurerm_kubernetes_cluster\.[\w-]+ has lifecycle\.prevent_destroy set/.test(`${(v.deploy.errors[failed[0]] ?? []).join('\n')}\n${v.deploy.output}`.replace(/[│╷╵]/g, ' ').replace(/\s+/g, ' '))) {
+            problems.push(`blue's unit stack failed, but not on its cluster's prevent_destroy (expected "Resource azurerm_kubernetes_cluster.<cluster> has lifecycle.prevent_destroy set"): ${firstError(v.deploy, failed[0])}`);
+          }
           const changed = v.actions.filter((a) => a.action !== 'read' && !a.action.startsWith('check-'));
           if (changed.length) problems.push(`the world changed: ${changed.slice(0, 3).map((a) => `${a.stack} ${a.action} ${a.type}`).join('; ')}`);
           return problems;

@@ -2,7 +2,7 @@
 // simulation: the order of provider actions, no change to a live unit, and traffic shares that
 // match the declared weights.
 import { StateFile } from './harness';
-import { StepView, WorldAction } from './model';
+import { StepView, TimelineView, WorldAction } from './model';
 
 /** A change to an existing object (creates are the only thing a live unit's stack may ever do). */
 const CHANGES = new Set(['update', 'delete', 'replace', 'destroy']);
@@ -28,7 +28,7 @@ export function trafficStack(fleet: string): string { return `${fleet}-traffic`;
  * a unit is created before its checks run; the checks of every unit that carries weight passed
  * before the weights moved; the weights moved and the drain timer ran before a retired unit was destroyed.
  */
-export function checkOrder(v: StepView, fleet: string): string[] {
+export function checkOrder(v: StepView, fleet: string, pools = false): string[] {
   const problems: string[] = [];
   const state = v.state(fleet);
   const names = v.unitNames(fleet);
@@ -63,6 +63,61 @@ export function checkOrder(v: StepView, fleet: string): string[] {
     else if (minSeq(deletes) < maxSeq(drains)) problems.push(`fleet ${fleet}: retired ${u.slot} was destroyed (${show(deletes[0])}) before the drain timer ran (${show(drains[drains.length - 1])})`);
     if (weightMoves.length && minSeq(deletes) < maxSeq(weightMoves)) problems.push(`fleet ${fleet}: retired ${u.slot} was destroyed before the weights moved (${show(weightMoves[weightMoves.length - 1])})`);
   }
+  // The drain timer waits after the weights moved, never before or beside them (issue 19 item 1).
+  // (Deletes are left out: removing a retired unit's router entry, at weight 0 since its standby
+  // step, does not move traffic, and Terraform may run it after the re-created timer.)
+  const settingWeights = weightMoves.filter((a) => a.action !== 'delete');
+  if (drains.length && settingWeights.length && minSeq(drains) < maxSeq(settingWeights)) {
+    problems.push(`fleet ${fleet}: the drain timer ran (${show(drains[0])}) before the weights finished moving (${show(settingWeights[settingWeights.length - 1])}): traffic would still be leaving when the timer ends`);
+  }
+  if (pools) problems.push(...checkPoolOrder(v, fleet));
+  return problems;
+}
+
+/**
+ * Node-pool fleets (issue 19 item 6): in every step, a pool is made schedulable (its cordon taint
+ * removed) only when its latest checks before that passed (this deploy's, or those that validated
+ * it while it was a cordoned candidate); a pool that stops serving is drained (the
+ * traffic stack's drain Job) only after the serving pools' checks passed, and cordoned in its own
+ * spec or destroyed only after that drain and the drain timer.
+ */
+function checkPoolOrder(v: StepView, fleet: string): string[] {
+  const problems: string[] = [];
+  const state = v.state(fleet);
+  const names = v.unitNames(fleet);
+  const inStack = (s: string) => v.actions.filter((a) => a.stack === s);
+  const traffic = inStack(trafficStack(fleet));
+  const drainJobs = traffic.filter((a) => a.type === 'kubernetes_job_v1' && (a.action === 'create' || a.action === 'replace'));
+  const drains = traffic.filter(isDrain);
+  const passes = (name: string) => inStack(validateStack(fleet, name)).filter((a) => a.action === 'check-pass');
+  const history = v.world.actions().filter((a) => a.stack.startsWith(`${fleet}-`));
+  for (const u of state.units) {
+    const name = names[u.slot];
+    if (!name) continue;
+    const taints = inStack(unitStack(fleet, name)).filter(onlySchedulingUpdate);
+    const ok = passes(name);
+    if (taints.length && u.weight > 0) {
+      // Validated before: the pool's latest check outcome before the uncordon (this deploy or the
+      // one that checked it as a cordoned candidate) is a pass.
+      const before = history.filter((a) => a.stack === validateStack(fleet, name) && isCheck(a) && a.seq < minSeq(taints));
+      const last = before[before.length - 1];
+      if (!last) problems.push(`fleet ${fleet}: pool ${u.slot} was made schedulable (${show(taints[0])}) but none of its checks ever ran before`);
+      else if (last.action !== 'check-pass') problems.push(`fleet ${fleet}: pool ${u.slot} was made schedulable (${show(taints[0])}) after its check failed (${show(last)})`);
+    }
+    if (u.weight > 0 && drainJobs.length) {
+      if (!ok.length) problems.push(`fleet ${fleet}: a pool was drained (${show(drainJobs[0])}) while serving pool ${u.slot} had no passed check in this deploy`);
+      else if (minSeq(drainJobs) < maxSeq(ok)) problems.push(`fleet ${fleet}: a pool was drained (${show(drainJobs[0])}) before serving pool ${u.slot}'s checks passed (${show(ok[ok.length - 1])})`);
+    }
+    if (taints.length && u.weight === 0 && u.lifecycle !== 'candidate') {
+      for (const [what, xs] of [['drain Job', drainJobs], ['drain timer', drains]] as Array<[string, WorldAction[]]>) {
+        if (xs.length && minSeq(taints) < maxSeq(xs)) problems.push(`fleet ${fleet}: pool ${u.slot} was cordoned in its spec (${show(taints[0])}) before the ${what} ran (${show(xs[xs.length - 1])})`);
+      }
+    }
+    if (u.lifecycle === 'retired') {
+      const deletes = inStack(unitStack(fleet, name)).filter((a) => a.action === 'delete' || a.action === 'destroy');
+      if (deletes.length && drainJobs.length && minSeq(deletes) < maxSeq(drainJobs)) problems.push(`fleet ${fleet}: retired pool ${u.slot} was destroyed (${show(deletes[0])}) before the drain Job ran (${show(drainJobs[drainJobs.length - 1])})`);
+    }
+  }
   return problems;
 }
 
@@ -91,9 +146,11 @@ export function checkLiveUnitsUntouched(v: StepView, fleet: string, pools = fals
 }
 
 /**
- * Each unit's share of 10,000 simulated requests within ±1 point of its declared weight. Node-pool
- * fleets do not split by weight (the scheduler places pods on any schedulable pool, see
- * SchedulingRouter): there a pool with weight 0 gets nothing (±1) and a pool with weight > 0 some share.
+ * Each unit's share of 10,000 simulated requests once the deploy's changes reached every client:
+ * a unit with weight 0 receives exactly 0 requests; a unit with weight > 0 is within ±1 point of
+ * its declared weight (the draws of 10,000 requests). Node-pool fleets do not split by weight (the
+ * scheduler places pods on any schedulable pool, see SchedulingRouter): there a pool with weight 0
+ * gets exactly nothing and a pool with weight > 0 some share.
  */
 export function checkShares(v: StepView, fleet: string, pools = false): { problems: string[]; maxError: number; shares: Record<string, number> } {
   const state = v.state(fleet);
@@ -103,7 +160,11 @@ export function checkShares(v: StepView, fleet: string, pools = false): { proble
   const problems: string[] = [];
   for (const u of state.units.filter((x) => x.lifecycle !== 'retired')) {
     const share = shares[names[u.slot]] ?? 0;
-    if (pools && u.weight > 0) {
+    if (u.weight === 0) {
+      if (share !== 0) problems.push(`fleet ${fleet}: ${u.slot} has weight 0 but received ${share.toFixed(2)} % of 10,000 requests; a unit with weight 0 receives exactly none (${describeShares(state, names, shares)})`);
+      continue;
+    }
+    if (pools) {
       if (share <= 0) problems.push(`fleet ${fleet}: pool ${u.slot} serves (weight ${u.weight}) but no simulated pod lands on it (${describeShares(state, names, shares)})`);
       continue;
     }
@@ -112,6 +173,86 @@ export function checkShares(v: StepView, fleet: string, pools = false): { proble
     if (err > 1) problems.push(`fleet ${fleet}: ${u.slot} declared ${u.weight} % but received ${share.toFixed(1)} % of 10,000 requests (${describeShares(state, names, shares)})`);
   }
   return { problems, maxError, shares };
+}
+
+/** What the timeline check found, for the report. */
+export interface TimelineFindings {
+  readonly problems: string[];
+  readonly samples: number;
+  readonly requests: number;
+  readonly failed: number;
+  readonly lagSeconds: number;
+}
+
+/**
+ * Traffic across the whole deploy and its drain window (issue 19 items 1 and 6), sampled at
+ * simulated instants from the clock before the deploy (`from`) to the clock after it (`to`) plus the
+ * router's lag, each request routed by the configuration its client really saw (timeline.ts):
+ * - a request that reaches a unit whose destruction has begun (a delete in its unit stack) failed;
+ * - a request a router drops although its client saw it after it had served is a failed request;
+ * - a unit receives exactly 0 requests until one of its checks passed (not yet validated);
+ * - when the step applied, a unit with weight 0 receives exactly 0 requests — from the start of the
+ *   deploy if it carried none then, else from the end of this deploy's drain timer (the library's
+ *   promise: once the timer ran, the traffic has left the unit).
+ * Node-pool fleets have no front door (their share is where pods are scheduled): not sampled.
+ */
+export function checkTimeline(v: StepView, fleet: string, from: number, to: number, applied: boolean): TimelineFindings {
+  const all = v.world.actions().filter((a) => a.stack.startsWith(`${fleet}-`));
+  const inDeploy = v.actions.filter((a) => a.stack.startsWith(`${fleet}-`));
+  const drainEnds = inDeploy.filter((a) => a.stack === trafficStack(fleet) && isDrain(a)).map((a) => a.clock);
+  const drainEnd = drainEnds.length ? Math.max(...drainEnds) : undefined;
+  const firstClock = (pred: (a: WorldAction) => boolean): number | undefined => {
+    const xs = all.filter(pred).map((a) => a.clock);
+    return xs.length ? Math.min(...xs) : undefined;
+  };
+  const destroyedFrom = (unit: string) => firstClock((a) => a.stack === unitStack(fleet, unit) && ['delete', 'destroy', 'cascade-delete'].includes(a.action));
+  const validatedAt = (unit: string) => firstClock((a) => a.stack === validateStack(fleet, unit) && a.action === 'check-pass');
+  const instants = [...drainEnds, ...all.filter((a) => ['delete', 'destroy'].includes(a.action) && a.clock >= from).map((a) => a.clock)];
+  const tl = v.world.timeline(fleet, from, to, instants);
+
+  const state = v.state(fleet);
+  const names = v.unitNames(fleet);
+  const first = tl.samples[0];
+  const zeroFrom: Record<string, number> = {};
+  if (applied) {
+    for (const u of state.units.filter((x) => x.weight === 0)) {
+      const name = names[u.slot];
+      if (!name) continue;
+      zeroFrom[name] = first && (first.counts[name] ?? 0) > 0 && drainEnd !== undefined ? drainEnd : from;
+    }
+  }
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const once = (key: string, text: string) => { if (!seen.has(key)) { seen.add(key); problems.push(text); } };
+  const at = (t: number) => `t=${Math.round(t)} s`;
+  let failed = 0;
+  let requests = 0;
+  for (const s of tl.samples) {
+    requests += s.requests;
+    for (const [unit, n] of Object.entries(s.counts)) {
+      if (n <= 0) continue;
+      const gone = destroyedFrom(unit);
+      if (gone !== undefined && s.t >= gone) {
+        failed += n;
+        once(`gone ${unit}`, `fleet ${fleet}: ${n} of ${s.requests} requests at ${at(s.t)} reached ${unit}, whose destruction began at ${at(gone)} (failed requests; ${describeTiming(tl)})`);
+      }
+      const ok = validatedAt(unit);
+      if (ok === undefined || s.t < ok) once(`unvalidated ${unit}`, `fleet ${fleet}: ${n} of ${s.requests} requests at ${at(s.t)} reached ${unit} ${ok === undefined ? 'whose checks never passed' : `before its checks passed (${at(ok)})`}; a unit not yet validated receives exactly none`);
+      const z = zeroFrom[unit];
+      if (z !== undefined && s.t >= z) {
+        once(`zero ${unit}`, `fleet ${fleet}: ${unit} has weight 0 but received ${n} of ${s.requests} requests at ${at(s.t)}${z > from ? `, after this deploy's drain timer ended (${at(z)})` : ''}; a unit with weight 0 receives exactly none (${describeTiming(tl)})`);
+      }
+    }
+    if (s.droppedAfterServing > 0) {
+      failed += s.droppedAfterServing;
+      once('dropped', `fleet ${fleet}: ${s.droppedAfterServing} of ${s.requests} requests at ${at(s.t)} found no unit to answer them although the fleet served before (failed requests; ${describeTiming(tl)})`);
+    }
+  }
+  return { problems, samples: tl.samples.length, requests, failed, lagSeconds: tl.lagSeconds };
+}
+
+function describeTiming(tl: TimelineView): string {
+  return `${tl.router}: propagation ${tl.propagationSeconds} s, DNS TTL ${tl.dnsTtlSeconds} s, client connections ${tl.clientKeepSeconds} s`;
 }
 
 export function describeShares(state: StateFile, names: Record<string, string>, shares: Record<string, number>): string {

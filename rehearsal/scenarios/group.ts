@@ -4,7 +4,7 @@
 // parallel, and each scenario judges only its own fleets' stacks and actions.
 import { AppFleet, EscapeHatch, resourceNamesOf, unitNamesOf } from './app-fleets';
 import { credentialsInState } from './secrets';
-import { checkLiveUnitsUntouched, checkOrder, checkShares } from './checks';
+import { checkLiveUnitsUntouched, checkOrder, checkShares, checkTimeline } from './checks';
 import { DeployResult, linesByStack, ScenarioApp, ScenarioRepo, tempDir } from './harness';
 import { ScenarioDef, ScenarioResult, StepSpec, StepView, WorldAction, WorldPort } from './model';
 
@@ -148,7 +148,16 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
       }
       continue;
     }
+    // Steps are merged apart (a step's mergedAfterMinutes, default 60): the simulated clock moves on
+    // by that much before the deploy, so each deploy's router changes have their own instants and a
+    // drain is judged within the deploy whose weight change it waits for (not a retry: deployed at once).
+    if (k > 0) {
+      const gap = Math.max(0, ...stepping.filter((l) => !l.retry).map((l) => 60 * (l.def.steps[k].mergedAfterMinutes ?? 60)));
+      try { gw.world.advanceClock(gap); } catch (e) { for (const l of stepping) fail(l, `step ${k}: the clock could not be moved: ${(e as Error).message}`); continue; }
+    }
+    const clockBefore = safeClock(gw.world);
     const deploy = await app.deploy(gw.env, (line) => log(`[${label}] step ${k}: ${line}`));
+    const clock = { from: clockBefore, to: safeClock(gw.world) };
     let actions: WorldAction[] = [];
     try {
       actions = gw.world.actions().filter((a) => a.seq > lastSeq);
@@ -185,7 +194,8 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
       };
       const attempt = l.retry ? ' (deployed again)' : '';
       try {
-        const problems = [...judge(l, step, view, deploy), ...credentialsInState(app.dir, l.def.fleets.map((f) => `${f.name}-`))];
+        const problems = [...judge(l, step, view, deploy, clock), ...credentialsInState(app.dir, l.def.fleets.map((f) => `${f.name}-`))];
+        l.result.simulatedSeconds = (l.result.simulatedSeconds ?? 0) + (clock.to - clock.from);
         const carriedOut = l.def.fleets.every((f) => (step.expect?.[f.name] ?? 'applied') === 'failed'
           || view.stacksOf(f.name).every((s) => deploy.appliedStacks.includes(s)));
         if (problems.length) {
@@ -252,7 +262,7 @@ function appFleets(l: Live, app: ScenarioApp): AppFleet[] {
 }
 
 /** The step's expectations, then the standard checks, then its own. */
-function judge(l: Live, step: StepSpec, v: StepView, deploy: DeployResult): string[] {
+function judge(l: Live, step: StepSpec, v: StepView, deploy: DeployResult, clock: { from: number; to: number }): string[] {
   const problems: string[] = [];
   for (const f of l.def.fleets) {
     const expected = step.expect?.[f.name] ?? 'applied';
@@ -269,8 +279,14 @@ function judge(l: Live, step: StepSpec, v: StepView, deploy: DeployResult): stri
   if (problems.length) return problems;
   if (step.standard !== false) {
     for (const f of l.def.fleets) {
-      problems.push(...checkOrder(v, f.name), ...checkLiveUnitsUntouched(v, f.name, f.kind.endsWith('-pools')));
+      problems.push(...checkOrder(v, f.name, f.kind.endsWith('-pools')), ...checkLiveUnitsUntouched(v, f.name, f.kind.endsWith('-pools')));
       const expected = step.expect?.[f.name] ?? 'applied';
+      if (!f.kind.endsWith('-pools')) {
+        const t = checkTimeline(v, f.name, clock.from, clock.to, expected === 'applied');
+        l.result.timelineRequests = (l.result.timelineRequests ?? 0) + t.requests;
+        l.result.failedRequests = (l.result.failedRequests ?? 0) + t.failed;
+        problems.push(...t.problems);
+      }
       if (expected === 'applied') {
         const s = checkShares(v, f.name, f.kind.endsWith('-pools'));
         l.result.maxShareError = Math.max(l.result.maxShareError, s.maxError);
@@ -317,6 +333,10 @@ function lastSeqOf(world: WorldPort): number {
   } catch {
     return 0;
   }
+}
+
+function safeClock(world: WorldPort): number {
+  try { return world.clock(); } catch { return 0; }
 }
 
 function safeShares(world: WorldPort, fleet: string): Record<string, number> {

@@ -34,6 +34,15 @@ export interface WorldPort {
   actions(): WorldAction[];
   /** Share in percent per unit name of a fleet's front door (10,000 simulated requests). */
   shares(fleet: string): Record<string, number>;
+  /** The world's simulated clock (s). */
+  clock(): number;
+  /** Moves the simulated clock forward (the time between two merged steps). */
+  advanceClock(seconds: number): void;
+  /**
+   * Issue 19: a fleet's traffic sampled at simulated instants from `from` to `to` + the router's lag
+   * (propagation, DNS TTL, client connections), including `instants`.
+   */
+  timeline(fleet: string, from: number, to: number, instants: number[]): TimelineView;
   setFaults(faults: FaultSpec[]): void;
   clearFaults(): void;
   /** Everything in the world that belongs to a unit (by name), as short descriptions. */
@@ -50,6 +59,16 @@ export interface WorldPort {
   addPoolNode(fleet: string, unit: string): string;
   /** The nodes of a unit's pool: their taints and whether they are cordoned (spec.unschedulable). */
   nodesOfUnit(fleet: string, unit: string): Array<{ name: string; taints: string[]; unschedulable: boolean }>;
+}
+
+/** Traffic over time (rehearsal/world/timeline.ts), as the checks read it. */
+export interface TimelineView {
+  readonly router: string;
+  readonly lagSeconds: number;
+  readonly propagationSeconds: number;
+  readonly dnsTtlSeconds: number;
+  readonly clientKeepSeconds: number;
+  readonly samples: Array<{ readonly t: number; readonly requests: number; readonly counts: Record<string, number>; readonly dropped: number; readonly droppedAfterServing: number }>;
 }
 
 /** The sample workload of node-pool scenarios. */
@@ -157,6 +176,11 @@ export interface ScenarioResult {
   terraformRuns: number;
   seconds: number;
   maxShareError: number;
+  /** Requests sampled across deploys and drain windows (timeline), and how many of them failed. */
+  timelineRequests?: number;
+  failedRequests?: number;
+  /** Simulated seconds the scenario's deploys spanned (the world's clock). */
+  simulatedSeconds?: number;
   /** Lines worth quoting when it failed (Terraform's error). */
   evidence: string[];
 }

@@ -6,7 +6,7 @@ import { WorldObject } from '../world/model';
 import { WorldOps } from '../world/ops';
 import { addPoolNode, NodeAttrs, nodesOf } from '../world/rules/nodes';
 import { addWorkload, reconcile, scaleWorkload, workloadsOf } from '../world/workload';
-import { FaultSpec, SampleWorkload, WorldAction, WorldPort } from './model';
+import { FaultSpec, SampleWorkload, TimelineView, WorldAction, WorldPort } from './model';
 
 type Simulate = (world: unknown, fleet: string, requests?: number, seed?: number) => unknown;
 
@@ -29,6 +29,24 @@ export class FileWorld implements WorldPort {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const simulate = (require('../world/traffic') as { simulateTraffic: Simulate }).simulateTraffic;
     return toPercent(simulate(this.store.read(), fleet, REQUESTS, 9));
+  }
+
+  public clock(): number {
+    return this.store.read().clock;
+  }
+
+  public advanceClock(seconds: number): void {
+    this.store.update((w) => { if (seconds > 0) w.clock += seconds; });
+  }
+
+  public timeline(fleet: string, from: number, to: number, instants: number[]): TimelineView {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { trafficTimeline } = require('../world/timeline') as typeof import('../world/timeline');
+    const t = trafficTimeline(this.store.read(), fleet, from, to, { instants });
+    return {
+      router: t.router, lagSeconds: t.lagSeconds, propagationSeconds: t.timing.propagationSeconds,
+      dnsTtlSeconds: t.timing.dnsTtlSeconds, clientKeepSeconds: t.clientKeepSeconds, samples: t.samples,
+    };
   }
 
   public setFaults(faults: FaultSpec[]): void {

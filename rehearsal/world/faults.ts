@@ -39,9 +39,11 @@ export type FaultKind =
    * the object exists, but its create never returns, so Terraform does not record it (what cdktf's
    * abort of other stacks' applies does mid-command; docs/rehearsal.md). `attempts` times.
    */
-  | 'interrupted-after-create';
+  | 'interrupted-after-create'
+  /** The region has no quota or capacity left for the unit's compute: creating its cluster or node pools fails (`attempts` times, default until cleared). */
+  | 'quota-exceeded';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended', 'sync-never-ready', 'metric-value', 'drain-slow', 'interrupted-after-create'];
+export const FAULT_KINDS: readonly FaultKind[] = ['nodes-not-ready', 'wrong-kubelet-version', 'job-fails', 'origin-status', 'origin-late', 'role-assignment-late', 'apply-error', 'standard-support-ended', 'sync-never-ready', 'metric-value', 'drain-slow', 'interrupted-after-create', 'quota-exceeded'];
 
 export interface FaultSpec {
   readonly kind: FaultKind;
@@ -143,5 +145,30 @@ export function applyErrorFault(call: Call, name: string | undefined, action: st
       f.remaining -= 1;
     }
     throw new SimError(`simulated ${action} error on ${call.type} "${name ?? ''}"`, f.note ?? 'injected by the rehearsal (apply-error fault)');
+  }
+}
+
+/**
+ * Compute the cloud must find quota and capacity for, and the error it answers when it cannot
+ * (fault `quota-exceeded`, issue 19 item 5: a start step doubles a fleet's capacity).
+ * - Azure: https://learn.microsoft.com/en-us/azure/azure-resource-manager/troubleshooting/error-resource-quota
+ *   — a deployment exceeding a quota (regional or VM-family cores) fails with `QuotaExceeded`.
+ * - EKS: https://docs.aws.amazon.com/eks/latest/APIReference/API_Issue.html — a node group whose
+ *   Auto Scaling group cannot launch instances reports `AsgInstanceLaunchFailures`; EC2 answers
+ *   `InsufficientInstanceCapacity` (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshooting-launch.html).
+ */
+const COMPUTE: Record<string, string> = {
+  azurerm_kubernetes_cluster: 'QuotaExceeded: Operation could not be completed as it results in exceeding approved Total Regional Cores quota (simulated)',
+  azurerm_kubernetes_cluster_node_pool: 'QuotaExceeded: Operation could not be completed as it results in exceeding approved standardDDSv5Family Cores quota (simulated)',
+  aws_eks_node_group: 'AsgInstanceLaunchFailures: InsufficientInstanceCapacity: We currently do not have sufficient capacity in the Availability Zone you requested (simulated)',
+};
+
+/** Fails the create of a unit's compute while a quota-exceeded fault is aimed at the unit. */
+export function quotaFault(call: Call, unit: string | undefined, name: string | undefined): void {
+  const message = COMPUTE[call.type];
+  if (!message) return;
+  for (const f of activeFaults(call.ops, 'quota-exceeded', unit)) {
+    if (f.remaining !== undefined) f.remaining -= 1;
+    throw new SimError(`creating ${call.type} "${name ?? ''}"`, message);
   }
 }

@@ -1,5 +1,6 @@
 // Operations on a loaded world (inside one store transaction): ids, the action log, the clock,
 // object lookup, and deletion with cascade (deleting a cluster deletes what lives in it).
+import { remember } from './history';
 import { ActionLogEntry, Fault, World, WorldObject } from './model';
 
 export type LogInput = Omit<ActionLogEntry, 'seq' | 'clock'>;
@@ -40,6 +41,7 @@ export class WorldOps {
 
   put(obj: WorldObject): void {
     this.world.objects[this.keyOf(obj)] = obj;
+    remember(this.world, this.keyOf(obj), obj.type, obj);
   }
 
   all(type?: string, pred?: (o: WorldObject) => boolean): WorldObject[] {
@@ -54,6 +56,7 @@ export class WorldOps {
   remove(obj: WorldObject, by: { stack: string; provider: string }): void {
     const key = this.keyOf(obj);
     delete this.world.objects[key];
+    remember(this.world, key, obj.type, null);
     for (const child of this.all(undefined, (o) => o.cluster === key)) {
       this.remove(child, by);
       this.log({ stack: by.stack, provider: child.provider, type: child.type, action: 'cascade-delete', id: child.id, name: child.name, unit: child.unit, detail: `deleted with ${obj.type} ${obj.name}` });

@@ -2,7 +2,7 @@
 // /work/brief/REHEARSAL-CONTRACT.md "Simulator interface"). One world file per run, shared by all
 // provider processes and stacks; every call is one locked read-modify-write of that file.
 import { SimError } from './errors';
-import { applyErrorFault, interruptAfterCreate } from './faults';
+import { applyErrorFault, interruptAfterCreate, quotaFault } from './faults';
 import { forceNewPaths } from './force-new';
 import { WorldObject } from './model';
 import { WorldOps } from './ops';
@@ -44,6 +44,7 @@ class WorldSimulator implements Simulator {
       const attrs = clone(planned);
       const name = nameOf(rule, attrs);
       applyErrorFault(call, name, 'create');
+      quotaFault(call, unitFromAttrs(attrs) ?? unitFromStack(ctx.stack), name);
       const cluster = rule.cluster?.(call, attrs);
       rule.create?.(call, attrs);
       if (isUnknown(attrs.id) || attrs.id === null || attrs.id === undefined) attrs.id = `${type}-${shortHash(`${ctx.stack}/${name}/${call.ops.nextNumber()}`)}`;

@@ -14,7 +14,7 @@ export interface Route53WeightedRouterProps {
   readonly hostedZoneId?: string;
   /**
    * TTL of the weighted records in seconds, at most 60 while traffic shifts. Clients follow it, so
-   * the drain timer is at least twice this. @default 30
+   * the drain timer is at least Route 53's 60 s propagation + twice this. @default 30
    */
   readonly ttlSeconds?: number;
   /** Path each serving unit's Route 53 health check requests on its origin. @default '/healthz' */
@@ -52,6 +52,11 @@ export class Route53WeightedRouter implements IAwsRouter {
   public readonly sharedDescription = 'nothing of its own: the hosted zone is yours, the weighted records live in the traffic stack';
   public readonly unitOrigin = AwsUnitOrigin.LOAD_BALANCER;
   public readonly ttlSeconds: number;
+  /**
+   * Record changes generally reach every Route 53 name server within 60 seconds
+   * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-editing.html): the drain timer waits for it.
+   */
+  public readonly propagationSeconds?: number = 60;
 
   constructor(private readonly props: Route53WeightedRouterProps) {
     this.ttlSeconds = props.ttlSeconds ?? 30;

@@ -23,7 +23,7 @@ export interface FrontDoorRouterProps {
   readonly originHostHeader?: string;
   /**
    * How long Front Door may keep using an origin's pooled connections after it was disabled.
-   * The drain timer is at least twice this. @default 60
+   * The drain timer is at least Front Door's 1200 s propagation + twice this. @default 60
    */
   readonly connectionTtlSeconds?: number;
 }
@@ -50,6 +50,11 @@ export class FrontDoorRouter implements IAzureRouter {
 
   public readonly routerName = 'Azure Front Door';
   public readonly ttlSeconds: number;
+  /**
+   * A configuration change (an origin's weight or state) may take up to 20 minutes to reach every
+   * edge (https://learn.microsoft.com/en-us/azure/frontdoor/front-door-faq): the drain timer waits for it.
+   */
+  public readonly propagationSeconds?: number = 1200;
 
   constructor(private readonly props: FrontDoorRouterProps = {}) {
     this.ttlSeconds = props.connectionTtlSeconds ?? 60;

@@ -10,7 +10,8 @@ export interface FleetOptions {
   readonly units: UnitDeclaration[];
   /**
    * Seconds the traffic stack waits after traffic left a unit, before a retired unit's stack may
-   * be destroyed. At least 2 × the router's TTL. @default 2 × the router's TTL
+   * be destroyed. At least the router's propagation + 2 × its TTL.
+   * @default the router's `propagationSeconds` + 2 × its TTL
    */
   readonly drainSeconds?: number;
   /** Backend of every stack. @default LocalBackendFactory */

@@ -41,6 +41,12 @@ export interface IRouter {
    * went to 0 (DNS TTL or connection reuse). The fleet's drain timer is at least twice this.
    */
   readonly ttlSeconds: number;
+  /**
+   * How long the router may take, after its API accepted a change, before every edge or name server
+   * applies it (the bad end of what its documentation says). The fleet's drain timer is at least
+   * this plus twice `ttlSeconds`. @default 0 (applied at once)
+   */
+  readonly propagationSeconds?: number;
   /** Refuses targets the provider cannot express (ranges, counts, all-zero weights); throws BlueGreenError. */
   checkTargets(fleet: string, targets: RouterTarget[]): void;
   /** The provider-side weight of a target, for the plan report (e.g. "500", "disabled"). */

@@ -23,7 +23,8 @@ describe('AWS routers', () => {
     expect(records.map((r) => [r.set_identifier, r.weighted_routing_policy.weight, r.ttl, r.records[0]])).toEqual(
       fleet.plan.units.filter((u) => u.weight > 0).map((u) => [u.name, u.weight, 20, `${u.name}.shop.example.com`]),
     );
-    expect(fleet.plan.drainSeconds).toBe(40);
+    // Route 53's 60 s propagation to its name servers + 2 × the 20 s TTL.
+    expect(fleet.plan.drainSeconds).toBe(100);
   });
 
   test('Route 53: a record at the zone apex is refused (CNAMEs cannot live there)', () => {

@@ -120,10 +120,10 @@ describe('EKS refusals name the fleet, unit, field, bad value, rule and fix', ()
     expect(e.message).toContain('spec.imdsHopLimit = 3 is refused: the IMDSv2 hop limit is 1');
   });
 
-  test('noncompliance 17: a drain timer shorter than twice the Route 53 TTL', () => {
+  test('noncompliance 17: a drain timer shorter than the Route 53 propagation + twice its TTL', () => {
     const e = refusal(() => eksFleet(testApp(), 'shop', serving, { router: new Route53WeightedRouter({ recordName: 'www.shop.example.com', ttlSeconds: 60 }), drainSeconds: 90 }));
-    expect(e.message).toContain('at least 2 × the Route 53 TTL of 60 s');
-    expect(e.fix).toBe('drainSeconds: 120');
+    expect(e.message).toContain('at least the Route 53 propagation of 60 s + 2 × its TTL of 60 s');
+    expect(e.fix).toBe('drainSeconds: 180');
   });
 
   test('noncompliance 18: a spec change under a pinned unit', () => {

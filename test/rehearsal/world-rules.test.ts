@@ -346,6 +346,23 @@ describe('faults', () => {
     expect(checksNamespace(ctx).id).toBe('bluegreen-checks');
   });
 
+  test('quota-exceeded: the unit\'s cluster cannot be created (QuotaExceeded) until the fault clears; another unit\'s can', () => {
+    fault({ kind: 'quota-exceeded', unit: 'green' });
+    expect(failure(() => aksUnit('green-1-34-aaaaaa')).message).toMatch(/QuotaExceeded: .*exceeding approved Total Regional Cores quota/);
+    expect(Object.values(world().objects).filter((o) => o.type === 'azurerm_kubernetes_cluster')).toEqual([]);
+    expect(aksUnit('blue-1-33-bbbbbb').cluster.id).toBeDefined();
+  });
+
+  test('a security group a load balancer still uses cannot be deleted (DependencyViolation); once the load balancer is gone it can', () => {
+    const ctx = aws('shop-unit-blue');
+    const sg = sim.create(ctx, 'aws_security_group', { id: U, arn: U, name: 'shop-blue-origin', vpc_id: 'vpc-1' });
+    const lb = sim.create(ctx, 'aws_lb', { id: U, arn: U, dns_name: U, zone_id: U, name: 'shop-blue', internal: false, load_balancer_type: 'application', security_groups: [sg.id] });
+    expect(failure(() => sim.delete(ctx, 'aws_security_group', sg)).message).toMatch(/^DependencyViolation: resource sg-\w+ has a dependent object \(aws_lb shop-blue\)/);
+    sim.delete(ctx, 'aws_lb', lb);
+    sim.delete(ctx, 'aws_security_group', sg);
+    expect(Object.values(world().objects).filter((o) => o.type === 'aws_security_group')).toEqual([]);
+  });
+
   test('apply-error fails the named resource only', () => {
     validationSetup();
     fault({ kind: 'apply-error', type: 'azurerm_public_ip', name: 'blue-origin', attempts: 1 });

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { injectFault } from '../../rehearsal/world/faults';
 import { openSimulator, SimContext, Simulator } from '../../rehearsal/world/simulator';
 import { WorldStore } from '../../rehearsal/world/store';
+import { trafficTimeline } from '../../rehearsal/world/timeline';
 import { simulateTraffic, TrafficResult } from '../../rehearsal/world/traffic';
 
 const U = Symbol.for('rehearsal.unknown');
@@ -114,6 +115,13 @@ describe('Traffic Manager (weighted)', () => {
     tm({ [BLUE]: 1, [GREEN]: 1000 }, { [BLUE]: false });
     expect(pct(traffic(), GREEN)).toBe(100);
   });
+
+  test('a probe counts only 200: an origin answering 301 is degraded and left out', () => {
+    tm({ [BLUE]: 900, [GREEN]: 100 });
+    injectFault(file, { kind: 'origin-status', unit: GREEN, status: 301 });
+    expect(pct(traffic(), GREEN)).toBe(0);
+    expect(pct(traffic(), BLUE)).toBe(100);
+  });
 });
 
 describe('Route 53 weighted records', () => {
@@ -205,6 +213,15 @@ describe('Global Accelerator endpoint weights', () => {
     ga({ [BLUE]: 0, [GREEN]: 255 });
     expect(pct(traffic('edge'), BLUE)).toBe(0);
   });
+
+  test('no healthy endpoint with weight > 0: fails open to any endpoint of the group, weight 0 included', () => {
+    ga({ [BLUE]: 0, [GREEN]: 255 });
+    injectFault(file, { kind: 'origin-status', unit: GREEN });
+    const r = traffic('edge');
+    expect(pct(r, BLUE)).toBeGreaterThan(40);
+    expect(pct(r, GREEN)).toBeGreaterThan(40);
+    expect(r.notes.join(' ')).toMatch(/fails open/);
+  });
 });
 
 describe('node pools', () => {
@@ -223,5 +240,41 @@ describe('node pools', () => {
     expect(r.router).toBe('scheduling');
     expect(pct(r, GREEN)).toBe(100);
     expect(pct(r, BLUE)).toBe(0);
+  });
+});
+
+describe('traffic over time (timeline)', () => {
+  /** Route 53 records, TTL 30 s: blue 100 / green 0 at t=0; green 100 / blue 0 at t=100 (a drain-timer-like sleep moves the clock). */
+  function r53Switch(): void {
+    const t = aws('shop-traffic');
+    const rec = (unit: string, weight: number) => ({ id: U, fqdn: U, zone_id: 'Z1', name: 'www.shop.example.com', type: 'CNAME', ttl: 30, records: [`${unit}.shop.example.com`], set_identifier: unit, weighted_routing_policy: { weight } });
+    const blue = sim.create(t, 'aws_route53_record', rec(BLUE, 100));
+    const green = sim.create(t, 'aws_route53_record', rec(GREEN, 0));
+    sim.create(aws('clock'), 'time_sleep', { id: U, create_duration: '100s' });
+    sim.update(t, 'aws_route53_record', blue, rec(BLUE, 0));
+    sim.update(t, 'aws_route53_record', green, rec(GREEN, 100));
+  }
+  const share = (counts: Record<string, number>, unit: string, n: number) => (counts[unit] ?? 0) / n;
+
+  test('Route 53: a change reaches clients only after 60 s of propagation, then over TTL + connection time (30 + 30 s)', () => {
+    r53Switch();
+    const tl = trafficTimeline(new WorldStore(file).read(), 'shop', 0, 110, { instants: [159, 161, 200, 219, 221] });
+    expect(tl.lagSeconds).toBe(60 + 30 + 30);
+    const at = (t: number) => tl.samples.find((s) => s.t === t)!;
+    // Before the change is published nothing moved; just after, the first clients moved; after
+    // TTL + connection time every client did; in between, both units answer.
+    expect(share(at(159).counts, BLUE, at(159).requests)).toBe(1);
+    expect(share(at(161).counts, GREEN, at(161).requests)).toBeGreaterThan(0);
+    expect(share(at(200).counts, BLUE, at(200).requests)).toBeGreaterThan(0);
+    expect(share(at(219).counts, BLUE, at(219).requests)).toBeGreaterThan(0);
+    expect(share(at(221).counts, GREEN, at(221).requests)).toBe(1);
+  });
+
+  test('a longer client connection time keeps the old unit longer', () => {
+    r53Switch();
+    const tl = trafficTimeline(new WorldStore(file).read(), 'shop', 0, 200, { instants: [221, 281], clientKeepSeconds: 90 });
+    const at = (t: number) => tl.samples.find((s) => s.t === t)!;
+    expect(share(at(221).counts, BLUE, at(221).requests)).toBeGreaterThan(0);
+    expect(share(at(281).counts, GREEN, at(281).requests)).toBe(1);
   });
 });

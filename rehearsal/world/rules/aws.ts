@@ -352,7 +352,23 @@ const securityGroup: ResourceRule = {
     fill(a, 'owner_id', awsAccountOf(call));
     fillTags(call, a);
   },
+  // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html — a group
+  // still associated with an instance or network interface (a load balancer's), or referenced by
+  // another group's rule, cannot be deleted: DependencyViolation.
+  delete(call, obj) {
+    // (The group's own rules, whose `security_group_id` is the group, go with it.)
+    const user = call.ops.all(undefined, (o) => o !== obj && o.attrs.security_group_id !== obj.id && mentions(o.attrs, obj.id));
+    if (user.length) throw new SimError('DependencyViolation', `resource ${obj.id} has a dependent object (${user[0].type} ${user[0].name})`);
+  },
 };
+
+/** Whether a value anywhere in `v` is exactly `id`. */
+function mentions(v: unknown, id: string): boolean {
+  if (v === id) return true;
+  if (Array.isArray(v)) return v.some((x) => mentions(x, id));
+  if (v && typeof v === 'object') return Object.values(v as Record<string, unknown>).some((x) => mentions(x, id));
+  return false;
+}
 
 // ---- ELBv2 ------------------------------------------------------------------------------------
 // ${REG}/resources/lb, .../lb_listener, .../lb_listener_rule, .../lb_target_group.

@@ -68,12 +68,14 @@ function fleetChecks(def: FleetDefinition<any>): IValidationCheck[] {
 function checkedDrainSeconds(fleet: string, def: FleetDefinition<any>): number {
   const router = def.router.router;
   const ttl = router.ttlSeconds;
-  const drainSeconds = def.settings.drainSeconds ?? 2 * ttl;
-  if (!Number.isInteger(drainSeconds) || drainSeconds < 2 * ttl) {
+  const propagation = router.propagationSeconds ?? 0;
+  const minDrain = propagation + 2 * ttl;
+  const drainSeconds = def.settings.drainSeconds ?? minDrain;
+  if (!Number.isInteger(drainSeconds) || drainSeconds < minDrain) {
     throw new BlueGreenError({
       fleet, field: 'drainSeconds', value: show(drainSeconds),
-      rule: `the drain timer is a whole number of seconds, at least 2 × the ${router.routerName} TTL of ${ttl} s, so long-lived connections leave a unit before it is destroyed`,
-      fix: `drainSeconds: ${2 * ttl}`,
+      rule: `the drain timer is a whole number of seconds, at least the ${router.routerName} propagation of ${propagation} s + 2 × its TTL of ${ttl} s, so the weight change reaches every client and long-lived connections leave a unit before it is destroyed`,
+      fix: `drainSeconds: ${minDrain}`,
     });
   }
   return drainSeconds;
