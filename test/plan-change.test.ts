@@ -40,7 +40,7 @@ describe('the rollout plan as a change', () => {
     expect(eks).toContain('| `blue-1-33-2ntufi` | 1.33 | `2ntufi` | serving | 90 → 80 | record weight 90 → record weight 80 | nodes-ready, cluster-dns, http-probe |');
     expect(eks).toContain('| `green-1-34-wzv3zu` | 1.34 | `wzv3zu` | serving | 10 → 20 | record weight 10 → record weight 20 |');
     expect(eks).toContain('- **kept**: `green-1-34-wzv3zu` (weight 10 → 20, after its checks pass)');
-    expect(eks).toContain('set weights at Route 53: blue 90 → 80, green 10 → 20; the 60 s drain timer does not run again (no unit lost traffic or was retired)');
+    expect(eks).toContain('set weights at Route 53: blue 90 → 80, green 10 → 20; the 120 s drain timer does not run again (no unit lost traffic or was retired)');
     expect(eks).not.toMatch(/resource group|front door|smoke job/i);
     // Each check with its target and threshold, and the window it has.
     expect(eks).toContain('each waits up to 600 s for its condition, polling every 10 s, then fails the deploy');
@@ -70,7 +70,7 @@ describe('the rollout plan as a change', () => {
   test('an AKS fleet with previousUnits: a candidate built, a unit drained to stand by, the drain timer named', () => {
     const app = testApp();
     const fleet = new AksFleet(app, 'shop', {
-      subscriptionId: SUBSCRIPTION, spec: aksSpec(), drainSeconds: 180,
+      subscriptionId: SUBSCRIPTION, spec: aksSpec(), drainSeconds: 1500,
       previousUnits: [
         { slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 10 },
         { slot: 'green', kubernetesVersion: '1.34', lifecycle: UnitLifecycle.SERVING, weight: 90 },
@@ -85,10 +85,10 @@ describe('the rollout plan as a change', () => {
     const md = RolloutPlan.markdown(app);
     expect(md).toContain(`| \`${blue}\` | 1.33 | (not pinned) | serving → standby | 10 → 0 | origin weight 100 → origin disabled |`);
     expect(md).toContain(`| \`${teal}\` | 1.35 | (not pinned) | (new) → candidate | — → 0 | — → origin disabled |`);
-    expect(md).toContain(`- **drained**: \`${blue}\` — the traffic stack moves its traffic away, then its 180 s drain timer runs; it is kept for rollback`);
+    expect(md).toContain(`- **drained**: \`${blue}\` — the traffic stack moves its traffic away, then its 1500 s drain timer runs; it is kept for rollback`);
     expect(md).toContain(`- **built**: \`${teal}\` (1.35), after the fleet's shared stack`);
     expect(md).toContain(`- **kept**: \`${green}\` (weight 90 → 100, after its checks pass)`);
-    expect(md).toContain('set weights at Azure Front Door: blue 10 → 0, green 90 → 100, teal 0; then the 180 s drain timer runs (blue stands by)');
+    expect(md).toContain('set weights at Azure Front Door: blue 10 → 0, green 90 → 100, teal 0; then the 1500 s drain timer runs (blue stands by)');
   });
 
   test('docs/rollout-plan.md shows the reference EKS fleet\'s diagram as synth draws it today', () => {
