@@ -185,4 +185,32 @@ export const MUTANTS: Mutant[] = [
     find: 'dependsOn: [...clusterPolicies, this.logGroup],',
     replace: 'dependsOn: [...clusterPolicies],',
   },
+  {
+    id: 'M24', promise: 'identity', scenario: 'R15E',
+    defect: "the gate service account's EKS pod identity association names the namespace's default service account",
+    file: 'src/aws/private/eks-gate-access.ts',
+    find: 'identities: [...(access?.identities ?? []), { namespace, serviceAccount: METRIC_GATE_SERVICE_ACCOUNT, roleArn: roles[0], verify: false }],',
+    replace: "identities: [...(access?.identities ?? []), { namespace, serviceAccount: 'default', roleArn: roles[0], verify: false }],",
+  },
+  {
+    id: 'M25', promise: 'identity', scenario: 'R15',
+    defect: "the Azure Monitor gates' federated credential is made for the namespace's default service account",
+    file: 'src/azure/private/aks-gate-access.ts',
+    find: 'identities: [...(access?.identities ?? []), { namespace, serviceAccount: METRIC_GATE_SERVICE_ACCOUNT, managedIdentityId: id, verify: false }],',
+    replace: "identities: [...(access?.identities ?? []), { namespace, serviceAccount: 'default', managedIdentityId: id, verify: false }],",
+  },
+  {
+    id: 'M26', promise: 'order', scenario: 'R8I',
+    defect: 'check Jobs get a fixed name again (a Job left by a cut-off deploy blocks every retry with AlreadyExists)',
+    file: 'src/kubernetes/smoke-job-check.ts',
+    find: 'metadata: { generateName: jobNamePrefix(`${this.checkName}-${context.step}`), namespace: context.namespace, labels },',
+    replace: 'metadata: { name: `${this.checkName}-${context.step}`, namespace: context.namespace, labels },',
+  },
+  {
+    id: 'M27', promise: 'time', scenario: 'R1',
+    defect: "the drain timer leaves out Front Door's configuration propagation (a retired unit is destroyed while edges still send it traffic)",
+    file: 'src/azure/front-door-router.ts',
+    find: 'public readonly propagationSeconds?: number = 1200;',
+    replace: 'public readonly propagationSeconds?: number = 0;',
+  },
 ];
