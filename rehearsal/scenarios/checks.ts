@@ -78,7 +78,7 @@ export function checkOrder(v: StepView, fleet: string, pools = false): string[] 
  * Node-pool fleets (issue 19 item 6): in every step, a pool is made schedulable (its cordon taint
  * removed) only when its latest checks before that passed (this deploy's, or those that validated
  * it while it was a cordoned candidate); a pool that stops serving is drained (the
- * traffic stack's drain Job) only after the serving pools' checks passed, and cordoned in its own
+ * traffic stack's drain Job) only after the serving pools' latest checks passed, and cordoned in its own
  * spec or destroyed only after that drain and the drain timer.
  */
 function checkPoolOrder(v: StepView, fleet: string): string[] {
@@ -105,8 +105,12 @@ function checkPoolOrder(v: StepView, fleet: string): string[] {
       else if (last.action !== 'check-pass') problems.push(`fleet ${fleet}: pool ${u.slot} was made schedulable (${show(taints[0])}) after its check failed (${show(last)})`);
     }
     if (u.weight > 0 && drainJobs.length) {
-      if (!ok.length) problems.push(`fleet ${fleet}: a pool was drained (${show(drainJobs[0])}) while serving pool ${u.slot} had no passed check in this deploy`);
-      else if (minSeq(drainJobs) < maxSeq(ok)) problems.push(`fleet ${fleet}: a pool was drained (${show(drainJobs[0])}) before serving pool ${u.slot}'s checks passed (${show(ok[ok.length - 1])})`);
+      // The pool the workload moves to was validated: its checks of this deploy passed first, or —
+      // a step deployed again after a blocked drain — its latest checks before (unchanged) passed.
+      const before = history.filter((a) => a.stack === validateStack(fleet, name) && isCheck(a) && a.seq < minSeq(drainJobs));
+      const last = before[before.length - 1];
+      if (ok.length && minSeq(drainJobs) < maxSeq(ok)) problems.push(`fleet ${fleet}: a pool was drained (${show(drainJobs[0])}) before serving pool ${u.slot}'s checks passed (${show(ok[ok.length - 1])})`);
+      else if (!last || last.action !== 'check-pass') problems.push(`fleet ${fleet}: a pool was drained (${show(drainJobs[0])}) while serving pool ${u.slot} ${last ? `had just failed a check (${show(last)})` : 'had never been checked'}`);
     }
     if (taints.length && u.weight === 0 && u.lifecycle !== 'candidate') {
       for (const [what, xs] of [['drain Job', drainJobs], ['drain timer', drains]] as Array<[string, WorldAction[]]>) {
