@@ -58,9 +58,10 @@ function makeIndexLazy(indexFile) {
     const file = resolveLocal(lib, spec);
     const needs = [...externalClosure(file)].filter((p) => CLOUD_PEERS[p]);
     if (needs.length === 0) return line;
-    if (needs.length > 1) throw new Error(`build: ${spec} needs two clouds' providers (${needs.join(', ')}); a module belongs to one cloud`);
+    // A module may name a second cloud's bindings it loads only on demand (HcpWorkspaces: azurerm, only
+    // for Azure runs it federates); loading it needs the first, and a missing one is named when used.
     const names = Object.keys(require(file)).filter((n) => n !== '__esModule' && n !== 'default');
-    (result[needs[0]] = result[needs[0]] || []).push(spec);
+    for (const peer of needs) (result[peer] = result[peer] || []).push(spec);
     return `__lazyExports(exports, ${JSON.stringify(spec)}, ${JSON.stringify(names)}, ${JSON.stringify(needs[0])});`;
   });
   const others = [...text.matchAll(/require\("(\.\/[^"]+)"\)/g)].map((m) => m[1])

@@ -1,5 +1,5 @@
-import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import type * as FederatedIdentityCredentialModule from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import type * as AzurermProviderModule from '@cdktf/provider-azurerm/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
@@ -64,6 +64,11 @@ export function bindHcpFederations(scope: Construct, federations: HcpFederation[
       });
     }
   }
+  // Loaded only when Azure runs are federated: a team on AWS installs HcpWorkspaces without the azurerm bindings.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { FederatedIdentityCredential } = require('@cdktf/provider-azurerm/lib/federated-identity-credential') as typeof FederatedIdentityCredentialModule;
+  const { AzurermProvider } = require('@cdktf/provider-azurerm/lib/provider') as typeof AzurermProviderModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const subscriptions = [...new Set(federations.map((f) => IDENTITY_ID.exec(f.identityId)![1].toLowerCase()))];
   const stack = TerraformStack.of(scope);
   if (!stack.node.tryFindChild('azurerm-hcp-identities')) {
