@@ -217,7 +217,7 @@ const configMap: ResourceRule = {
     const ns = str(m.namespace) ?? 'default';
     const name = str(m.name) ?? '';
     const key = call.ops.keyOf(clusterOfProvider(call));
-    if (!call.ops.get('kubernetes_namespace_v1', ns, key) && ns !== 'default') throw new SimError(`Failed to create ConfigMap! API error: namespaces "${ns}" not found`);
+    if (!namespaceExists(call, ns, key)) throw new SimError(`Failed to create ConfigMap! API error: namespaces "${ns}" not found`);
     if (call.ops.get('kubernetes_config_map_v1', `${ns}/${name}`, key)) throw new SimError(`configmaps "${name}" already exists`, 'AlreadyExists');
     fillMeta(call, a, `${key}/cm/${ns}/${name}`);
     fill(a, 'id', `${ns}/${name}`);
@@ -271,7 +271,7 @@ const job: ResourceRule = {
     const name = str(m.name) ?? '';
     const cluster = clusterOfProvider(call);
     const key = call.ops.keyOf(cluster);
-    if (!call.ops.get('kubernetes_namespace_v1', ns, key) && ns !== 'default') throw new SimError(`Failed to create Job! API error: namespaces "${ns}" not found`);
+    if (!namespaceExists(call, ns, key)) throw new SimError(`Failed to create Job! API error: namespaces "${ns}" not found`);
     if (call.ops.get('kubernetes_job_v1', `${ns}/${name}`, key)) throw new SimError(`Failed to create Job! API error: jobs.batch "${name}" already exists`, 'AlreadyExists');
     fillMeta(call, a, `${key}/job/${ns}/${name}`);
     fill(a, 'id', `${ns}/${name}`);
@@ -408,6 +408,18 @@ const resourcesData: DataRule = {
   },
 };
 
+// ---- namespaces a cluster has without Terraform ------------------------------------------------
+// Every cluster starts with default, kube-node-lease, kube-public and kube-system
+// (https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/#initial-namespaces);
+// a cluster extension creates its release namespace (AKS: the microsoft.flux extension installs Flux in
+// flux-system, https://learn.microsoft.com/azure/azure-arc/kubernetes/extensions-release#flux-gitops).
+const INITIAL_NAMESPACES = new Set(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+
+function namespaceExists(call: Call, ns: string, clusterKey: string): boolean {
+  if (INITIAL_NAMESPACES.has(ns) || call.ops.get('kubernetes_namespace_v1', ns, clusterKey)) return true;
+  return !!call.ops.find('azurerm_kubernetes_cluster_extension', (o) => o.cluster === clusterKey && o.attrs.release_namespace === ns);
+}
+
 // ---- service accounts and RBAC -----------------------------------------------------------------
 // .../resources/service_account_v1, role_v1, role_binding_v1, cluster_role_v1, cluster_role_binding_v1:
 // objects of the provider's cluster (namespaced ones need their namespace); names are unique per
@@ -427,7 +439,7 @@ function clusterObject(type: string, plural: string, namespaced: boolean): Resou
       const ns = str(m.namespace) ?? 'default';
       const key = call.ops.keyOf(clusterOfProvider(call));
       const id = namespaced ? `${ns}/${name}` : name;
-      if (namespaced && ns !== 'default' && !call.ops.get('kubernetes_namespace_v1', ns, key)) throw new SimError(`namespaces "${ns}" not found`);
+      if (namespaced && !namespaceExists(call, ns, key)) throw new SimError(`namespaces "${ns}" not found`);
       if (call.ops.get(type, id, key)) throw new SimError(`${plural} "${name}" already exists`, 'AlreadyExists');
       fillMeta(call, a, `${key}/${plural}/${id}`);
       fill(a, 'id', id);
