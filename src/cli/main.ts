@@ -2,6 +2,7 @@ import * as path from 'path';
 import { BlueGreenError } from '../core/errors';
 import { escapeControls, escapeLine, excerpt, shortText } from '../core/excerpt';
 import { describeChange, StepCommand } from '../core/rollout-steps';
+import { editDistance } from '../core/state-file';
 import { StateFileAccessError, StateFileProblem, displayPath, resolveInside, writeOutputFile } from '../core/state-file-io';
 import { legalNextSteps, TransitionError, TransitionRule } from '../core/transitions';
 import { compareWithBase, createStateFile, DEFAULT_DIR, FileComparison, FileOptions, initState, oneStateFile, readState, repoRelative, stateFiles, stepFile } from './commands';
@@ -169,20 +170,6 @@ export function suggest(typed: string, known: string[], prefix: string): string 
     if (d < bestScore) { best = k; bestScore = d; }
   }
   return best ? `; did you mean \`${prefix}${best}\`?` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
 }
 
 const isCommand = (c: string) => Object.prototype.hasOwnProperty.call(ALLOWED, c);

@@ -166,13 +166,14 @@ function closest(key: string, known: string[]): string {
   let best = known[0];
   let bestScore = Infinity;
   for (const k of known) {
-    const d = distance(key.toLowerCase(), k.toLowerCase());
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
     if (d < bestScore) { best = k; bestScore = d; }
   }
   return best;
 }
 
-function distance(a: string, b: string): number {
+/** Levenshtein distance, for "did you mean" suggestions (keys here, commands and options in the CLI). @internal */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0];
