@@ -104,6 +104,22 @@ function stoppedBeforeTraffic(v: StepView, fleet: string): string[] {
   return [...problems, ...nothingDestroyed(v, fleet)];
 }
 
+/**
+ * A candidate's failed check stops every weight move; its router entry may still be created, disabled
+ * (weight 0 = a disabled Traffic Manager endpoint / Front Door origin, which receives no request:
+ * https://learn.microsoft.com/azure/traffic-manager/traffic-manager-manage-endpoints), because the
+ * traffic stack waits only for the checks of units with weight (DESIGN.md, "Stack topology") and
+ * cdktf may start it before the candidate's check fails. The timeline's exact-zero rule proves the
+ * candidate got no request; this proves nothing else in the traffic stack changed.
+ */
+function candidateKeptOut(v: StepView, fleet: string, slot: string): string[] {
+  const t = trafficStack(fleet);
+  const other = v.actions.filter((a) => a.stack === t && a.action !== 'read'
+    && !(a.action === 'create' && `${a.unit ?? ''} ${a.name ?? ''} ${a.id ?? ''}`.includes(`${slot}-`)));
+  const problems = other.length ? [`fleet ${fleet}: the traffic stack changed more than the ${slot} candidate's disabled entry although its check failed (${other.slice(0, 2).map((a) => `${a.action} ${a.type} ${a.name ?? ''}`).join(', ')})`] : [];
+  return [...problems, ...nothingDestroyed(v, fleet)];
+}
+
 const faultsAt = (fleet: string, slot: string): FaultSpec[] => [
   { label: 'nodes NotReady', fleet, slot, fault: { kind: 'nodes-not-ready' } },
   { label: 'nodes on the wrong kubelet version', fleet, slot, fault: { kind: 'wrong-kubelet-version', version: 'v1.33.5' } },
@@ -581,7 +597,7 @@ export const SCENARIOS: ScenarioDef[] = [
         label: `start ${TO}: green's sync never becomes ready`, cli: [['r20tm', 'start', TO]],
         faults: [{ label: 'sync never ready', fleet: 'r20tm', slot: 'green', fault: { kind: 'sync-never-ready' } }],
         expect: { r20tm: 'failed' },
-        verify: (v: StepView) => [...failedCheck(v, 'r20tm', 'green', /sync-workloads-apps-[a-z2-7]{8}/, "naming the sync (workloads-apps)"), ...stoppedBeforeTraffic(v, 'r20tm')],
+        verify: (v: StepView) => [...failedCheck(v, 'r20tm', 'green', /sync-workloads-apps-[a-z2-7]{8}/, "naming the sync (workloads-apps)"), ...candidateKeptOut(v, 'r20tm', 'green')],
       },
       { label: 'the same step after the sync recovered: green validates' },
     ],
