@@ -18,6 +18,8 @@ const SCENARIO_SECONDS: Record<string, number> = {
   R1: 450, R2: 470, R3: 490, R4: 540, R5: 510, R6: 310, R7: 310, R8: 1080, R9: 250, R10: 80, R11: 340,
   R12: 200, R13: 270, R14: 270, R15: 720, R16: 140, R17: 100, R18: 260, R19: 100, R20: 290, R8I: 400, R15E: 480, R24: 230,
 };
+/** FAIL reasons that mean the rehearsal could not run at all (rehearsal/run.ts, scenarios/group.ts), not that it caught the mutant. */
+export const CANNOT_RUN = /: (the simulated providers could not start|the harness failed|the group could not start|no terraform binary on PATH)/;
 /** CI's budget for mutants, in scenario seconds (the rest of .ci/run must fit in 90 minutes). */
 const CI_BUDGET_SECONDS = Number(process.env.MUTANTS_CI_BUDGET ?? 360);
 
@@ -108,7 +110,11 @@ async function main(): Promise<number> {
     if (why) { process.stdout.write(`${m.id} not planted: ${why}\n`); broken++; continue; }
     const r = await rehearse(root, m.scenario, path.join(work, `${m.id}.log`));
     const secs = ((Date.now() - t0) / 1000).toFixed(0);
-    if (r.code !== 0 && r.fail) {
+    if (r.fail && CANNOT_RUN.test(r.fail)) {
+      // The rehearsal itself could not run (engine, harness): that says nothing about the mutant.
+      broken++;
+      process.stdout.write(`${m.id} not judged: ${m.scenario} could not run (${r.fail.slice(0, 300)})\n`);
+    } else if (r.code !== 0 && r.fail) {
       killed++;
       process.stdout.write(`${m.id} killed   by ${m.scenario} in ${secs} s [${m.promise}] ${m.defect}\n    ${r.fail.slice(0, 400)}\n`);
     } else if (r.code !== 0) {

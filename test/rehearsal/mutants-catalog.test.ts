@@ -57,3 +57,13 @@ describe('the mutant catalogue', () => {
     expect([...seen].sort()).toEqual(cheap.sort());
   });
 });
+
+describe('judging a mutant', () => {
+  test('a rehearsal that could not run is no kill', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { CANNOT_RUN } = require('../../rehearsal/mutants/run');
+    expect(CANNOT_RUN.test('FAIL R15 a healthy canary …: the simulated providers could not start: Command failed')).toBe(true);
+    expect(CANNOT_RUN.test('FAIL R1 …: the group could not start: npm pack failed (exit 1)')).toBe(true);
+    expect(CANNOT_RUN.test("FAIL R15 …: step 1 (start 1.34): fleet r15fd: green has weight 0 but received 0.10 % of 10,000 requests")).toBe(false);
+  });
+});
