@@ -1,4 +1,4 @@
-import { deployOrder, FleetChange, fleetChangeMarkdown, PlanStack, StackRole } from '../core/plan-report';
+import { deployOrder, FleetChange, fleetChangeMarkdown, PlanStack, StackRole, UnitChange } from '../core/plan-report';
 import { UnitLifecycle } from '../core/rollout-model';
 import { resolvePolicy } from '../core/rollout-policy';
 import { describeChange } from '../core/rollout-steps';
@@ -58,17 +58,8 @@ export function statusText(file: string, state: RolloutStateFile, p: Paint): str
   ].join('\n');
 }
 
-/** A unit of the plan report, before and after. */
-export interface ReportUnit {
-  readonly slot: string;
-  readonly name: string;
-  readonly kubernetesVersion: string;
-  readonly fingerprint?: string;
-  readonly lifecycleBefore?: string;
-  readonly lifecycleAfter?: string;
-  readonly weightBefore?: number;
-  readonly weightAfter?: number;
-}
+/** A unit of the plan report, before and after: the fields the shared change renderer draws. */
+export type ReportUnit = Pick<UnitChange, 'slot' | 'name' | 'kubernetesVersion' | 'fingerprint' | 'lifecycleBefore' | 'lifecycleAfter' | 'weightBefore' | 'weightAfter'>;
 
 /** One action of the deploy, with what gates it. */
 export interface ReportAction {
@@ -169,10 +160,7 @@ export function changeOfReport(r: FleetReport, before: RolloutStateFile | undefi
   return {
     fleet: r.fleet, step: String(after.step), beforeKnown: r.verdict !== 'current',
     beforeSource: r.stepBefore === undefined ? 'the base (no file: a new fleet)' : `the base, step ${r.stepBefore}`,
-    units: r.units.map((u) => ({
-      slot: u.slot, name: u.name, kubernetesVersion: u.kubernetesVersion, fingerprint: u.fingerprint,
-      lifecycleBefore: u.lifecycleBefore, lifecycleAfter: u.lifecycleAfter, weightBefore: u.weightBefore, weightAfter: u.weightAfter,
-    })),
+    units: r.units,
     stacks: deployStacks(before, after),
   };
 }
