@@ -1,6 +1,4 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { AksFleet, RolloutPlan, UnitLifecycle } from '../src';
 import { fleetMermaid, planToMarkdown, StackRole } from '../src/core/plan-report';
@@ -19,15 +17,6 @@ function referencePlan(): { md: string; fleets: { [fleet: string]: string } } {
   const fleets: { [fleet: string]: string } = {};
   for (const part of md.split(/^## Fleet /m).slice(1)) fleets[part.slice(1, part.indexOf('`', 1))] = part;
   return { md, fleets };
-}
-
-/** Parses every Mermaid block of the files with the Mermaid library (scripts/mermaid-check.mjs). */
-function mermaidCheck(...files: string[]): { code: number; out: string } {
-  try {
-    return { code: 0, out: execFileSync(process.execPath, [path.join(root, 'scripts/mermaid-check.mjs'), ...files], { encoding: 'utf8', cwd: root }) };
-  } catch (e: any) {
-    return { code: e.status, out: String(e.stdout) };
-  }
 }
 
 describe('the rollout plan as a change', () => {
@@ -109,26 +98,6 @@ describe('the rollout plan as a change', () => {
     });
     expect(diagram).toContain('router{{"a #quot;quoted#quot; #lt;b#gt;router#lt;/b#gt; #35;1"}}');
     expect(diagram).toContain('router -->|"unknown → 100 %"| u1');
-  });
-
-  test('every diagram of the synth plan and of `plan --base` parses with the Mermaid library', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-mermaid-'));
-    fs.writeFileSync(path.join(dir, 'synth.md'), ref.md);
-    const repo = gitRepo();
-    cli(repo.dir, ['init', 'shop', '1.33', '--fingerprint', 'nljqy2']);
-    cli(repo.dir, ['start', '1.34', '--fingerprint', 'ejqurb']);
-    repo.commit('green');
-    cli(repo.dir, ['promote']);
-    const pr = cli(repo.dir, ['plan', '--base', 'main']);
-    expect(pr.code).toBe(0);
-    fs.writeFileSync(path.join(dir, 'pr.md'), pr.out);
-    // A diagram that is not Mermaid fails the check (so a pass means something).
-    fs.writeFileSync(path.join(dir, 'broken.md'), '```mermaid\nflowchart LR\n  a["x "y" z"] --> b\n```\n');
-    const r = mermaidCheck(path.join(dir, 'synth.md'), path.join(dir, 'pr.md'), path.join(root, 'docs/rollout-plan.md'), path.join(dir, 'broken.md'));
-    expect(r.out).toContain('mermaid: 7 parsed, 1 failed');
-    expect(r.out.match(/^ok .*synth\.md #\d flowchart-v2/gm)).toHaveLength(5);
-    expect(r.out).toMatch(/^ok .*pr\.md #1 flowchart-v2: subgraph deploy\["shop: cdktf deploy, step 2"\]/m);
-    expect(r.code).toBe(1);
   });
 
   test('synth and plan --base render through one function: the same sections in the same order', () => {
