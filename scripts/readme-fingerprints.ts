@@ -1,4 +1,4 @@
-// Rewrites the pinned fingerprints of every complete TypeScript block in the README and docs/cdktn.md
+// Rewrites the pinned fingerprints of every complete TypeScript block in the README and docs/
 // (and the unit names built from them in the prose) to the ones the shown spec produces. Run it when
 // the fingerprint computation or a shown spec changes: `node -r tsx/cjs scripts/readme-fingerprints.ts`.
 // test/readme.test.ts fails until the docs agree with the code.
@@ -7,11 +7,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { RolloutPlan } from '../src';
-import { runCompleteBlock, ROOT, typescriptBlocks } from '../test/support/readme-blocks';
+import { docsWithCode, runCompleteBlock, typescriptBlocks } from '../test/support/readme-blocks';
 
 const PIN = /(slot: '([a-z0-9]+)'[^\n]*?fingerprint: ')([a-z2-7]+)(')/g;
 
-for (const doc of ['README.md', path.join('docs', 'cdktn.md')].map((f) => path.join(ROOT, f)).filter((f) => fs.existsSync(f))) {
+for (const doc of docsWithCode()) {
   let text = fs.readFileSync(doc, 'utf8');
   const renames = new Map<string, string>();
   for (const block of typescriptBlocks(doc).filter((b) => b.kind === 'complete')) {
@@ -41,5 +41,5 @@ for (const doc of ['README.md', path.join('docs', 'cdktn.md')].map((f) => path.j
   }
   for (const [from, to] of renames) text = text.split(from).join(to);
   fs.writeFileSync(doc, text);
-  console.log(`${path.relative(ROOT, doc)}: ${[...renames].map(([a, b]) => (a === b ? `${a} (unchanged)` : `${a} → ${b}`)).join(', ') || 'no pinned units'}`);
+  console.log(`${path.relative(path.join(__dirname, '..'), doc)}: ${[...renames].map(([a, b]) => (a === b ? `${a} (unchanged)` : `${a} → ${b}`)).join(', ') || 'no pinned units'}`);
 }

@@ -63,6 +63,11 @@ export class RolloutPlan {
 
   /**
    * Writes `rollout-plan.md` and `rollout-plan.json` into `outdir` (default: the app's output folder).
+   *
+   * TypeScript apps do not call this: their one documented entry point is `synthesizeRollout(build)`,
+   * which builds, synthesizes and then calls it (and prints a refusal without a stack trace). It is
+   * public for the jsii languages (Python, Java, C#, Go), which do not get `synthesizeRollout`: there,
+   * call `app.synth()` and then `RolloutPlan.write(app)`.
    */
   public static write(app: App, outdir?: string): RolloutPlanFiles {
     const dir = outdir ?? app.outdir;

@@ -12,7 +12,8 @@ import { RolloutPlan, RolloutPlanFiles } from './rollout-plan';
  * if (require.main === module) synthesizeRollout(build);
  * ```
  *
- * TypeScript only (jsii languages call `app.synth()` and `RolloutPlan.write(app)` themselves).
+ * The one entry point every doc and example uses (a test keeps it so). TypeScript only: jsii
+ * languages call `app.synth()` and then `RolloutPlan.write(app)` themselves.
  */
 export function synthesizeRollout(build: (app: App) => void, app: App = new App()): RolloutPlanFiles | undefined {
   try {

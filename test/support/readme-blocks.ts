@@ -17,6 +17,12 @@ export interface CodeBlock {
 
 export const ROOT = path.join(__dirname, '..', '..');
 
+/** The Markdown a user copies code from: README.md and docs/ (not docs/api.md, which jsii-docgen writes). */
+export function docsWithCode(): string[] {
+  const docs = fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md') && f !== 'api.md').sort();
+  return [path.join(ROOT, 'README.md'), ...docs.map((f) => path.join(ROOT, 'docs', f))];
+}
+
 export function typescriptBlocks(file: string): CodeBlock[] {
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   const out: CodeBlock[] = [];
