@@ -4,6 +4,9 @@ import * as path from 'path';
 
 const root = path.join(__dirname, '..');
 const docs = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+/** Every Markdown file the package ships: the docs above, the changelog, and the examples' READMEs. */
+const shipped = [...docs, 'CHANGELOG.md', ...fs.readdirSync(path.join(root, 'examples')).sort()
+  .flatMap((d) => (fs.statSync(path.join(root, 'examples', d)).isDirectory() ? fs.readdirSync(path.join(root, 'examples', d)).filter((f) => f.endsWith('.md')).map((f) => `examples/${d}/${f}`) : []))];
 
 /** Relative link targets of a Markdown file, without their #anchor (links to other sites are not checked here). */
 function links(file: string): string[] {
@@ -26,7 +29,7 @@ function packedFiles(): Set<string> {
 }
 
 describe('docs: every link resolves, in the repository and in the package', () => {
-  const all = docs.flatMap((file) => links(file).map((target) => ({ file, target, resolved: path.posix.normalize(path.posix.join(path.posix.dirname(file), target)).replace(/\/$/, '') })));
+  const all = shipped.flatMap((file) => links(file).map((target) => ({ file, target, resolved: path.posix.normalize(path.posix.join(path.posix.dirname(file), target)).replace(/\/$/, '') })));
 
   test('there are links to check, and an index of docs/', () => {
     expect(all.length).toBeGreaterThan(40);
@@ -35,11 +38,12 @@ describe('docs: every link resolves, in the repository and in the package', () =
     for (const doc of docs.filter((d) => d.startsWith('docs/') && d !== 'docs/README.md')) expect(index).toContain(path.basename(doc));
   });
 
-  test('every relative link of README.md and docs/ points at a file or folder of the repository', () => {
+  test('every relative link of README.md, docs/, the changelog and the examples\' READMEs points at a file or folder of the repository', () => {
+    expect(shipped.filter((f) => f.startsWith('examples/')).length).toBeGreaterThanOrEqual(4);
     expect(all.filter((l) => !fs.existsSync(path.join(root, l.resolved))).map((l) => `${l.file}: ${l.target}`)).toEqual([]);
   });
 
-  test('no doc links into src/ (the package ships no sources)', () => {
+  test('no shipped doc links into src/ (the package ships no sources)', () => {
     expect(all.filter((l) => l.resolved === 'src' || l.resolved.startsWith('src/')).map((l) => `${l.file}: ${l.target}`)).toEqual([]);
   });
 
@@ -63,7 +67,7 @@ describe('docs: every link resolves, in the repository and in the package', () =
 
   test('in the packed tarball, every shipped doc is there and each of its links resolves to a shipped file', () => {
     const packed = packedFiles();
-    for (const doc of docs) expect(packed.has(doc)).toBe(true);
+    for (const doc of shipped) expect(packed.has(doc)).toBe(true);
     const shippedOrFolder = (p: string) => packed.has(p) || [...packed].some((f) => f.startsWith(`${p}/`));
     expect(all.filter((l) => !shippedOrFolder(l.resolved)).map((l) => `${l.file}: ${l.target}`)).toEqual([]);
   });
