@@ -1,5 +1,7 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import * as ts from 'typescript';
 import { RolloutPlan } from '../src';
 import { docsWithCode, runCompleteBlock, ROOT, typescriptBlocks, unitNamesIn } from './support/readme-blocks';
 import { testApp, warningsBesideSupport } from './support/synth';
@@ -50,6 +52,23 @@ describe('README and docs/ code blocks', () => {
       }
     }
     expect(fs.existsSync(path.join(app.outdir, 'rollout-plan.md'))).toBe(true);
+  });
+
+  test('every complete block type-checks as a user\'s main.ts (strict), against the local sources', () => {
+    // One program over all the blocks, each its own file; only the blocks' own diagnostics are read.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-blocks-'));
+    const files = complete.map((b, i) => {
+      const file = path.join(dir, `block${i}.ts`);
+      fs.writeFileSync(file, b.code);
+      return { file, where: `${b.file}:${b.line}` };
+    });
+    const program = ts.createProgram(files.map((f) => f.file), {
+      target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true, skipLibCheck: true, noEmit: true,
+      types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')], baseUrl: ROOT, paths: { 'cdktf-bluegreen': ['./src/index.ts'] },
+    });
+    const errors = files.flatMap(({ file, where }) => ts.getPreEmitDiagnostics(program, program.getSourceFile(file))
+      .map((d) => `${where} (+${d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : '?'}): ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`));
+    expect(errors).toEqual([]);
   });
 
   test('unit names written in the docs are the ones the shown code (or the reference deployment) produces', () => {
