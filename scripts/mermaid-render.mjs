@@ -85,8 +85,10 @@ W.SVGElement.prototype.getComputedTextLength = function getComputedTextLength() 
 W.HTMLElement.prototype.getBoundingClientRect = function getBoundingClientRect() { return textBox(this); };
 
 const { default: mermaid } = await import('mermaid');
-// GitHub's defaults: strict security (labels are text, HTML in them is sanitized), HTML labels.
-mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' });
+// GitHub's defaults: strict security (labels are text, HTML in them is sanitized), HTML labels. One
+// change: a fixed seed for rough.js, which draws the rounded shapes with random control points, so
+// that the same diagram gives the same SVG.
+mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', handDrawnSeed: 1 });
 
 let seq = 0;
 /** Renders one diagram (parsing it first). Returns its type and SVG markup; throws Mermaid's error. */

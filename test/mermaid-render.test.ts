@@ -228,6 +228,15 @@ describe('every diagram of the rollout plan renders to SVG with Mermaid', () => 
     expect(d.nodes.filter((n) => /^s\d+$/.test(n.id)).length).toBeGreaterThan(0);
   });
 
+  test('rendering is deterministic: docs/rollout-plan.md\'s copy of the EKS fleet\'s diagram draws the same SVG as synth\'s', () => {
+    const index = refPlans.findIndex((p) => p.fleet === 'shop-prod-use2');
+    const fromSynth = rendered.filter((r) => r.file.endsWith('reference.md'))[index].svg!;
+    const fromDocs = rendered.find((r) => r.file.endsWith('docs/rollout-plan.md'))!.svg!;
+    const anonymous = (svg: string) => svg.replace(/mermaid-\d+/g, 'mermaid-N');
+    expect(fromSynth.length).toBeGreaterThan(10000);
+    expect(anonymous(fromDocs) === anonymous(fromSynth)).toBe(true);
+  });
+
   test('a diagram that is not Mermaid fails the check (so a pass means something)', () => {
     const r = all.filter((x) => x.file === broken);
     expect(r).toHaveLength(1);
