@@ -20,13 +20,15 @@ const HCP: HcpRuns = {
 /**
  * The world saw a granted run of each of these stacks' workspaces: its log's `hcp-run` rows (written
  * by the world when Entra exchanged the run's token), not the library's files. Plan phase for every
- * stack; apply phase where the apply changes Azure objects (a validation stack only reads Azure:
- * the world judges calls, not the provider's configuration, so its apply phase is not seen).
+ * stack; apply phase for every stack whose deploy changed an Azure object (a validation stack, or a
+ * node-pool fleet's traffic stack, only reads Azure: the world judges calls, not the provider's
+ * sign-in, so their apply phase is not seen).
  */
 function ranInWorkspaces(v: StepView, stacks: string[]): string[] {
   const problems: string[] = [];
   for (const stack of stacks) {
-    for (const phase of stack.includes('-validate-') ? ['plan'] : ['plan', 'apply']) {
+    const changedAzure = v.actions.some((a) => a.stack === stack && a.provider === 'azurerm' && ['create', 'update', 'delete'].includes(a.action));
+    for (const phase of changedAzure ? ['plan', 'apply'] : ['plan']) {
       const run = v.actions.find((a) => a.action === 'hcp-run' && a.stack === stack && a.name === phase);
       if (!run) problems.push(`no granted HCP ${phase} run of ${stack}'s workspace in the world's log`);
       else if (!String(run.detail).includes(`run of ${HCP.workspacePrefix}${stack} through`)) problems.push(`the ${phase} run of ${stack} was granted for another workspace: ${String(run.detail)}`);
@@ -40,14 +42,32 @@ function unitStacks(v: StepView, fleet: string, slot: string): string[] {
   return name ? [unitStack(fleet, name), `${fleet}-validate-${name}`] : [`(no unit in slot ${slot})`];
 }
 
+/** The node-pool fleet's own identity: one identity holds at most 20 credentials, and both fleets together need 24. */
+const HCP_POOLS: HcpRuns = {
+  ...HCP,
+  runClientId: '55555555-5555-5555-5555-555555555555',
+  runIdentityId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/hcp-identities-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/hcp-runs-pools',
+};
+
 export const HCP_SCENARIOS: ScenarioDef[] = [
   {
     id: 'R25H',
-    text: "AKS behind Front Door with every stack in an HCP Terraform workspace (agent runs, Azure dynamic credentials): the workspaces, their settings and variables are applied to the simulated tfe provider, and every run's plan and apply token is exchanged by Entra through the credential the library made for that workspace and phase",
-    fleets: [{ name: 'r25h', kind: 'aks-frontdoor', version: '1.33', policy: { canaryWeight: 10, maxWeightStep: 40 }, hcp: HCP }],
+    text: "AKS behind Front Door, and AKS node pools, with every stack in an HCP Terraform workspace (agent runs, Azure dynamic credentials): the workspaces, their settings and variables are applied to the simulated tfe provider, and every run's plan and apply token is exchanged by Entra through the credential the library made for that workspace and phase",
+    fleets: [
+      { name: 'r25h', kind: 'aks-frontdoor', version: '1.33', policy: { canaryWeight: 10, maxWeightStep: 40 }, hcp: HCP },
+      { name: 'r25hp', kind: 'aks-pools', version: '1.33', controlPlane: '1.33', policy: { maxWeightStep: 100 }, hcp: HCP_POOLS },
+    ],
     steps: [
-      { label: 'first deploy: blue 1.33 serves 100; the bootstrap stack makes its workspaces first', verify: (v) => ranInWorkspaces(v, ['r25h-shared', trafficStack('r25h'), ...unitStacks(v, 'r25h', 'blue')]) },
-      { label: "start 1.34: green candidate, its two new workspaces' runs", cli: [['r25h', 'start', '1.34']], verify: (v) => ranInWorkspaces(v, unitStacks(v, 'r25h', 'green')) },
+      {
+        label: 'first deploy: blue 1.33 serves 100 (cluster fleet; node-pool fleet on control plane 1.33); the bootstrap stacks make their workspaces first',
+        verify: (v) => ranInWorkspaces(v, ['r25h-shared', trafficStack('r25h'), ...unitStacks(v, 'r25h', 'blue'), 'r25hp-shared', trafficStack('r25hp'), ...unitStacks(v, 'r25hp', 'blue')]),
+      },
+      {
+        label: "start 1.34 in both fleets (the pools' control plane 1.33 → 1.34 first): green candidates, their new workspaces' runs",
+        cli: [['r25h', 'start', '1.34'], ['r25hp', 'start', '1.34']],
+        controlPlane: { r25hp: '1.34' },
+        verify: (v) => ranInWorkspaces(v, [...unitStacks(v, 'r25h', 'green'), ...unitStacks(v, 'r25hp', 'green')]),
+      },
     ],
   },
 ];

@@ -76,7 +76,7 @@ export function hcpStackOfWorkspace(organization: string, workspace: string): st
  */
 export const HCP_RUN_IDENTITIES: Readonly<Record<string, string>> = {
   '44444444-4444-4444-4444-444444444444': '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/hcp-identities-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/hcp-runs',
-  '55555555-5555-5555-5555-555555555555': '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/hcp-identities-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/hcp-plans',
+  '55555555-5555-5555-5555-555555555555': '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/hcp-identities-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/hcp-runs-pools',
 };
 
 /**
