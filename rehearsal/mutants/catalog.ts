@@ -227,4 +227,11 @@ export const MUTANTS: Mutant[] = [
     find: 'createDuration: `${HCP_FEDERATION_PROPAGATION_SECONDS}s`,',
     replace: "createDuration: '0s',",
   },
+  {
+    id: 'MH3', promise: 'identity', scenario: 'R25HE',
+    defect: "HCP workspaces of AWS stacks no longer turn dynamic credentials on (TFC_AWS_PROVIDER_AUTH false): agent runs have no credentials",
+    file: 'src/hcp/hcp-credentials.ts',
+    find: "{ key: 'TFC_AWS_PROVIDER_AUTH', value: 'true' },",
+    replace: "{ key: 'TFC_AWS_PROVIDER_AUTH', value: 'false' },",
+  },
 ];

@@ -47,7 +47,7 @@ export interface AppFleet {
 /**
  * A fleet whose stacks have one HCP Terraform workspace each (HcpWorkspaces in a bootstrap stack
  * `<fleet>-hcp-workspaces`), every workspace running on an agent pool with Azure dynamic credentials
- * whose federated credentials the library manages (runIdentityId).
+ * whose federated credentials the library manages (runIdentityId), or on EKS with AWS dynamic credentials.
  */
 export interface HcpRuns {
   readonly organization: string;
@@ -58,6 +58,8 @@ export interface HcpRuns {
   readonly runClientId: string;
   readonly runIdentityId: string;
   readonly tenantId: string;
+  /** EKS fleets: the role the runs assume (AWS dynamic credentials) instead of the Azure identity. */
+  readonly awsRunRoleArn?: string;
 }
 
 /** The rehearsal's gate image: a digest the world never pulls (its Jobs are simulated), pinned as the library requires. */

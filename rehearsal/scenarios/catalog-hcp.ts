@@ -19,19 +19,21 @@ const HCP: HcpRuns = {
 
 /**
  * The world saw a granted run of each of these stacks' workspaces: its log's `hcp-run` rows (written
- * by the world when Entra exchanged the run's token), not the library's files. Plan phase for every
- * stack; apply phase for every stack whose deploy changed an Azure object (a validation stack, or a
- * node-pool fleet's traffic stack, only reads Azure: the world judges calls, not the provider's
- * sign-in, so their apply phase is not seen).
+ * by the world when Entra or STS exchanged the run's token), not the library's files. Plan phase for
+ * every stack that called the cloud in this deploy; apply phase for every stack whose deploy changed
+ * an object of the cloud (a validation stack, or a node-pool fleet's traffic stack, only reads it:
+ * the world judges calls, not the provider's sign-in, so their apply phase is not seen).
  */
-function ranInWorkspaces(v: StepView, stacks: string[]): string[] {
+function ranInWorkspaces(v: StepView, stacks: string[], cloud = 'azurerm'): string[] {
   const problems: string[] = [];
   for (const stack of stacks) {
-    const changedAzure = v.actions.some((a) => a.stack === stack && a.provider === 'azurerm' && ['create', 'update', 'delete'].includes(a.action));
-    for (const phase of changedAzure ? ['plan', 'apply'] : ['plan']) {
+    const calls = v.actions.filter((a) => a.stack === stack && a.provider === cloud && a.action !== 'error');
+    if (!calls.length) continue; // no call of the cloud in this deploy (EKS's shared stack on its first step): no token needed
+    const changedCloud = calls.some((a) => ['create', 'update', 'delete'].includes(a.action));
+    for (const phase of changedCloud ? ['plan', 'apply'] : ['plan']) {
       const run = v.actions.find((a) => a.action === 'hcp-run' && a.stack === stack && a.name === phase);
       if (!run) problems.push(`no granted HCP ${phase} run of ${stack}'s workspace in the world's log`);
-      else if (!String(run.detail).includes(`run of ${HCP.workspacePrefix}${stack} through`)) problems.push(`the ${phase} run of ${stack} was granted for another workspace: ${String(run.detail)}`);
+      else if (!String(run.detail).includes(`run of ${HCP.workspacePrefix}${stack} `)) problems.push(`the ${phase} run of ${stack} was granted for another workspace: ${String(run.detail)}`);
     }
   }
   return problems;
@@ -68,6 +70,15 @@ export const HCP_SCENARIOS: ScenarioDef[] = [
         controlPlane: { r25hp: '1.34' },
         verify: (v) => ranInWorkspaces(v, [...unitStacks(v, 'r25h', 'green'), ...unitStacks(v, 'r25hp', 'green')]),
       },
+    ],
+  },
+  {
+    id: 'R25HE',
+    text: "EKS behind Route 53 with every stack in an HCP Terraform workspace (agent runs, AWS dynamic credentials): every run's plan and apply token is exchanged by STS for the deployer role, whose trust policy matches the fleet's workspaces with StringLike (the role is the team's, made once)",
+    fleets: [{ name: 'r25he', kind: 'eks-route53', version: '1.33', policy: { canaryWeight: 10, maxWeightStep: 40 }, hcp: { ...HCP, awsRunRoleArn: 'arn:aws:iam::123456789012:role/hcp-terraform-runs' } }],
+    steps: [
+      { label: 'first deploy: blue 1.33 serves 100; the bootstrap stack makes its workspaces first', verify: (v) => ranInWorkspaces(v, ['r25he-shared', trafficStack('r25he'), ...unitStacks(v, 'r25he', 'blue')], 'aws') },
+      { label: "start 1.34: green candidate, its new workspaces' runs", cli: [['r25he', 'start', '1.34']], verify: (v) => ranInWorkspaces(v, unitStacks(v, 'r25he', 'green'), 'aws') },
     ],
   },
 ];

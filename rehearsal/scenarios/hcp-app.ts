@@ -23,7 +23,9 @@ export function addHcpWorkspaces(app: App, fleetName: string, hcp: HcpRuns, back
     fleets: [{
       fleet,
       execution: { default: HcpExecution.agent(hcp.agentPoolId) },
-      azure: { runClientId: hcp.runClientId, tenantId: hcp.tenantId, runIdentityId: hcp.runIdentityId },
+      ...(hcp.awsRunRoleArn
+        ? { aws: { runRoleArn: hcp.awsRunRoleArn } }
+        : { azure: { runClientId: hcp.runClientId, tenantId: hcp.tenantId, runIdentityId: hcp.runIdentityId } }),
     }],
   });
   const recorded: Record<string, { hostname: string; organization: string; workspace: string }> = {};

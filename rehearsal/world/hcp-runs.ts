@@ -7,7 +7,7 @@
 // https://developer.hashicorp.com/terraform/cloud-docs/dynamic-provider-credentials/workload-identity-tokens#token-structure).
 // A new credential is used only after its propagation (pod-identity.ts, FIC_PROPAGATION_SECONDS).
 // On AWS the role's trust policy may use StringLike wildcards on the same subject
-// (…/dynamic-provider-credentials/aws-configuration), so a pattern covers many workspaces: not refused here.
+// (…/dynamic-provider-credentials/aws-configuration), so a pattern covers many workspaces: hcp-runs-aws.ts.
 import * as fs from 'fs';
 import { SimError } from './errors';
 import { WorldOps } from './ops';

@@ -5,6 +5,7 @@ import { SimError } from './errors';
 import { applyErrorFault, interruptAfterCreate, quotaFault } from './faults';
 import { forceNewPaths } from './force-new';
 import { hcpBackends, hcpRunAzureCheck } from './hcp-runs';
+import { hcpRunAwsCheck } from './hcp-runs-aws';
 import { WorldObject } from './model';
 import { WorldOps } from './ops';
 import { dataRules, resourceRules } from './rules';
@@ -41,11 +42,11 @@ class WorldSimulator implements Simulator {
   }
 
   /**
-   * Only an HCP run's plan phase is judged here (its azurerm calls need the plan token); the
+   * Only an HCP run's plan phase is judged here (its azurerm / aws calls need the plan token); the
    * planned values are answered unchanged. Stacks without an HCP backend never open the world.
    */
   plan(ctx: SimContext, type: string, _prior: Attrs | null, proposed: Attrs): Attrs {
-    if (ctx.provider !== 'azurerm' || !hcpBackends(this.store.file)[ctx.stack]) return proposed;
+    if ((ctx.provider !== 'azurerm' && ctx.provider !== 'aws') || !hcpBackends(this.store.file)[ctx.stack]) return proposed;
     return this.txn(ctx, type, 'plan', () => proposed);
   }
 
@@ -148,6 +149,7 @@ class WorldSimulator implements Simulator {
       const call: Call = { ops: new WorldOps(world), ctx, type };
       try {
         if (ctx.provider === 'azurerm') logHcpRun(call, phase, hcpRunAzureCheck(call.ops, ctx.stack, phase, this.store.file));
+        if (ctx.provider === 'aws') logHcpRun(call, phase, hcpRunAwsCheck(call.ops, ctx.stack, phase, this.store.file));
         return fn(call, resourceRules[type] ?? NO_RULE);
       } catch (e) {
         if (e instanceof SimError) {

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { hcpBackendsFile } from '../../rehearsal/world/hcp-runs';
+import { stringLike } from '../../rehearsal/world/hcp-runs-aws';
 import { openSimulator, SimContext, SimError, Simulator } from '../../rehearsal/world/simulator';
 import { WorldStore } from '../../rehearsal/world/store';
 
@@ -166,5 +167,51 @@ describe('HCP runs: an azurerm call of a stack held by a workspace is its run, p
     fic('apply');
     advance(120);
     expect(failure(() => sim.create(az('shop-shared'), 'azurerm_resource_group', rg())).message).toMatch(/subject 'organization:bluegreen-rehearsal:project:Default Project:workspace:bg-shop-shared:run_phase:apply'/);
+  });
+});
+
+describe('HCP runs on AWS: STS AssumeRoleWithWebIdentity against the role\'s trust policy (StringLike on the subject)', () => {
+  const aws = (stack: string): SimContext => ({ provider: 'aws', providerConfig: { region: 'eu-west-1', allowed_account_ids: ['123456789012'] }, stack });
+  const ROLE = 'arn:aws:iam::123456789012:role/hcp-terraform-runs';
+  function awsWorkspace(name: string, vars: Record<string, string>): void {
+    fs.writeFileSync(hcpBackendsFile(file), JSON.stringify({ [name.replace(/^bg-/, '')]: { hostname: 'app.terraform.io', organization: ORG, workspace: name } }));
+    const ws = workspace(name);
+    settings(ws);
+    for (const [k, v] of Object.entries(vars)) variable(ws, k, v);
+  }
+  const role = (n: string): A => ({ id: U, name: n, assume_role_policy: '{}' });
+
+  test("StringLike: '*' any run of characters, '?' one, everything else literal", () => {
+    expect(stringLike('organization:o:project:p:workspace:bg-r25he-*:run_phase:*', 'organization:o:project:p:workspace:bg-r25he-shared:run_phase:plan')).toBe(true);
+    expect(stringLike('organization:o:project:p:workspace:bg-r25he-*:run_phase:*', 'organization:o:project:p:workspace:bg-other-shared:run_phase:plan')).toBe(false);
+    expect(stringLike('a?c', 'abc')).toBe(true);
+    expect(stringLike('a?c', 'abbc')).toBe(false);
+    expect(stringLike('a.c', 'abc')).toBe(false);
+  });
+
+  test('a workspace the trust policy\'s pattern covers gets credentials in both phases', () => {
+    awsWorkspace('bg-r25he-shared', { TFC_AWS_PROVIDER_AUTH: 'true', TFC_AWS_RUN_ROLE_ARN: ROLE });
+    expect(sim.plan!(aws('r25he-shared'), 'aws_iam_role', null, role('x'))).toEqual(role('x'));
+    sim.create(aws('r25he-shared'), 'aws_iam_role', role('x'));
+    expect(new WorldStore(file).read().log.filter((a) => a.action === 'hcp-run').map((a) => a.detail)).toEqual([
+      `STS credentials for the plan run of bg-r25he-shared as ${ROLE}`,
+      `STS credentials for the apply run of bg-r25he-shared as ${ROLE}`,
+    ]);
+  });
+
+  test('a workspace outside the pattern, another role, or no TFC_AWS_PROVIDER_AUTH: refused as STS and the provider say', () => {
+    awsWorkspace('bg-elsewhere-shared', { TFC_AWS_PROVIDER_AUTH: 'true', TFC_AWS_RUN_ROLE_ARN: ROLE });
+    expect(failure(() => sim.create(aws('elsewhere-shared'), 'aws_iam_role', role('x'))).message).toMatch(/api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity: role arn:aws:iam::123456789012:role\/hcp-terraform-runs, subject 'organization:bluegreen-rehearsal:project:platform-bluegreen:workspace:bg-elsewhere-shared:run_phase:apply': no StringLike pattern/);
+  });
+
+  test('the plan phase assumes TFC_AWS_PLAN_ROLE_ARN when set; an unknown role is denied', () => {
+    awsWorkspace('bg-r25he-traffic', { TFC_AWS_PROVIDER_AUTH: 'true', TFC_AWS_RUN_ROLE_ARN: ROLE, TFC_AWS_PLAN_ROLE_ARN: 'arn:aws:iam::123456789012:role/hcp-terraform-planner' });
+    expect(failure(() => sim.readData(aws('r25he-traffic'), 'aws_route53_zone', { zone_id: 'Z1' })).message).toMatch(/\(plan phase\)[\s\S]*AccessDenied[\s\S]*hcp-terraform-planner[\s\S]*no such role/);
+    expect(sim.create(aws('r25he-traffic'), 'aws_iam_role', role('y')).name).toBe('y');
+  });
+
+  test('without TFC_AWS_PROVIDER_AUTH the run has no credentials (the defect of mutant MH3)', () => {
+    awsWorkspace('bg-r25he-unit', { TFC_AWS_PROVIDER_AUTH: 'false', TFC_AWS_RUN_ROLE_ARN: ROLE });
+    expect(failure(() => sim.create(aws('r25he-unit'), 'aws_iam_role', role('z'))).message).toMatch(/configuring Terraform AWS Provider: no valid credential sources found/);
   });
 });
