@@ -45,6 +45,8 @@ const EXERCISES: { [capability: string]: (fleet: any) => boolean } = {
   // Every fleet has a drain timer (and node pools a drain); version look-ups are on by default.
   [Capability.DRAIN]: () => true,
   [Capability.VERSION_OFFERED]: (f) => f.extraProps?.verifyVersionOffered !== false,
+  // Its stacks in HCP Terraform workspaces, which HcpWorkspaces configures (hcp-app.ts).
+  [Capability.HCP_WORKSPACES]: (f) => f.hcp !== undefined,
 };
 
 const cells = Object.values(FleetKind).flatMap((kind) => Object.values(Capability).map((capability) => [kind, capability] as const));

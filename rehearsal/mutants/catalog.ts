@@ -213,4 +213,25 @@ export const MUTANTS: Mutant[] = [
     find: 'public readonly propagationSeconds?: number = 1200;',
     replace: 'public readonly propagationSeconds?: number = 0;',
   },
+  {
+    id: 'MH1', promise: 'identity', scenario: 'R25H',
+    defect: "HCP workspaces are federated for the apply phase only (issue 20 item 4): every run's plan is refused by Entra (AADSTS700213)",
+    file: 'src/hcp/hcp-workspaces.ts',
+    find: 'federations.push(...hcpFederationsOf(fleet, index, f.azure, workspace));',
+    replace: "federations.push(...hcpFederationsOf(fleet, index, f.azure, workspace).filter((x) => x.phase === 'apply'));",
+  },
+  {
+    id: 'MH2', promise: 'time', scenario: 'R25H',
+    defect: "the bootstrap stack no longer waits out Entra's propagation of new federated credentials (the first run of a new workspace is refused)",
+    file: 'src/hcp/hcp-azure-federation.ts',
+    find: 'createDuration: `${HCP_FEDERATION_PROPAGATION_SECONDS}s`,',
+    replace: "createDuration: '0s',",
+  },
+  {
+    id: 'MH3', promise: 'identity', scenario: 'R25HE',
+    defect: "HCP workspaces of AWS stacks no longer turn dynamic credentials on (TFC_AWS_PROVIDER_AUTH false): agent runs have no credentials",
+    file: 'src/hcp/hcp-credentials.ts',
+    find: "{ key: 'TFC_AWS_PROVIDER_AUTH', value: 'true' },",
+    replace: "{ key: 'TFC_AWS_PROVIDER_AUTH', value: 'false' },",
+  },
 ];

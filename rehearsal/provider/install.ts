@@ -107,8 +107,7 @@ export function importedTypes(): { resources: string[]; dataSources: string[] } 
     const text = fs.readFileSync(f, 'utf8');
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (m[2] === 'provider') continue;
-      // The rehearsal simulates the five providers fleets deploy with; HcpWorkspaces' tfe provider
-      // configures HCP Terraform itself and is proven on its synthesized JSON (test/hcp), not rehearsed.
+      // The simulated providers: the five fleets deploy with, and tfe (HcpWorkspaces, rehearsed by R25H).
       if (!(PROVIDERS as readonly string[]).includes(m[1])) continue;
       const dts = fs.readFileSync(require.resolve(`@cdktf/provider-${m[1]}/lib/${m[2]}/index.d.ts`), 'utf8');
       const t = /static readonly tfResourceType = "(\w+)"/.exec(dts);
@@ -224,7 +223,6 @@ export function installProviders(options: InstallOptions = {}): Installation {
   const imported = options.only ? { resources: [], dataSources: [] } : importedTypes();
   timings.typesMs = Date.now() - t;
   const union = (...xs: string[][]): string[] => [...new Set(xs.flat())].sort();
-  // examples/hcp-terraform also emits the tfe provider's types: HCP Terraform is proven on its JSON (test/hcp), not rehearsed.
   const wanted = {
     resources: union(emitted.resources.filter(isSimulated), imported.resources, options.extraResources ?? []),
     dataSources: union(emitted.dataSources.filter(isSimulated), imported.dataSources, options.extraDataSources ?? []),

@@ -51,7 +51,7 @@ export interface ProviderSchemas {
 
 export class SchemaError extends Error {}
 
-export const PROVIDERS = ['azurerm', 'aws', 'kubernetes', 'time', 'http'] as const;
+export const PROVIDERS = ['azurerm', 'aws', 'kubernetes', 'time', 'http', 'tfe'] as const;
 
 function packageDir(provider: string): string {
   return path.dirname(require.resolve(`@cdktf/provider-${provider}/package.json`));
@@ -366,7 +366,7 @@ function moduleIndex(provider: string): Map<string, string> {
   return idx;
 }
 
-/** Whether one of the simulated providers serves a type (HCP Terraform's tfe types are not rehearsed). */
+/** Whether one of the simulated providers serves a type. */
 export function isSimulated(type: string): boolean {
   return type === 'http' || PROVIDERS.some((x) => type.startsWith(`${x}_`));
 }

@@ -207,7 +207,7 @@ export function main(argv: string[]): void {
 }
 
 /**
- * Long-lived mode: one process serves all five providers (plaintext gRPC on 127.0.0.1, as
+ * Long-lived mode: one process serves every simulated provider (plaintext gRPC on 127.0.0.1, as
  * go-plugin's reattach does no TLS) and writes the TF_REATTACH_PROVIDERS value to `reattachFile`
  * (the mechanism of debugger-based provider debugging: https://developer.hashicorp.com/terraform/plugin/debugging).
  * Terraform then attaches instead of starting a provider process per use. Connections from

@@ -5,7 +5,7 @@
 import { App, dependable, TerraformResource, TerraformStack } from 'cdktf';
 import {
   AksFleet, AksNodePoolFleet, AlbWeightedRouter, EksFleet, EksNodePoolFleet, FrontDoorRouter,
-  GlobalAcceleratorRouter, HttpProbeCheck, MetricsSource, NodesReadyCheck, Route53WeightedRouter, RolloutFleet, RolloutState, SloGates,
+  GlobalAcceleratorRouter, HcpTerraformBackendFactory, HttpProbeCheck, MetricsSource, NodesReadyCheck, Route53WeightedRouter, RolloutFleet, RolloutState, SloGates,
   SmokeJobCheck, TrafficManagerRouter, WorkloadIdentityCheck, WorkloadIdentityCheckProps,
 } from '../../src';
 import { METRICS_HOST } from '../world/metrics';
@@ -40,6 +40,26 @@ export interface AppFleet {
   readonly slowBuild?: SlowBuild;
   /** Issue 15: the default checks plus the six ready-made SLO gates against the world's metrics API ('managed': the cloud's managed Prometheus, from the unit). */
   readonly sloGates?: boolean | 'managed';
+  /** Issue 19 item 4: the fleet's stacks keep their state in HCP Terraform workspaces, configured by HcpWorkspaces (hcp-app.ts). */
+  readonly hcp?: HcpRuns;
+}
+
+/**
+ * A fleet whose stacks have one HCP Terraform workspace each (HcpWorkspaces in a bootstrap stack
+ * `<fleet>-hcp-workspaces`), every workspace running on an agent pool with Azure dynamic credentials
+ * whose federated credentials the library manages (runIdentityId), or on EKS with AWS dynamic credentials.
+ */
+export interface HcpRuns {
+  readonly organization: string;
+  readonly workspacePrefix: string;
+  readonly projectId: string;
+  readonly projectName: string;
+  readonly agentPoolId: string;
+  readonly runClientId: string;
+  readonly runIdentityId: string;
+  readonly tenantId: string;
+  /** EKS fleets: the role the runs assume (AWS dynamic credentials) instead of the Azure identity. */
+  readonly awsRunRoleArn?: string;
 }
 
 /** The rehearsal's gate image: a digest the world never pulls (its Jobs are simulated), pinned as the library requires. */
@@ -129,7 +149,7 @@ function aksExtras(extra: Record<string, unknown>): Record<string, unknown> {
 /** Adds every fleet of fleets.json to the app. */
 export function buildFleets(app: App, fleets: AppFleet[]): void {
   for (const f of fleets) {
-    const extra = f.extraProps ?? {};
+    const extra = { ...(f.hcp ? { backend: new HcpTerraformBackendFactory({ organization: f.hcp.organization, workspacePrefix: f.hcp.workspacePrefix }) } : {}), ...(f.extraProps ?? {}) };
     switch (f.kind) {
       case 'aks-frontdoor':
       case 'aks-trafficmanager':
@@ -181,6 +201,8 @@ export function buildFleets(app: App, fleets: AppFleet[]): void {
       default:
         throw new Error(`unknown fleet kind ${String((f as AppFleet).kind)}`);
     }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (f.hcp) (require('./hcp-app') as typeof import('./hcp-app')).addHcpWorkspaces(app, f.name, f.hcp, (extra as { backend: HcpTerraformBackendFactory }).backend);
     if (f.escapeHatch) applyEscapeHatch(app, f.name, f.escapeHatch);
     if (f.slowBuild) applySlowBuild(app, f.name, f.slowBuild, RolloutState.unitsOf(f.stateFile, f.name).some((u) => u.slot === f.slowBuild!.slot));
   }

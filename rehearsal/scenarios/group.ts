@@ -257,6 +257,7 @@ function appFleets(l: Live, app: ScenarioApp): AppFleet[] {
       escapeHatch: l.hatches[f.name],
       slowBuild: f.slowBuild,
       sloGates: f.sloGates,
+      hcp: f.hcp,
     };
   });
 }

@@ -1,7 +1,7 @@
 // What a scenario is: fleets in a git repo driven by the CLI, a list of steps (each one deploy),
 // and what each step must show. The run group (group.ts) carries the steps out.
 import type { FaultSpec as WorldFault } from '../world/faults';
-import { EscapeHatch, FleetKind, SlowBuild } from './app-fleets';
+import { EscapeHatch, FleetKind, HcpRuns, SlowBuild } from './app-fleets';
 import { DeployResult, ScenarioRepo, StateFile } from './harness';
 
 /** One entry of the world's action log (the contract of rehearsal/world). */
@@ -99,6 +99,8 @@ export interface FleetDecl {
    * in the unit, with the unit's workload identity). @default false
    */
   readonly sloGates?: boolean | 'managed';
+  /** Issue 19 item 4: the fleet's stacks run in HCP Terraform workspaces (app-fleets.ts, hcp-app.ts). @default none */
+  readonly hcp?: HcpRuns;
 }
 
 /** What a step's verify callback can read. */

@@ -4,6 +4,8 @@
 import { SimError } from './errors';
 import { applyErrorFault, interruptAfterCreate, quotaFault } from './faults';
 import { forceNewPaths } from './force-new';
+import { hcpBackends, hcpRunAzureCheck } from './hcp-runs';
+import { hcpRunAwsCheck } from './hcp-runs-aws';
 import { WorldObject } from './model';
 import { WorldOps } from './ops';
 import { dataRules, resourceRules } from './rules';
@@ -39,8 +41,17 @@ class WorldSimulator implements Simulator {
     return forceNewPaths(type);
   }
 
+  /**
+   * Only an HCP run's plan phase is judged here (its azurerm / aws calls need the plan token); the
+   * planned values are answered unchanged. Stacks without an HCP backend never open the world.
+   */
+  plan(ctx: SimContext, type: string, _prior: Attrs | null, proposed: Attrs): Attrs {
+    if ((ctx.provider !== 'azurerm' && ctx.provider !== 'aws') || !hcpBackends(this.store.file)[ctx.stack]) return proposed;
+    return this.txn(ctx, type, 'plan', () => proposed);
+  }
+
   create(ctx: SimContext, type: string, planned: Attrs): Attrs {
-    return this.txn(ctx, type, (call, rule) => {
+    return this.txn(ctx, type, 'apply', (call, rule) => {
       const attrs = clone(planned);
       const name = nameOf(rule, attrs);
       applyErrorFault(call, name, 'create');
@@ -74,7 +85,7 @@ class WorldSimulator implements Simulator {
   }
 
   update(ctx: SimContext, type: string, prior: Attrs, planned: Attrs): Attrs {
-    return this.txn(ctx, type, (call, rule) => {
+    return this.txn(ctx, type, 'apply', (call, rule) => {
       const attrs = clone(planned);
       const name = nameOf(rule, attrs);
       applyErrorFault(call, name, 'update');
@@ -92,7 +103,7 @@ class WorldSimulator implements Simulator {
   }
 
   delete(ctx: SimContext, type: string, prior: Attrs): void {
-    this.txn(ctx, type, (call, rule) => {
+    this.txn(ctx, type, 'apply', (call, rule) => {
       const name = nameOf(rule, prior);
       applyErrorFault(call, name, 'delete');
       const cluster = parentOrGone(call, rule, prior);
@@ -108,7 +119,7 @@ class WorldSimulator implements Simulator {
   }
 
   read(ctx: SimContext, type: string, state: Attrs): Attrs | null {
-    return this.txn(ctx, type, (call, rule) => {
+    return this.txn(ctx, type, 'plan', (call, rule) => {
       const cluster = parentOrGone(call, rule, state);
       const obj = cluster === GONE ? undefined : call.ops.get(type, String(state.id), cluster);
       if (!obj) return null;
@@ -117,7 +128,7 @@ class WorldSimulator implements Simulator {
   }
 
   readData(ctx: SimContext, type: string, config: Attrs): Attrs {
-    return this.txn(ctx, type, (call) => {
+    return this.txn(ctx, type, 'plan', (call) => {
       const rule = dataRules[type];
       if (!rule) throw new SimError(`data source ${type} is not simulated`, 'add a rule in rehearsal/world/rules');
       const name = rule.name?.(config) ?? (typeof config.name === 'string' ? config.name : type);
@@ -128,11 +139,17 @@ class WorldSimulator implements Simulator {
     });
   }
 
-  /** One locked transaction; a SimError is logged as an `error` action and the world is kept. */
-  private txn<T>(ctx: SimContext, type: string, fn: (call: Call, rule: ResourceRule) => T): T {
+  /**
+   * One locked transaction; a SimError is logged as an `error` action and the world is kept.
+   * `phase`: the run phase an HCP workspace's run would be in (refresh, data reads and plans are
+   * the plan phase; creates, updates and deletes the apply phase), checked for azurerm calls.
+   */
+  private txn<T>(ctx: SimContext, type: string, phase: 'plan' | 'apply', fn: (call: Call, rule: ResourceRule) => T): T {
     return this.store.update((world) => {
       const call: Call = { ops: new WorldOps(world), ctx, type };
       try {
+        if (ctx.provider === 'azurerm') logHcpRun(call, phase, hcpRunAzureCheck(call.ops, ctx.stack, phase, this.store.file));
+        if (ctx.provider === 'aws') logHcpRun(call, phase, hcpRunAwsCheck(call.ops, ctx.stack, phase, this.store.file));
         return fn(call, resourceRules[type] ?? NO_RULE);
       } catch (e) {
         if (e instanceof SimError) {
@@ -147,6 +164,16 @@ class WorldSimulator implements Simulator {
     const clusterUnit = cluster ? call.ops.world.objects[cluster]?.unit : undefined;
     return unitFromAttrs(attrs) ?? rule.unit?.(call, attrs, cluster) ?? clusterUnit ?? unitFromStack(call.ctx.stack);
   }
+}
+
+/** One `hcp-run` action per stack and phase while the clock stands still (not one per call). */
+function logHcpRun(call: Call, phase: string, granted: string | undefined): void {
+  if (!granted) return;
+  const seen = (call.ops.world.ext.hcpRuns ??= {}) as Record<string, number>;
+  const key = `${call.ctx.stack}|${phase}`;
+  if (seen[key] === call.ops.clock) return;
+  seen[key] = call.ops.clock;
+  call.ops.log({ stack: call.ctx.stack, provider: 'tfe', type: 'hcp_run', action: 'hcp-run', id: '', name: phase, unit: unitFromStack(call.ctx.stack), detail: granted });
 }
 
 const GONE = Symbol('gone');

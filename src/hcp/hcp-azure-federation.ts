@@ -1,5 +1,7 @@
 import type * as FederatedIdentityCredentialModule from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import type * as AzurermProviderModule from '@cdktf/provider-azurerm/lib/provider';
+import { TimeProvider } from '@cdktf/provider-time/lib/provider';
+import { Sleep } from '@cdktf/provider-time/lib/sleep';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BlueGreenError, show } from '../core/errors';
@@ -8,6 +10,12 @@ import { HcpAzureDynamicCredentials } from './hcp-credentials';
 
 /** Federated identity credentials one managed identity may hold (https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations). */
 export const HCP_MAX_FEDERATED_CREDENTIALS = 20;
+/**
+ * How long a new federated credential may go unused by Entra: token requests "might fail for a
+ * couple of minutes" after one is added, while Entra's cache refreshes (taken as 120 s).
+ * https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster
+ */
+export const HCP_FEDERATION_PROPAGATION_SECONDS = 120;
 const IDENTITY_ID = /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([^/]{1,90})\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([^/]{3,128})$/i;
 const FIC_NAME: NameRule = { what: 'federated identity credential name', minLength: 3, maxLength: 120, pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/, description: '3-120 letters, digits, "-" and "_", starting with a letter or digit', replacement: '-', lowercase: false };
 
@@ -78,9 +86,9 @@ export function bindHcpFederations(scope: Construct, federations: HcpFederation[
   if (subscriptions.length > 1) {
     throw new BlueGreenError({ fleet: federations[0].fleet, field: 'azure.runIdentityId', value: show(subscriptions.join(', ')), rule: 'the HCP run identities of one HcpWorkspaces live in one subscription', fix: 'create the run identities in one subscription' });
   }
-  for (const f of federations) {
+  const credentials = federations.map((f) => {
     const [, , rg] = IDENTITY_ID.exec(f.identityId)!;
-    new FederatedIdentityCredential(scope, `hcp-${f.workspace}-${f.phase}`, {
+    return new FederatedIdentityCredential(scope, `hcp-${f.workspace}-${f.phase}`, {
       name: fitName(FIC_NAME, ['hcp', f.workspace, f.phase]),
       resourceGroupName: rg,
       parentId: f.identityId,
@@ -88,5 +96,13 @@ export function bindHcpFederations(scope: Construct, federations: HcpFederation[
       subject: hcpRunSubject(organization, project, f.workspace, f.phase),
       audience: ['api://AzureADTokenExchange'],
     });
-  }
+  });
+  // The fleet stacks run right after this stack (they depend on it): its apply ends only once
+  // Entra can use every credential. Triggers name them all, so a step that adds a workspace waits again.
+  if (!stack.node.tryFindChild('time')) new TimeProvider(stack, 'time');
+  new Sleep(scope, 'hcp-federation-propagation', {
+    createDuration: `${HCP_FEDERATION_PROPAGATION_SECONDS}s`,
+    triggers: { credentials: credentials.map((c) => c.nameInput ?? '').join(',') },
+    dependsOn: credentials,
+  });
 }

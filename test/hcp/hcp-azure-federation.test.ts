@@ -65,6 +65,21 @@ describe('HCP runs on Azure', () => {
     expect(runIn(json, 'bg-other-traffic', 'apply').ok).toBe(false);
   });
 
+  test("the bootstrap stack ends only after Entra can use its credentials: a 120 s time_sleep after all of them, run again when one is added", () => {
+    const { json } = bootstrap([serving('blue', 100)], { runIdentityId: `${IDS}/hcp-shop` });
+    const fics = Object.keys(json.resource.azurerm_federated_identity_credential);
+    const sleeps = Object.values<any>(json.resource.time_sleep);
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0].create_duration).toBe('120s');
+    expect([...sleeps[0].depends_on].sort()).toEqual(fics.map((k) => `azurerm_federated_identity_credential.${k}`).sort());
+    const names = Object.values<any>(json.resource.azurerm_federated_identity_credential).map((f) => f.name);
+    expect(sleeps[0].triggers.credentials.split(',').sort()).toEqual([...names].sort());
+    const more = bootstrap([serving('blue', 50), serving('green', 50)], { runIdentityId: `${IDS}/hcp-shop` });
+    expect(Object.values<any>(more.json.resource.time_sleep)[0].triggers.credentials).not.toBe(sleeps[0].triggers.credentials);
+    // Without identity ids no credential is made, and nothing waits.
+    expect(bootstrap([serving('blue', 100)], {}).json.resource.time_sleep).toBeUndefined();
+  });
+
   test('more than 20 credentials on one identity are refused at synth, naming the count; a plan identity of its own halves it', () => {
     const five = ['a', 'b', 'c', 'd', 'e'].map((s) => serving(s, 20));
     let err: unknown;

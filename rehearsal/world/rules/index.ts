@@ -7,6 +7,7 @@ import { kubernetesData, kubernetesResources } from './kubernetes';
 import { gitOpsData, gitOpsResources, withGitOpsJobs } from './gitops';
 import { withGateJobs } from './gate-jobs';
 import { DataRule, ResourceRule } from './rule';
+import { tfeResources } from './tfe';
 import { timeResources } from './time';
 
 export const resourceRules: Record<string, ResourceRule> = {
@@ -14,6 +15,7 @@ export const resourceRules: Record<string, ResourceRule> = {
   ...awsResources,
   ...kubernetesResources,
   ...timeResources,
+  ...tfeResources,
   ...gitOpsResources,
   // Sync and identity check Jobs succeed or fail by what the world holds (gitops.ts).
   // SLO-gate Jobs need a cloud credential the world grants (gate-jobs.ts, pod-identity.ts).

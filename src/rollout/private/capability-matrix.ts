@@ -61,7 +61,7 @@ const POOL_GITOPS = "GitOps bootstrap belongs to the cluster, not to a pool: a p
 const POOL_ACCESS = "workload access belongs to the cluster, not to a pool: federated credentials and pod identity associations are made per cluster (its OIDC issuer, its service accounts), the same for every pool; grant them on the cluster";
 const POOL_GATES = 'an SLO gate judges a unit by its own traffic, and a node pool has none: the scheduler spreads a Service\'s pods over every schedulable pool, so no metric tells one pool\'s requests apart; check a pool with NodesReadyCheck and Jobs pinned to its nodes';
 const POOL_OFFERED = "a pool's version follows its control plane (never newer, at most 3 minors older, checked at synth), and the control plane moves one minor per step in the shared stack, whose apply fails on a version the cloud does not offer before any pool is built";
-const NO_HCP = { why: 'the rehearsal has no simulated HCP Terraform (HCP is out of reach of the machines it runs on)', test: 'test/capability-matrix.test.ts' };
+const NO_HCP = { why: 'no rehearsal scenario puts an EKS node-pool fleet in HCP workspaces yet (R25H: AKS clusters and node pools, R25HE: EKS clusters)', test: 'test/capability-matrix.test.ts' };
 const NO_WARNING_CHECK = { why: 'a support warning is a synth-time annotation, which the rehearsal does not read', test: 'test/capability-matrix.test.ts' };
 const EKS_UNREHEARSED = { why: 'no rehearsal scenario deploys it on an EKS fleet yet', test: 'test/gitops-and-access.test.ts' };
 
@@ -74,7 +74,7 @@ export const CAPABILITY_MATRIX: { readonly [kind: string]: { readonly [capabilit
     [Capability.DRAIN]: { rehearsal: 'R1' },
     [Capability.VERSION_OFFERED]: { rehearsal: 'R19' },
     [Capability.SUPPORT_WARNINGS]: { notRehearsed: NO_WARNING_CHECK },
-    [Capability.HCP_WORKSPACES]: { notRehearsed: NO_HCP },
+    [Capability.HCP_WORKSPACES]: { rehearsal: 'R25H' },
   },
   [FleetKind.EKS_CLUSTER]: {
     [Capability.GITOPS]: { notRehearsed: EKS_UNREHEARSED },
@@ -83,7 +83,7 @@ export const CAPABILITY_MATRIX: { readonly [kind: string]: { readonly [capabilit
     [Capability.DRAIN]: { rehearsal: 'R3' },
     [Capability.VERSION_OFFERED]: { rehearsal: 'R3' },
     [Capability.SUPPORT_WARNINGS]: { notRehearsed: NO_WARNING_CHECK },
-    [Capability.HCP_WORKSPACES]: { notRehearsed: NO_HCP },
+    [Capability.HCP_WORKSPACES]: { rehearsal: 'R25HE' },
   },
   [FleetKind.AKS_NODE_POOL]: {
     [Capability.GITOPS]: { refused: POOL_GITOPS },
@@ -92,7 +92,7 @@ export const CAPABILITY_MATRIX: { readonly [kind: string]: { readonly [capabilit
     [Capability.DRAIN]: { rehearsal: 'R6' },
     [Capability.VERSION_OFFERED]: { refused: POOL_OFFERED },
     [Capability.SUPPORT_WARNINGS]: { notRehearsed: NO_WARNING_CHECK },
-    [Capability.HCP_WORKSPACES]: { notRehearsed: NO_HCP },
+    [Capability.HCP_WORKSPACES]: { rehearsal: 'R25H' },
   },
   [FleetKind.EKS_NODE_POOL]: {
     [Capability.GITOPS]: { refused: POOL_GITOPS },
