@@ -103,7 +103,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'M12', promise: 'gating', scenario: 'R8',
-    defect: "the origin probe accepts any status code (a unit answering 503 is validated)",
+    defect: "the origin probe accepts any status code (a unit whose ingress answers 404 is validated)",
     file: 'src/kubernetes/http-probe-check.ts',
     find: 'condition: `\\${self.status_code == ${status}}`,',
     replace: 'condition: `\\${self.status_code > 0}`,',
