@@ -370,6 +370,20 @@ describe('faults', () => {
     expect(checksNamespace(ctx).id).toBe('bluegreen-checks');
   });
 
+  test('by default a role assignment on an AKS cluster lets Kubernetes calls in only 300 s after it was made (what the library waits)', () => {
+    const { a, ctx } = validationSetup();
+    expect(nodesOf(ctx).length).toBeGreaterThan(0); // no role assignment on the cluster: access is not granted by Azure RBAC
+    const unit = az('shop-unit-green-1-34-abc');
+    sim.create(unit, 'azurerm_role_assignment', { id: U, name: U, scope: a.cluster.id, role_definition_name: 'Azure Kubernetes Service RBAC Cluster Admin', role_definition_id: U, principal_id: '11111111-1111-1111-1111-111111111111', principal_type: U });
+    expect(failure(() => nodesOf(ctx)).detail).toMatch(/cannot list resource "nodes".*Update role assignment/);
+    const sleep = (seconds: number) => sim.create({ provider: 'time', providerConfig: {}, stack: 'shop-unit-green-1-34-abc' }, 'time_sleep', { id: U, create_duration: `${seconds}s` });
+    sleep(299);
+    expect(failure(() => checksNamespace(ctx)).summary).toBe('namespaces is forbidden');
+    sleep(1);
+    expect(nodesOf(ctx).length).toBeGreaterThan(0);
+    expect(checksNamespace(ctx).id).toBe('bluegreen-checks');
+  });
+
   test('quota-exceeded: the unit\'s cluster cannot be created (QuotaExceeded) until the fault clears; another unit\'s can', () => {
     fault({ kind: 'quota-exceeded', unit: 'green' });
     expect(failure(() => aksUnit('green-1-34-aaaaaa')).message).toMatch(/QuotaExceeded: .*exceeding approved Total Regional Cores quota/);
