@@ -123,7 +123,7 @@ export const MUTANTS: Mutant[] = [
     replace: 'export const DEFAULT_READINESS_SECONDS = 10;',
   },
   {
-    id: 'M15', promise: 'time', scenario: 'R12',
+    id: 'M15', promise: 'time', scenario: 'R10',
     defect: 'the wait for Azure role assignment propagation is 30 s instead of 300 s',
     file: 'src/azure/private/role-propagation.ts',
     find: 'export const ROLE_PROPAGATION_SECONDS = 300;',
@@ -212,5 +212,12 @@ export const MUTANTS: Mutant[] = [
     file: 'src/azure/front-door-router.ts',
     find: 'public readonly propagationSeconds?: number = 1200;',
     replace: 'public readonly propagationSeconds?: number = 0;',
+  },
+  {
+    id: 'M28', promise: 'identity', scenario: 'R15E',
+    defect: "SLO gate Jobs never retry a pod (a pod that asks for its credential before the unit's new pod identity association is effective fails the gate)",
+    file: 'src/kubernetes/metric-gate-check.ts',
+    find: 'backoffLimit: 1,',
+    replace: 'backoffLimit: 0,',
   },
 ];
