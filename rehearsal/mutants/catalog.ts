@@ -103,7 +103,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     id: 'M12', promise: 'gating', scenario: 'R8',
-    defect: "the origin probe accepts any status code (a unit answering 503 is validated)",
+    defect: "the origin probe accepts any status code (a unit whose ingress answers 404 is validated)",
     file: 'src/kubernetes/http-probe-check.ts',
     find: 'condition: `\\${self.status_code == ${status}}`,',
     replace: 'condition: `\\${self.status_code > 0}`,',
@@ -123,7 +123,7 @@ export const MUTANTS: Mutant[] = [
     replace: 'export const DEFAULT_READINESS_SECONDS = 10;',
   },
   {
-    id: 'M15', promise: 'time', scenario: 'R12',
+    id: 'M15', promise: 'time', scenario: 'R10',
     defect: 'the wait for Azure role assignment propagation is 30 s instead of 300 s',
     file: 'src/azure/private/role-propagation.ts',
     find: 'export const ROLE_PROPAGATION_SECONDS = 300;',
@@ -233,5 +233,12 @@ export const MUTANTS: Mutant[] = [
     file: 'src/hcp/hcp-credentials.ts',
     find: "{ key: 'TFC_AWS_PROVIDER_AUTH', value: 'true' },",
     replace: "{ key: 'TFC_AWS_PROVIDER_AUTH', value: 'false' },",
+  },
+  {
+    id: 'M28', promise: 'identity', scenario: 'R15E',
+    defect: "SLO gate Jobs never retry a pod (a pod that asks for its credential before the unit's new pod identity association is effective fails the gate)",
+    file: 'src/kubernetes/metric-gate-check.ts',
+    find: 'backoffLimit: 1,',
+    replace: 'backoffLimit: 0,',
   },
 ];

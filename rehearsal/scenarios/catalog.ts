@@ -126,6 +126,9 @@ const faultsAt = (fleet: string, slot: string): FaultSpec[] => [
   { label: 'nodes on the wrong kubelet version', fleet, slot, fault: { kind: 'wrong-kubelet-version', version: 'v1.33.5' } },
   { label: 'smoke Job fails', fleet, slot, fault: { kind: 'job-fails' } },
   { label: 'origin answers 503', fleet, slot, fault: { kind: 'origin-status', status: 503 } },
+  // A status the http provider does not retry (only connection errors and 5xx but 501 are): the probe's
+  // own postcondition must refuse it (an ingress with no rule for the unit's host yet answers 404).
+  { label: 'origin answers 404 (its ingress route is not there yet)', fleet, slot, fault: { kind: 'origin-status', status: 404 } },
   { label: 'origin not answering (beyond the probe\'s attempts)', fleet, slot, fault: { kind: 'origin-late', attempts: 1000 } },
   { label: 'role assignment not effective (beyond the checks\' reads)', fleet, slot, fault: { kind: 'role-assignment-late', attempts: 100000 } },
   { label: 'apply error on the check Job', fleet, fault: { kind: 'apply-error', type: 'kubernetes_job_v1' } },

@@ -14,7 +14,12 @@ export type FaultKind =
   | 'wrong-kubelet-version'
   /** The unit's check Jobs fail (with `wait_for_completion`, the apply fails). */
   | 'job-fails'
-  /** The unit's origin answers HTTP `status` (default 503). */
+  /**
+   * The unit's origin answers HTTP `status` (default 503). 404 is what an origin whose route is not
+   * there yet gives: an ingress controller answers a host no Ingress rule matches from its default
+   * backend with 404 (https://kubernetes.github.io/ingress-nginx/user-guide/default-backend/), and the
+   * http provider does not retry it (it retries connection errors and 5xx but 501; rules/http.ts).
+   */
   | 'origin-status'
   /** The unit's origin does not answer (connection refused) for `attempts` requests and/or `seconds` after it was created. */
   | 'origin-late'

@@ -73,9 +73,23 @@ export function answer(ops: WorldOps, unit: string | undefined, createdAt: numbe
     const still = consume ? bites(ops, f, createdAt) : lateWithoutConsuming(ops, f, createdAt);
     if (still) return { why: 'origin not answering yet (fault origin-late)' };
   }
+  if (unit && noRegisteredTargets(ops, unit)) return { status: 503, why: 'the unit\'s target group has no registered targets: the load balancer answers 503' };
   const s = activeFaults(ops, 'origin-status', unit)[0];
   if (s) return { status: s.status ?? 503, why: `origin answers ${s.status ?? 503} (fault origin-status)` };
   return { status: 200, why: 'ok' };
+}
+
+/**
+ * An EKS unit's origin is its ALB target group (type ip, src/aws/eks-unit-origin.ts): the AWS Load
+ * Balancer Controller's TargetGroupBinding registers the unit's pods in it, so it has targets only
+ * while the unit's cluster runs nodes for them (a Ready node of the unit). A load balancer whose
+ * target group has no registered targets answers HTTP 503:
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html#http-503-issues
+ * (a group whose targets are all unhealthy fails open instead: health is not this rule).
+ */
+export function noRegisteredTargets(ops: WorldOps, unit: string): boolean {
+  if (!ops.find('aws_lb_target_group', (o) => o.unit === unit)) return false;
+  return !ops.find('node', (n) => n.unit === unit && (n.attrs as { ready?: boolean }).ready !== false);
 }
 
 function lateWithoutConsuming(ops: WorldOps, f: Fault, createdAt: number): boolean {

@@ -31,12 +31,18 @@
 //   association names the cluster, namespace and service account:
 //   https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html ,
 //   https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html
+// - "Similar to AWS IAM behavior, EKS Pod Identity associations are eventually consistent, and may
+//   take several seconds to be effective after the initial API call returns successfully"
+//   (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreatePodIdentityAssociation.html): on by
+//   default, an association gives no credential until it is POD_IDENTITY_PROPAGATION_SECONDS old.
 import { WorldObject } from './model';
 import { WorldOps } from './ops';
 import { str } from './values';
 
 /** The bad end of "might fail for a couple of minutes" after a federated credential was added. */
 export const FIC_PROPAGATION_SECONDS = 120;
+/** "Several seconds" (no figure is documented) read as ten: a pod that asks sooner gets no credential. */
+export const POD_IDENTITY_PROPAGATION_SECONDS = 10;
 const AUDIENCE = 'api://AzureADTokenExchange';
 
 /** What the cloud sees of a pod that asks for a token. */
@@ -110,5 +116,9 @@ function aws(ops: WorldOps, pod: PodView): CloudAccess {
   const assoc = ops.find('aws_eks_pod_identity_association', (o) => o.attrs.cluster_name === cluster.name && o.attrs.namespace === pod.namespace && o.attrs.service_account === pod.serviceAccount);
   if (!assoc) return { ok: false, detail: `Unable to locate credentials: no pod identity association for ${pod.namespace}/${pod.serviceAccount} on cluster ${cluster.name}, and no IRSA annotation` };
   if (!agent) return { ok: false, detail: `Unable to locate credentials: association ${assoc.id} exists but the eks-pod-identity-agent add-on does not run on cluster ${cluster.name}` };
+  const age = ops.clock - assoc.createdAt;
+  if (age < POD_IDENTITY_PROPAGATION_SECONDS) {
+    return { ok: false, detail: `Unable to locate credentials: association ${assoc.id} for ${pod.namespace}/${pod.serviceAccount} was created ${Math.round(age)} s ago and is not effective yet (associations are eventually consistent: up to ${POD_IDENTITY_PROPAGATION_SECONDS} s)` };
+  }
   return { ok: true, detail: `EKS Pod Identity: role ${String(assoc.attrs.role_arn)} through association ${assoc.id}` };
 }

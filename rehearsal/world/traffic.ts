@@ -5,7 +5,7 @@
 // the routing rule rather than sampling noise.
 import { WorldOps } from './ops';
 import { World, WorldObject } from './model';
-import { answer, healthy, resolveHost } from './origins';
+import { answer, healthy, noRegisteredTargets, resolveHost } from './origins';
 import { NodeAttrs } from './rules/nodes';
 import { WorldStore } from './store';
 import { block, num, shortHash, str } from './values';
@@ -320,12 +320,15 @@ const ALB_TIMING: RouterTiming = { propagationSeconds: 0, dnsTtlSeconds: 0, pins
 function alb(ops: WorldOps, rule: WorldObject, notes: string[]): { pick: (u: number) => string | undefined; units: string[] } {
   const dests: Dest[] = (weightedForward(rule) ?? []).map((t) => {
     const tg = ops.find('aws_lb_target_group', (o) => o.attrs.arn === t.arn);
-    return { unit: tg?.unit ?? tg?.name ?? t.arn, weight: t.weight, enabled: true, healthy: true, priority: 1, latencyMs: 0 };
+    // healthy here = has registered targets: a group without any answers 503 to the requests its weight gives it (origins.ts)
+    return { unit: tg?.unit ?? tg?.name ?? t.arn, weight: t.weight, enabled: true, healthy: !tg?.unit || !noRegisteredTargets(ops, tg.unit), priority: 1, latencyMs: 0 };
   });
   if (dests.every((d) => d.weight === 0)) notes.push('every target group weight is 0: no target group receives requests');
+  for (const d of dests.filter((x) => !x.healthy && x.weight > 0)) notes.push(`target group of ${d.unit} has no registered targets: the ${d.weight} weight's requests get 503`);
+  const answers = new Set(dests.filter((d) => d.healthy).map((d) => d.unit));
   const sticky = (Array.isArray(rule.attrs.action) ? rule.attrs.action : []).some((a: Record<string, unknown>) => block(block(a.forward)?.stickiness)?.enabled === true);
   if (sticky) notes.push('target group stickiness is on: returning clients stay on their group (not simulated; fresh clients only)');
-  return { pick: (u) => weighted(dests, u), units: dests.map((d) => d.unit) };
+  return { pick: (u) => { const d = weighted(dests, u); return d !== undefined && answers.has(d) ? d : undefined; }, units: dests.map((d) => d.unit) };
 }
 
 // ---- Global Accelerator -----------------------------------------------------------------------

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MUTANTS, PROMISES } from '../../rehearsal/mutants/catalog';
-import { ciSubset, plant } from '../../rehearsal/mutants/run';
+import { ciCycle, ciSubset, plant, repinFixtures, scenarioSeconds } from '../../rehearsal/mutants/run';
 import { SCENARIOS } from '../../rehearsal/scenarios/catalog';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -44,17 +44,24 @@ describe('the mutant catalogue', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test("CI's rotating subset fits its budget, differs from day to day and covers the catalogue over a cycle", () => {
-    const seen = new Set<string>();
-    for (let day = 0; day < MUTANTS.length; day++) {
-      const subset = ciSubset(MUTANTS, day, 420);
-      expect(subset.length).toBeGreaterThan(0);
-      for (const m of subset) seen.add(m.id);
+  test.each([360, 420])("CI's rotation at a budget of %i s: each day fits, consecutive days differ, a cycle covers every mutant that fits once", (budget) => {
+    const cycle = ciCycle(MUTANTS, budget);
+    const cheap = MUTANTS.filter((m) => scenarioSeconds(m) <= budget).map((m) => m.id);
+    expect(cycle.length).toBeGreaterThan(1);
+    const seen: string[] = [];
+    for (let day = 20_000; day < 20_000 + cycle.length; day++) {
+      const today = ciSubset(MUTANTS, day, budget);
+      const tomorrow = ciSubset(MUTANTS, day + 1, budget);
+      expect(today.length).toBeGreaterThan(0);
+      expect(today.reduce((a, m) => a + scenarioSeconds(m), 0)).toBeLessThanOrEqual(budget);
+      expect(today.filter((m) => tomorrow.includes(m))).toEqual([]);
+      seen.push(...today.map((m) => m.id));
     }
-    expect(ciSubset(MUTANTS, 0, 420).map((m) => m.id)).not.toEqual(ciSubset(MUTANTS, 1, 420).map((m) => m.id));
-    // Mutants whose scenario alone exceeds the budget are never picked in CI (they run in the full catalogue).
-    const cheap = MUTANTS.filter((m) => ciSubset([m], 0, 420).length === 1).map((m) => m.id);
-    expect([...seen].sort()).toEqual(cheap.sort());
+    // every mutant whose scenario fits, exactly once per cycle; the cycle repeats
+    expect([...seen].sort()).toEqual([...cheap].sort());
+    expect(ciSubset(MUTANTS, 20_000 + cycle.length, budget)).toEqual(ciSubset(MUTANTS, 20_000, budget));
+    // mutants whose scenario alone exceeds the budget are never picked in CI (they run in the full catalogue)
+    expect(MUTANTS.filter((m) => scenarioSeconds(m) > budget).some((m) => seen.includes(m.id))).toBe(false);
   });
 });
 
@@ -65,5 +72,29 @@ describe('judging a mutant', () => {
     expect(CANNOT_RUN.test('FAIL R15 a healthy canary …: the simulated providers could not start: Command failed')).toBe(true);
     expect(CANNOT_RUN.test('FAIL R1 …: the group could not start: npm pack failed (exit 1)')).toBe(true);
     expect(CANNOT_RUN.test("FAIL R15 …: step 1 (start 1.34): fleet r15fd: green has weight 0 but received 0.10 % of 10,000 requests")).toBe(false);
+  });
+});
+
+describe('a mutant that moves pinned fingerprints', () => {
+  // What the engine's synth of the examples printed with M25 planted (the library's immutability guard).
+  const REFUSAL = 'BlueGreenError: fleet "shop-slo-weu": units[*].fingerprint = blue="vadjnt", green="udlt5x" is refused: a unit is immutable, but the spec it is built from now has fingerprint blue: "it6pxt", green: "lbikak" (changing a unit\'s spec makes a new unit). Fix: …';
+
+  test("is judged: the runner re-pins the example's units in its copy, and only those", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repin-'));
+    const file = path.join(dir, 'examples', 'aks-slo-canary', 'main.ts');
+    const other = path.join(dir, 'examples', 'other', 'main.ts');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(other), { recursive: true });
+    fs.writeFileSync(file, "{ slot: 'blue', fingerprint: 'vadjnt' },\n{ slot: 'green', fingerprint: 'udlt5x' },\n");
+    fs.writeFileSync(other, "{ slot: 'blue', fingerprint: 'uih7uj' },\n");
+    expect(repinFixtures(dir, `noise\n${REFUSAL}\nmore`)).toEqual(['examples/aks-slo-canary/main.ts: blue vadjnt → it6pxt', 'examples/aks-slo-canary/main.ts: green udlt5x → lbikak']);
+    expect(fs.readFileSync(file, 'utf8')).toBe("{ slot: 'blue', fingerprint: 'it6pxt' },\n{ slot: 'green', fingerprint: 'lbikak' },\n");
+    expect(fs.readFileSync(other, 'utf8')).toContain("'uih7uj'");
+    // one unit refused
+    expect(repinFixtures(dir, 'fleet "f", unit "other": fingerprint = "uih7uj" is refused: a unit is immutable, but the spec it is built from now has fingerprint other: "zzzzzz" (changing …')).toEqual([]);
+    expect(repinFixtures(dir, 'fleet "f", unit "blue": fingerprint = "uih7uj" is refused: a unit is immutable, but the spec it is built from now has fingerprint blue: "zzzzzz" (changing …')).toEqual(['examples/other/main.ts: blue uih7uj → zzzzzz']);
+    // any other failure: nothing to re-pin
+    expect(repinFixtures(dir, 'the simulated providers could not start: Command failed')).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

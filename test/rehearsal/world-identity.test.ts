@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { injectFault } from '../../rehearsal/world/faults';
 import { WorldOps } from '../../rehearsal/world/ops';
-import { FIC_PROPAGATION_SECONDS, podCloudAccess, PodView } from '../../rehearsal/world/pod-identity';
+import { FIC_PROPAGATION_SECONDS, POD_IDENTITY_PROPAGATION_SECONDS, podCloudAccess, PodView } from '../../rehearsal/world/pod-identity';
 import { openSimulator, SimContext, SimError, Simulator } from '../../rehearsal/world/simulator';
 import { WorldStore } from '../../rehearsal/world/store';
 
@@ -107,6 +107,11 @@ describe('a pod\'s token exchange (podCloudAccess)', () => {
     expect(access('aws_eks_cluster', irsa).detail).toMatch(/InvalidIdentityToken: No OpenIDConnect provider found in your account for https:\/\/oidc\.eks\.eu-west-1\.amazonaws\.com\/id\//);
     expect(access('aws_eks_cluster', pid).detail).toMatch(/eks-pod-identity-agent add-on does not run on cluster shop/);
     sim.create(ctx, 'aws_eks_addon', { id: U, arn: U, addon_version: U, cluster_name: 'shop', addon_name: 'eks-pod-identity-agent' });
+    // associations are eventually consistent: none is effective until it is POD_IDENTITY_PROPAGATION_SECONDS old
+    expect(access('aws_eks_cluster', pid).detail).toMatch(/was created 0 s ago and is not effective yet/);
+    advance(POD_IDENTITY_PROPAGATION_SECONDS - 1);
+    expect(access('aws_eks_cluster', pid).ok).toBe(false);
+    advance(1);
     expect(access('aws_eks_cluster', pid)).toEqual({ ok: true, detail: expect.stringMatching(/^EKS Pod Identity: role arn:aws:iam::123456789012:role\/gates/) });
     expect(access('aws_eks_cluster', { ...pid, serviceAccount: 'other' }).ok).toBe(false);
     const issuer = ((cluster.identity as A[])[0].oidc as A[])[0].issuer as string;

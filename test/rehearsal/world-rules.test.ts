@@ -109,6 +109,30 @@ describe('lookups and existence', () => {
     sim.delete(aws('api-unit-blue-1-33-aaa'), 'aws_lb_target_group', tg);
   });
 
+  test("EKS makes the cluster's log group itself unless the configuration's exists first, and makes it again if it is deleted before the cluster", () => {
+    const ctx = aws('api-unit-blue-1-33-aaa');
+    const logGroups = () => Object.values(world().objects).filter((o) => o.type === 'aws_cloudwatch_log_group').map((o) => `${o.name} ${o.stack}`);
+    const role = sim.create(ctx, 'aws_iam_role', { id: U, arn: U, name: 'api-blue-cluster' });
+    const cluster = (name: string) => sim.create(ctx, 'aws_eks_cluster', { id: U, arn: U, name, role_arn: role.arn, version: '1.33', enabled_cluster_log_types: ['api', 'audit'], tags: { 'bluegreen-unit': 'blue-1-33-aaa' } });
+    // in order (the log group first, deleted after the cluster): nothing is left
+    const lg = sim.create(ctx, 'aws_cloudwatch_log_group', { id: U, arn: U, name: '/aws/eks/api-blue/cluster' });
+    const c = cluster('api-blue');
+    sim.delete(ctx, 'aws_eks_cluster', c);
+    sim.delete(ctx, 'aws_cloudwatch_log_group', lg);
+    expect(logGroups()).toEqual([]);
+    // the cluster first: the configuration's log group comes second and is refused
+    const c2 = cluster('api-blue');
+    expect(failure(() => sim.create(ctx, 'aws_cloudwatch_log_group', { id: U, arn: U, name: '/aws/eks/api-blue/cluster' })).summary).toBe('ResourceAlreadyExistsException');
+    sim.delete(ctx, 'aws_eks_cluster', c2);
+    expect(logGroups()).toEqual(['/aws/eks/api-blue/cluster (created by EKS)']);
+    // the log group deleted while the cluster still runs: EKS makes it again, and it outlives the cluster
+    const lg3 = sim.create(ctx, 'aws_cloudwatch_log_group', { id: U, arn: U, name: '/aws/eks/api-green/cluster' });
+    const c3 = cluster('api-green');
+    sim.delete(ctx, 'aws_cloudwatch_log_group', lg3);
+    sim.delete(ctx, 'aws_eks_cluster', c3);
+    expect(logGroups()).toContain('/aws/eks/api-green/cluster (created by EKS)');
+  });
+
   test('a resource group must exist before what lives in it', () => {
     const e = failure(() => sim.create(az('s'), 'azurerm_public_ip', { id: U, name: 'ip', resource_group_name: 'nope-rg', location: 'westeurope', allocation_method: 'Static' }));
     expect(e.summary).toBe('ResourceGroupNotFound');
@@ -343,6 +367,20 @@ describe('faults', () => {
     fault({ kind: 'role-assignment-late', unit: 'green', attempts: 2 });
     expect(failure(() => nodesOf(ctx)).summary).toBe('nodes is forbidden');
     expect(failure(() => checksNamespace(ctx)).summary).toBe('namespaces is forbidden');
+    expect(checksNamespace(ctx).id).toBe('bluegreen-checks');
+  });
+
+  test('by default a role assignment on an AKS cluster lets Kubernetes calls in only 300 s after it was made (what the library waits)', () => {
+    const { a, ctx } = validationSetup();
+    expect(nodesOf(ctx).length).toBeGreaterThan(0); // no role assignment on the cluster: access is not granted by Azure RBAC
+    const unit = az('shop-unit-green-1-34-abc');
+    sim.create(unit, 'azurerm_role_assignment', { id: U, name: U, scope: a.cluster.id, role_definition_name: 'Azure Kubernetes Service RBAC Cluster Admin', role_definition_id: U, principal_id: '11111111-1111-1111-1111-111111111111', principal_type: U });
+    expect(failure(() => nodesOf(ctx)).detail).toMatch(/cannot list resource "nodes".*Update role assignment/);
+    const sleep = (seconds: number) => sim.create({ provider: 'time', providerConfig: {}, stack: 'shop-unit-green-1-34-abc' }, 'time_sleep', { id: U, create_duration: `${seconds}s` });
+    sleep(299);
+    expect(failure(() => checksNamespace(ctx)).summary).toBe('namespaces is forbidden');
+    sleep(1);
+    expect(nodesOf(ctx).length).toBeGreaterThan(0);
     expect(checksNamespace(ctx).id).toBe('bluegreen-checks');
   });
 

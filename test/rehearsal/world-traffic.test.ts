@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { injectFault } from '../../rehearsal/world/faults';
+import { WorldOps } from '../../rehearsal/world/ops';
+import { answer } from '../../rehearsal/world/origins';
 import { openSimulator, SimContext, Simulator } from '../../rehearsal/world/simulator';
 import { WorldStore } from '../../rehearsal/world/store';
 import { trafficTimeline } from '../../rehearsal/world/timeline';
@@ -171,6 +173,40 @@ describe('Route 53 weighted records', () => {
 });
 
 describe('ALB weighted forward', () => {
+  /** The unit's cluster with nodes: its pods are what the TargetGroupBinding registers as targets. */
+  function runNodes(unit: string): void {
+    const ctx = aws(`api-unit-${unit}`);
+    const tags = { 'bluegreen-fleet': 'api', 'bluegreen-unit': unit };
+    const role = sim.create(ctx, 'aws_iam_role', { id: U, arn: U, name: `api-${unit}-cluster` });
+    sim.create(ctx, 'aws_eks_cluster', { id: U, arn: U, name: `api-${unit}`, role_arn: role.arn, version: '1.33', tags });
+    sim.create(ctx, 'aws_eks_node_group', { id: U, cluster_name: `api-${unit}`, node_group_name: 'system', version: U, scaling_config: [{ desired_size: 2, min_size: 2, max_size: 3 }], tags });
+  }
+
+  function albFleet(weights: Record<string, number>): void {
+    const shared = aws('api-shared');
+    const lb = sim.create(shared, 'aws_lb', { id: U, arn: U, dns_name: U, zone_id: U, name: 'api-alb', internal: false, load_balancer_type: 'application' });
+    const listener = sim.create(shared, 'aws_lb_listener', { id: U, arn: U, load_balancer_arn: lb.arn, port: 80, protocol: 'HTTP', default_action: [{ type: 'fixed-response' }] });
+    const tgs: Record<string, A> = {};
+    for (const unit of Object.keys(weights)) {
+      tgs[unit] = sim.create(aws(`api-unit-${unit}`), 'aws_lb_target_group', { id: U, arn: U, name: `api-${unit}`, port: 80, protocol: 'HTTP', target_type: 'ip', vpc_id: 'vpc-1', tags: { 'bluegreen-fleet': 'api', 'bluegreen-unit': unit } });
+    }
+    sim.create(aws('api-traffic'), 'aws_lb_listener_rule', { id: U, arn: U, listener_arn: listener.arn, priority: 50000, condition: [{ host_header: { values: ['api.example.com'] } }], action: [{ type: 'forward', forward: { target_group: Object.entries(weights).map(([unit, weight]) => ({ arn: tgs[unit].arn, weight })), stickiness: { enabled: false, duration: 1 } } }], tags: { 'bluegreen-fleet': 'api' } });
+  }
+
+  test('a target group with no registered targets answers 503: the requests its weight gives it fail, and so does a probe', () => {
+    albFleet({ [BLUE]: 90, [GREEN]: 10 });
+    runNodes(BLUE);
+    const r = traffic('api');
+    expect(Math.abs(pct(r, BLUE) - 90)).toBeLessThanOrEqual(1);
+    expect(pct(r, GREEN)).toBe(0);
+    expect(Math.abs(r.dropped / r.requests * 100 - 10)).toBeLessThanOrEqual(1);
+    expect(r.notes.join(' ')).toMatch(new RegExp(`target group of ${GREEN} has no registered targets`));
+    expect(answer(new WorldOps(new WorldStore(file).read()), GREEN, 0, false)).toEqual({ status: 503, why: expect.stringMatching(/no registered targets/) });
+    runNodes(GREEN);
+    expect(answer(new WorldOps(new WorldStore(file).read()), GREEN, 0, false).status).toBe(200);
+    expect(Math.abs(pct(traffic('api'), GREEN) - 10)).toBeLessThanOrEqual(1);
+  });
+
   test('target group weights 90/10 decide; health does not move traffic between groups', () => {
     const shared = aws('api-shared');
     const lb = sim.create(shared, 'aws_lb', { id: U, arn: U, dns_name: U, zone_id: U, name: 'api-alb', internal: false, load_balancer_type: 'application' });
@@ -180,6 +216,8 @@ describe('ALB weighted forward', () => {
       tgs[unit] = sim.create(aws(`api-unit-${unit}`), 'aws_lb_target_group', { id: U, arn: U, name: `api-${unit}`, port: 80, protocol: 'HTTP', target_type: 'ip', vpc_id: 'vpc-1', tags: { 'bluegreen-fleet': 'api', 'bluegreen-unit': unit } });
     }
     sim.create(aws('api-traffic'), 'aws_lb_listener_rule', { id: U, arn: U, listener_arn: listener.arn, priority: 50000, condition: [{ host_header: { values: ['api.example.com'] } }], action: [{ type: 'forward', forward: { target_group: [{ arn: tgs[BLUE].arn, weight: 90 }, { arn: tgs[GREEN].arn, weight: 10 }], stickiness: { enabled: false, duration: 1 } } }], tags: { 'bluegreen-fleet': 'api' } });
+    runNodes(BLUE);
+    runNodes(GREEN);
     const r = traffic('api');
     expect(r.router).toBe('alb');
     expect(Math.abs(pct(r, BLUE) - 90)).toBeLessThanOrEqual(1);

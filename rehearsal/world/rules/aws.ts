@@ -97,6 +97,14 @@ const kmsKey: ResourceRule = {
 // Control-plane logging writes to /aws/eks/<cluster>/cluster, a log group EKS creates when it does
 // not exist and never deletes: https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
 export const LOG_GROUP = 'aws_cloudwatch_log_group';
+/** EKS makes the cluster's log group when control-plane logging is on and the group does not exist. */
+function ensureEksLogGroup(call: Call, obj: WorldObject, detail: string): void {
+  const types = Array.isArray(obj.attrs.enabled_cluster_log_types) ? obj.attrs.enabled_cluster_log_types : [];
+  const logGroup = `/aws/eks/${obj.name}/cluster`;
+  if (types.length === 0 || call.ops.find(LOG_GROUP, (o) => o.name === logGroup)) return;
+  call.ops.put({ type: LOG_GROUP, provider: 'aws', id: logGroup, name: logGroup, stack: '(created by EKS)', unit: obj.unit, fleet: obj.fleet, createdAt: call.ops.clock, attrs: { name: logGroup, retention_in_days: 0, created_by: 'eks' } });
+  call.ops.log({ stack: call.ctx.stack, provider: 'aws', type: LOG_GROUP, action: 'cloud-create', id: logGroup, name: logGroup, unit: obj.unit, detail });
+}
 const eksClusterRule: ResourceRule = {
   create(call, a) {
     const name = str(a.name) ?? '';
@@ -119,12 +127,7 @@ const eksClusterRule: ResourceRule = {
     fillTags(call, a);
   },
   created(call, obj) {
-    const types = Array.isArray(obj.attrs.enabled_cluster_log_types) ? obj.attrs.enabled_cluster_log_types : [];
-    const logGroup = `/aws/eks/${obj.name}/cluster`;
-    if (types.length > 0 && !call.ops.find(LOG_GROUP, (o) => o.name === logGroup)) {
-      call.ops.put({ type: LOG_GROUP, provider: 'aws', id: logGroup, name: logGroup, stack: '(created by EKS)', unit: obj.unit, fleet: obj.fleet, createdAt: call.ops.clock, attrs: { name: logGroup, retention_in_days: 0, created_by: 'eks' } });
-      call.ops.log({ stack: call.ctx.stack, provider: 'aws', type: LOG_GROUP, action: 'cloud-create', id: logGroup, name: logGroup, unit: obj.unit, detail: 'created by EKS control-plane logging, never expires' });
-    }
+    ensureEksLogGroup(call, obj, 'created by EKS control-plane logging, never expires');
   },
   // With upgrade policy STANDARD, EKS upgrades the control plane by itself at the end of standard
   // support; EXTENDED (the API default) keeps the version at extra cost. Fault `standard-support-ended`
@@ -148,6 +151,11 @@ const eksClusterRule: ResourceRule = {
   delete(call, obj) {
     const groups = call.ops.all('aws_eks_node_group', (o) => o.cluster === call.ops.keyOf(obj));
     if (groups.length) throw new SimError('ResourceInUseException', `Cluster has nodegroups attached: ${groups.map((g) => g.name).join(', ')}`);
+    // A control plane ships its logs until it is gone (deleting it takes minutes), so a log group
+    // deleted before the cluster is made again by EKS and outlives it (control-plane-logs.html
+    // above: EKS creates the group when it does not exist and never deletes it). Bad end: the
+    // cluster logs between the group's delete and its own (its API server logs every request).
+    ensureEksLogGroup(call, obj, 'created again by EKS control-plane logging while the cluster was still running (its log group was deleted first), never expires');
   },
   update(_call, prior, a) {
     const before = minorNumber(str(prior.attrs.version));
