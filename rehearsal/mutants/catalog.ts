@@ -213,4 +213,18 @@ export const MUTANTS: Mutant[] = [
     find: 'public readonly propagationSeconds?: number = 1200;',
     replace: 'public readonly propagationSeconds?: number = 0;',
   },
+  {
+    id: 'M40', promise: 'identity', scenario: 'R18E',
+    defect: "an EKS unit's pod identity association names the service account's name as its namespace (the workload finds no credentials)",
+    file: 'src/aws/eks-workload-access.ts',
+    find: 'clusterName: props.cluster.name, namespace: i.namespace,',
+    replace: 'clusterName: props.cluster.name, namespace: i.serviceAccount,',
+  },
+  {
+    id: 'M41', promise: 'identity', scenario: 'R18E',
+    defect: "an EKS unit registers itself with Argo CD as kubernetes.default.svc, which the managed capability does not support (nothing syncs)",
+    file: 'src/aws/eks-gitops.ts',
+    find: "data: { name: 'in-cluster', server: cluster.arn, project: 'default' },",
+    replace: "data: { name: 'in-cluster', server: 'https://kubernetes.default.svc', project: 'default' },",
+  },
 ];

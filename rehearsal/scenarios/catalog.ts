@@ -6,6 +6,7 @@ import { trafficStack, unitStack } from './checks';
 import { firstError } from './group';
 import { SLO_SCENARIOS } from './catalog-slo';
 import { WorldStore } from '../world/store';
+import { WorldOps } from '../world/ops';
 import { addonBuilds } from '../world/rules/eks-addon-versions';
 
 const FROM = '1.33';
@@ -189,6 +190,38 @@ function addonsAreMostRecent(v: StepView, fleet: string, slot: string, minor: st
     if (!o) problems.push(`${fleet}: unit ${unit} has no ${name} add-on`);
     else if (o.attrs.addon_version !== builds[builds.length - 1]) problems.push(`${fleet}: ${name} of ${unit} runs ${String(o.attrs.addon_version)}, not the most recent build for ${minor} (${builds[builds.length - 1]})`);
   }
+  return problems;
+}
+
+// ---- issue 24 item 4: EKS GitOps bootstrap and workload access ---------------------------------
+const EKS_GITOPS = { repository: { url: 'https://github.com/example/shop-gitops', path: 'clusters/{minor}' }, identityCenterInstanceArn: 'arn:aws:sso:::instance/ssoins-0123456789abcdef' };
+const SHOP_API_ROLE = 'arn:aws:iam::123456789012:role/shop-api';
+
+/**
+ * The EKS unit in `slot` got, by itself, what its fleet declares (the world's evidence, none of it
+ * the CLI's): the managed Argo CD installed on its cluster, its Application synced (the repository's
+ * namespace and service accounts exist in the unit's cluster), one pod identity association for
+ * shop/api, and — in this deploy — shop/api's check obtained credentials through EKS Pod Identity
+ * (rehearsal/world/pod-identity.ts), not any other way.
+ */
+function eksSyncedAndAssociated(v: StepView, fleet: string, slot: string): string[] {
+  const unit = v.unitNames(fleet)[slot];
+  if (!unit) return [`${fleet}: no unit in slot ${slot}`];
+  const objects = Object.values(new WorldStore((v.world as unknown as { file: string }).file).read().objects);
+  const cluster = objects.find((o) => o.type === 'aws_eks_cluster' && o.unit === unit);
+  if (!cluster) return [`${fleet}: ${slot} (${unit}) has no EKS cluster in the world`];
+  const key = WorldOps.key(cluster.type, cluster.id, cluster.cluster);
+  const inCluster = objects.filter((o) => o.cluster === key);
+  const problems: string[] = [];
+  if (!inCluster.some((o) => o.type === 'aws_eks_capability' && o.attrs.type === 'ARGOCD')) problems.push(`${fleet}: ${slot}'s cluster has no Argo CD capability`);
+  if (!inCluster.some((o) => o.type === 'kubernetes_service_account_v1' && o.id === 'shop/api')) problems.push(`${fleet}: the sync did not create shop/api in ${slot}'s cluster`);
+  const assoc = inCluster.filter((o) => o.type === 'aws_eks_pod_identity_association');
+  if (assoc.length !== 1 || assoc[0].attrs.namespace !== 'shop' || assoc[0].attrs.service_account !== 'api' || assoc[0].attrs.role_arn !== SHOP_API_ROLE) {
+    problems.push(`${fleet}: ${slot}'s cluster holds ${assoc.length} pod identity association(s) (${assoc.map((a) => `${String(a.attrs.namespace)}/${String(a.attrs.service_account)}`).join(', ') || 'none'}), expected one for shop/api with ${SHOP_API_ROLE}`);
+  }
+  const verdicts = v.actions.filter((a) => a.action === 'check-verdict' && a.unit === unit).map((a) => String(a.detail));
+  if (!verdicts.some((d) => /is Synced and Healthy/.test(d))) problems.push(`${fleet}: no passing sync check of ${slot} in this deploy (${verdicts.join('; ') || 'none'})`);
+  if (!verdicts.some((d) => d.startsWith(`EKS Pod Identity: role ${SHOP_API_ROLE} through association a-`))) problems.push(`${fleet}: shop/api's check on ${slot} did not obtain credentials through EKS Pod Identity in this deploy (${verdicts.join('; ') || 'none'})`);
   return problems;
 }
 
@@ -557,6 +590,19 @@ export const SCENARIOS: ScenarioDef[] = [
     })(),
   },
   {
+    // Issue 24 item 4: the EKS cells of GitOps bootstrap and workload access (R18 is AKS).
+    id: 'R18E', text: 'EKS: every unit arrives with its managed Argo CD synced and a pod identity association; its workload obtains credentials through EKS Pod Identity, at the first deploy, the start of green and the canary',
+    fleets: [{
+      name: 'r18eks', kind: 'eks-route53', version: FROM, policy: { maxWeightStep: 100 },
+      extraProps: { gitOps: EKS_GITOPS, workloadAccess: { identities: [{ namespace: 'shop', serviceAccount: 'api', roleArn: SHOP_API_ROLE }] } },
+    }],
+    steps: [
+      { label: 'first deploy: blue syncs, is associated, its workload gets credentials', verify: (v) => eksSyncedAndAssociated(v, 'r18eks', 'blue') },
+      { label: `start ${TO}: green arrives synced and associated`, cli: [['r18eks', 'start', TO]], verify: (v) => eksSyncedAndAssociated(v, 'r18eks', 'green') },
+      { label: 'promote: canary 10; both units checked again', cli: [['r18eks', 'promote']], verify: (v) => [...eksSyncedAndAssociated(v, 'r18eks', 'blue'), ...eksSyncedAndAssociated(v, 'r18eks', 'green')] },
+    ],
+  },
+  {
     // AKS here; EKS in R24 (a stack failing in one fleet aborts the whole deploy, so each scenario
     // has one failing fleet).
     id: 'R19', text: 'a version the simulated region does not offer fails at plan, naming the offered versions, before anything is created',
@@ -632,4 +678,4 @@ export const SCENARIOS: ScenarioDef[] = [
  * deploy (an unhandled promise rejection, exit 7), which would stop other scenarios' stacks.
  * Longest first; REHEARSAL_PARALLEL (default 6) groups run at a time.
  */
-export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R8I'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R24'], ['R20'], ['R15'], ['R15E'], ['R16'], ['R17']];
+export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R8I'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R18E'], ['R19'], ['R24'], ['R20'], ['R15'], ['R15E'], ['R16'], ['R17']];

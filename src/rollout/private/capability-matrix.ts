@@ -63,7 +63,6 @@ const POOL_GATES = 'an SLO gate judges a unit by its own traffic, and a node poo
 const POOL_OFFERED = "a pool's version follows its control plane (never newer, at most 3 minors older, checked at synth), and the control plane moves one minor per step in the shared stack, whose apply fails on a version the cloud does not offer before any pool is built";
 const NO_HCP = { why: 'the rehearsal has no simulated HCP Terraform (HCP is out of reach of the machines it runs on)', test: 'test/capability-matrix.test.ts' };
 const NO_WARNING_CHECK = { why: 'a support warning is a synth-time annotation, which the rehearsal does not read', test: 'test/capability-matrix.test.ts' };
-const EKS_UNREHEARSED = { why: 'no rehearsal scenario deploys it on an EKS fleet yet', test: 'test/gitops-and-access.test.ts' };
 
 /** The capability matrix: every fleet kind × capability, supported or refused. Internal. */
 export const CAPABILITY_MATRIX: { readonly [kind: string]: { readonly [capability: string]: CapabilityCell } } = {
@@ -77,8 +76,8 @@ export const CAPABILITY_MATRIX: { readonly [kind: string]: { readonly [capabilit
     [Capability.HCP_WORKSPACES]: { notRehearsed: NO_HCP },
   },
   [FleetKind.EKS_CLUSTER]: {
-    [Capability.GITOPS]: { notRehearsed: EKS_UNREHEARSED },
-    [Capability.WORKLOAD_ACCESS]: { notRehearsed: EKS_UNREHEARSED },
+    [Capability.GITOPS]: { rehearsal: 'R18E' },
+    [Capability.WORKLOAD_ACCESS]: { rehearsal: 'R18E' },
     [Capability.SLO_GATES]: { rehearsal: 'R15E' },
     [Capability.DRAIN]: { rehearsal: 'R3' },
     [Capability.VERSION_OFFERED]: { rehearsal: 'R3' },
