@@ -227,4 +227,11 @@ export const MUTANTS: Mutant[] = [
     find: "data: { name: 'in-cluster', server: cluster.arn, project: 'default' },",
     replace: "data: { name: 'in-cluster', server: 'https://kubernetes.default.svc', project: 'default' },",
   },
+  {
+    id: 'M42', promise: 'time', scenario: 'R14',
+    defect: 'the EKS node-pool fleet drops the support-warnings capability (a pool past its support is never named in the plan)',
+    file: 'src/rollout/eks-node-pool-fleet.ts',
+    find: '[supportWarnings(props.supportCalendar ?? KubernetesSupportCalendar.eks(), () => extended)]);',
+    replace: '[]);',
+  },
 ];

@@ -1,12 +1,13 @@
 // The scenarios R1–R12 of issue 9, and the run groups that deploy them together.
 // Fleet names are short and unique per run (they prefix every stack and every cloud name).
 import { SlowBuild } from './app-fleets';
-import { FaultSpec, FleetDecl, ScenarioDef, StepSpec, StepView } from './model';
+import { FaultSpec, FleetDecl, ScenarioDef, StepSpec, StepView, WorldPort } from './model';
 import { trafficStack, unitStack } from './checks';
 import { firstError } from './group';
 import { SLO_SCENARIOS } from './catalog-slo';
 import { WorldStore } from '../world/store';
 import { WorldOps } from '../world/ops';
+import { timestamp } from '../world/rules/common';
 import { addonBuilds } from '../world/rules/eks-addon-versions';
 
 const FROM = '1.33';
@@ -223,6 +224,42 @@ function eksSyncedAndAssociated(v: StepView, fleet: string, slot: string): strin
   if (!verdicts.some((d) => /is Synced and Healthy/.test(d))) problems.push(`${fleet}: no passing sync check of ${slot} in this deploy (${verdicts.join('; ') || 'none'})`);
   if (!verdicts.some((d) => d.startsWith(`EKS Pod Identity: role ${SHOP_API_ROLE} through association a-`))) problems.push(`${fleet}: shop/api's check on ${slot} did not obtain credentials through EKS Pod Identity in this deploy (${verdicts.join('; ') || 'none'})`);
   return problems;
+}
+
+// ---- issue 24 item 4: support warnings, read from the rollout plan --------------------------------
+/**
+ * The world's date of the first deploy of R11 and R14: past the end of AKS support of 1.33
+ * (2026-07-31, platform support 2026-10-01) and of EKS extended support of 1.33 (2027-07-29), the
+ * shipped calendars' dates. The app's support calendars take "today" from the world's clock.
+ */
+const PAST_SUPPORT = '2027-08-05T06:00:00Z';
+
+/** Moves the world's clock on to `instant` (it never goes back). */
+function clockTo(instant: string): (w: WorldPort) => void {
+  return (w) => {
+    const target = (Date.parse(instant) - Date.UTC(2026, 0, 1)) / 1000;
+    if (target > w.clock()) w.advanceClock(target - w.clock());
+  };
+}
+
+/** The step's rollout plan warns that `slot` serves on `cloud` `minor` past its support, dated by the world's clock. */
+function supportWarned(v: StepView, fleet: string, slot: string, cloud: string, minor: string): string[] {
+  const name = v.unitNames(fleet)[slot];
+  const today = timestamp(v.world.clock()).slice(0, 10);
+  const re = new RegExp(`^unit ${slot} \\(${name}\\) serves on ${cloud} ${minor.replace('.', '\\.')}, whose (extended )?support ended on \\d{4}-\\d{2}-\\d{2} \\(\\d+ days before ${today}\\)`);
+  const warnings = v.planWarnings(fleet);
+  return warnings.some((w) => re.test(w)) ? [] : [`${fleet}: the rollout plan does not warn that ${slot} (${name ?? '?'}) serves on ${cloud} ${minor} past its support as of the world's date ${today} (warnings: ${warnings.join(' | ') || 'none'})`];
+}
+
+/** The same steps, the first deployed at PAST_SUPPORT and judged also on the plan's support warning of each fleet's serving unit. */
+function warnedAtFirstDeploy(steps: StepSpec[], expected: Array<[fleet: string, slot: string, cloud: string, minor: string]>): StepSpec[] {
+  const [first, ...rest] = steps;
+  return [{
+    ...first,
+    label: `${first.label}; the world's date ${PAST_SUPPORT.slice(0, 10)}: the plan warns of the minor past its support`,
+    before: (w) => { clockTo(PAST_SUPPORT)(w); first.before?.(w); },
+    verify: (v) => [...(first.verify?.(v) ?? []), ...expected.flatMap(([f, slot, cloud, minor]) => supportWarned(v, f, slot, cloud, minor))],
+  }, ...rest];
 }
 
 // ---- Node pools that really move the workload (issue 13) ----------------------------------------
@@ -493,7 +530,7 @@ export const SCENARIOS: ScenarioDef[] = [
     steps: (() => {
       let blueNames: Record<string, string> = {};
       const both = (...args: string[]): Array<[string, ...string[]]> => [['r11tm', ...args], ['r11r53', ...args]];
-      return [
+      return warnedAtFirstDeploy([
         { label: 'first deploy' },
         { label: `start ${TO}`, cli: both('start', TO) },
         { label: 'promote: canary 10', cli: both('promote') },
@@ -509,7 +546,7 @@ export const SCENARIOS: ScenarioDef[] = [
           ],
         },
         { label: 'forget blue', cli: both('forget') },
-      ] as StepSpec[];
+      ] as StepSpec[], [['r11tm', 'blue', 'AKS', FROM], ['r11r53', 'blue', 'EKS', FROM]]);
     })(),
   },
   {
@@ -661,7 +698,7 @@ export const SCENARIOS: ScenarioDef[] = [
       { name: 'r14akp', kind: 'aks-pools', version: FROM, controlPlane: FROM, policy: { maxWeightStep: 100 } },
       { name: 'r14ekp', kind: 'eks-pools', version: FROM, controlPlane: FROM, policy: { maxWeightStep: 100 } },
     ],
-    steps: mergeSteps(autoscalerUpgrade('r14akp'), autoscalerUpgrade('r14ekp')),
+    steps: warnedAtFirstDeploy(mergeSteps(autoscalerUpgrade('r14akp'), autoscalerUpgrade('r14ekp')), [['r14akp', 'blue', 'AKS', FROM], ['r14ekp', 'blue', 'EKS', FROM]]),
   },
   // Issue 15: SLO gates, soak, rollback on a breach (catalog-slo.ts).
   ...SLO_SCENARIOS,
