@@ -4,6 +4,7 @@ import { HcpTerraformBackendFactory, KubernetesSupportCalendar, MetricsSource, R
 import { BlueGreenError } from '../src/core/errors';
 import { Capability, CAPABILITY_MATRIX, capabilityField, capabilityMatrixMarkdown, FleetKind } from '../src/rollout/private/capability-matrix';
 import { SCENARIOS } from '../rehearsal/scenarios/catalog';
+import { ScenarioDef } from '../rehearsal/scenarios/model';
 import { eksFleetProps } from './aws/eks-fixtures';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
 import { aksPoolProps, eksPoolProps } from './support/node-pool-fixtures';
@@ -37,8 +38,8 @@ const ASK: { [capability: string]: unknown } = {
   [Capability.SLO_GATES]: [SloGates.nodeReadiness({ source: MetricsSource.prometheus({ url: 'http://prometheus.monitoring.internal:9090' }) })],
   [Capability.VERSION_OFFERED]: true,
 };
-/** Whether a scenario's fleet exercises the capability (a prop it sets, or what every such fleet does). */
-const EXERCISES: { [capability: string]: (fleet: any) => boolean } = {
+/** Whether a scenario's fleet exercises the capability (a prop it sets, what every such fleet does, or what the scenario asserts). */
+const EXERCISES: { [capability: string]: (fleet: any, scenario: ScenarioDef) => boolean } = {
   [Capability.GITOPS]: (f) => f.extraProps?.gitOps !== undefined,
   [Capability.WORKLOAD_ACCESS]: (f) => f.extraProps?.workloadAccess !== undefined,
   [Capability.SLO_GATES]: (f) => f.sloGates !== undefined && f.sloGates !== false,
@@ -47,6 +48,9 @@ const EXERCISES: { [capability: string]: (fleet: any) => boolean } = {
   [Capability.VERSION_OFFERED]: (f) => f.extraProps?.verifyVersionOffered !== false,
   // Its stacks in HCP Terraform workspaces, which HcpWorkspaces configures (hcp-app.ts).
   [Capability.HCP_WORKSPACES]: (f) => f.hcp !== undefined,
+  // Every rehearsal fleet's calendar is dated by the world's clock (app-fleets.ts); the scenario
+  // must judge the plan's warning (warnedAtFirstDeploy in rehearsal/scenarios/catalog.ts labels its step so).
+  [Capability.SUPPORT_WARNINGS]: (_f, s) => s.steps.some((st) => /the plan warns of the minor past its support/.test(st.label)),
 };
 
 const cells = Object.values(FleetKind).flatMap((kind) => Object.values(Capability).map((capability) => [kind, capability] as const));
@@ -64,7 +68,7 @@ describe('the capability matrix', () => {
     const scenario = SCENARIOS.find((s) => s.id === id);
     expect(scenario).toBeDefined();
     const fleets = scenario!.fleets.filter((f) => REHEARSAL_KINDS[kind].includes(f.kind));
-    expect(fleets.some((f) => EXERCISES[capability](f))).toBe(true);
+    expect(fleets.some((f) => EXERCISES[capability](f, scenario!))).toBe(true);
   });
 
   test.each(cells.filter(([k, c]) => CAPABILITY_MATRIX[k][c]?.notRehearsed !== undefined))('%s × %s: not rehearsed, says why and names a test that exists', (kind, capability) => {

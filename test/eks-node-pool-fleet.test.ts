@@ -87,7 +87,33 @@ describe('EKS node-pool fleet', () => {
     eksPoolFleet(app, { cluster: { subnetIds: ['subnet-aaa', 'subnet-bbb'], endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] } });
     const vpc = Object.values<any>(synthAll(app).stacks['shop-shared'].resource.aws_eks_cluster)[0].vpc_config;
     expect(vpc).toMatchObject({ endpoint_public_access: true, public_access_cidrs: ['203.0.113.0/24'] });
-    expect(() => eksPoolFleet(testApp(), { controlPlaneVersion: '1.29', units: [serving('blue', '1.29')] })).toThrow(/cluster\.addonVersions\.vpc-cni.*1\.30, 1\.31, 1\.32, 1\.33, 1\.34 only/s);
+  });
+
+  // Issue 20 item 6: a control plane after the frozen add-on table (1.35) needs no addonVersions by
+  // hand: its add-ons are the most recent builds EKS offers for its minor, through the same part as
+  // EksFleet's units (aws_eks_addon_version), and follow the control plane (no ignore_changes).
+  // Defect it catches: nodePoolAddon passing kept FOR_LIFE (ignore_changes), or the refusal restored.
+  test('a control plane at 1.35 takes its add-ons from EKS for its minor; pinned versions and the frozen table still pin', () => {
+    const app = testApp();
+    eksPoolFleet(app, { controlPlaneVersion: '1.35', previousControlPlaneVersion: '1.34', units: [serving('blue', '1.34')], cluster: { subnetIds: ['subnet-aaa', 'subnet-bbb'], addonVersions: { 'kube-proxy': 'v1.35.0-eksbuild.2' } } });
+    const { stacks } = synthAll(app);
+    const addonsOf = (stack: any) => Object.values<any>(stack.resource.aws_eks_addon);
+    const looked = (stack: any) => Object.values<any>(stack.data?.aws_eks_addon_version ?? {});
+    const shared = stacks['shop-shared'];
+    expect(looked(shared).map((d) => [d.addon_name, d.kubernetes_version, d.most_recent]).sort()).toEqual([['eks-pod-identity-agent', '1.35', true], ['vpc-cni', '1.35', true]]);
+    for (const a of addonsOf(shared)) {
+      if (a.addon_name === 'kube-proxy') expect(a.addon_version).toBe('v1.35.0-eksbuild.2');
+      else expect(a.addon_version).toMatch(/^\$\{data\.aws_eks_addon_version\.[\w-]+\.version\}$/);
+      expect(a.lifecycle).toEqual({ prevent_destroy: true });
+    }
+    const traffic = stacks['shop-traffic'];
+    expect(looked(traffic).map((d) => [d.addon_name, d.kubernetes_version])).toEqual([['coredns', '1.35']]);
+    expect(addonsOf(traffic)[0].addon_version).toMatch(/aws_eks_addon_version/);
+    const old = testApp();
+    eksPoolFleet(old, { controlPlaneVersion: '1.34', previousControlPlaneVersion: '1.34', units: [serving('blue', '1.34')] });
+    const s34 = synthAll(old).stacks;
+    expect(looked(s34['shop-shared'])).toEqual([]);
+    expect(addonsOf(s34['shop-shared']).map((a) => a.addon_version).sort()).toEqual(['v1.20.1-eksbuild.3', 'v1.3.8-eksbuild.2', 'v1.34.0-eksbuild.2']);
   });
 
   test('the candidate is born cordoned and checked right after; the standby group is drained by eks.amazonaws.com/nodegroup', () => {

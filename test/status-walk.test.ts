@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import { AksFleet, FleetKind, UnitDeclaration } from '../src';
 import { applyStep, StepCommand } from '../src/core/rollout-steps';
+import { buildableNextVersions } from '../src/core/version-next';
 import { parseRolloutStateText, RolloutStateFile } from '../src/core/state-file';
 import { eksFleet } from './aws/eks-fixtures';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
@@ -18,12 +19,12 @@ import * as path from 'path';
 const CONTROL_PLANE = '1.34';
 
 /** The fleet of `kind` with this step's units, told the previous step's (as a pull request's base gives them). */
-function build(kind: FleetKind, app: App, units: UnitDeclaration[], previousUnits: UnitDeclaration[]): void {
+function build(kind: FleetKind, app: App, units: UnitDeclaration[], previousUnits: UnitDeclaration[], controlPlane = CONTROL_PLANE): void {
   switch (kind) {
     case FleetKind.AKS_CLUSTER: new AksFleet(app, 'shop', { subscriptionId: SUBSCRIPTION, spec: aksSpec(), units, previousUnits }); return;
     case FleetKind.EKS_CLUSTER: eksFleet(app, 'shop', units, { previousUnits }); return;
-    case FleetKind.AKS_NODE_POOL: aksPoolFleet(app, { controlPlaneVersion: CONTROL_PLANE, previousControlPlaneVersion: CONTROL_PLANE, units, previousUnits }); return;
-    case FleetKind.EKS_NODE_POOL: eksPoolFleet(app, { controlPlaneVersion: CONTROL_PLANE, previousControlPlaneVersion: CONTROL_PLANE, units, previousUnits }); return;
+    case FleetKind.AKS_NODE_POOL: aksPoolFleet(app, { controlPlaneVersion: controlPlane, previousControlPlaneVersion: CONTROL_PLANE, units, previousUnits }); return;
+    case FleetKind.EKS_NODE_POOL: eksPoolFleet(app, { controlPlaneVersion: controlPlane, previousControlPlaneVersion: CONTROL_PLANE, units, previousUnits }); return;
   }
 }
 
@@ -76,6 +77,17 @@ describe.each(Object.values(FleetKind))('status after a whole rollout suggests o
       build(kind, app, unitsOf(applyStep(state(), c)), unitsOf(state()));
       expect(Object.keys(synthAll(app).stacks).some((s) => /^shop-unit-.*1-35/.test(s))).toBe(true);
     }
+    if (!pools) return;
+    // Node pools: once the control plane moved to 1.35 by hand (its add-ons from EKS, no
+    // addonVersions), the next pool version offered is 1.35, and both steps synthesize.
+    const moved = testApp();
+    build(kind, moved, unitsOf(state()), unitsOf(state()), '1.35');
+    expect(Object.keys(synthAll(moved).stacks)).toContain('shop-shared');
+    const next = buildableNextVersions(state(), { kind, controlPlaneVersion: '1.35' });
+    expect(next).toEqual(['1.35']);
+    const app = testApp();
+    build(kind, app, unitsOf(applyStep(state(), { name: 'start', version: next[0] })), unitsOf(state()), '1.35');
+    expect(Object.keys(synthAll(app).stacks).some((s) => /^shop-unit-.*1-35/.test(s))).toBe(true);
   });
 });
 

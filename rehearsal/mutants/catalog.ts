@@ -241,4 +241,25 @@ export const MUTANTS: Mutant[] = [
     find: 'backoffLimit: 1,',
     replace: 'backoffLimit: 0,',
   },
+  {
+    id: 'M40', promise: 'identity', scenario: 'R18E',
+    defect: "an EKS unit's pod identity association names the service account's name as its namespace (the workload finds no credentials)",
+    file: 'src/aws/eks-workload-access.ts',
+    find: 'clusterName: props.cluster.name, namespace: i.namespace,',
+    replace: 'clusterName: props.cluster.name, namespace: i.serviceAccount,',
+  },
+  {
+    id: 'M41', promise: 'identity', scenario: 'R18E',
+    defect: "an EKS unit registers itself with Argo CD as kubernetes.default.svc, which the managed capability does not support (nothing syncs)",
+    file: 'src/aws/eks-gitops.ts',
+    find: "data: { name: 'in-cluster', server: cluster.arn, project: 'default' },",
+    replace: "data: { name: 'in-cluster', server: 'https://kubernetes.default.svc', project: 'default' },",
+  },
+  {
+    id: 'M42', promise: 'time', scenario: 'R14',
+    defect: 'the EKS node-pool fleet drops the support-warnings capability (a pool past its support is never named in the plan)',
+    file: 'src/rollout/eks-node-pool-fleet.ts',
+    find: '[supportWarnings(props.supportCalendar ?? KubernetesSupportCalendar.eks(), () => extended)]);',
+    replace: '[]);',
+  },
 ];

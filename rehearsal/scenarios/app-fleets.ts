@@ -5,7 +5,7 @@
 import { App, dependable, TerraformResource, TerraformStack } from 'cdktf';
 import {
   AksFleet, AksNodePoolFleet, AlbWeightedRouter, EksFleet, EksNodePoolFleet, FrontDoorRouter,
-  GlobalAcceleratorRouter, HcpTerraformBackendFactory, HttpProbeCheck, MetricsSource, NodesReadyCheck, Route53WeightedRouter, RolloutFleet, RolloutState, SloGates,
+  GlobalAcceleratorRouter, HcpTerraformBackendFactory, HttpProbeCheck, KubernetesSupportCalendar, MetricsSource, NodesReadyCheck, Route53WeightedRouter, RolloutFleet, RolloutState, SloGates,
   SmokeJobCheck, TrafficManagerRouter, WorkloadIdentityCheck, WorkloadIdentityCheckProps,
 } from '../../src';
 import { METRICS_HOST } from '../world/metrics';
@@ -146,10 +146,29 @@ function aksExtras(extra: Record<string, unknown>): Record<string, unknown> {
   return { ...rest, checks: [new NodesReadyCheck(), SmokeJobCheck.clusterDns(), new HttpProbeCheck(), ...identityChecks.map((c) => new WorkloadIdentityCheck(c))] };
 }
 
+/**
+ * "Today" for the support calendars is the world's simulated date, read from the world file the
+ * deploy runs against (REHEARSAL_WORLD; clock 0 = 2026-01-01T00:00:00Z, as rules/common.ts
+ * `timestamp`), never the machine's date; outside a deploy (in-process look-ups), undefined.
+ */
+function worldToday(): string | undefined {
+  const file = process.env.REHEARSAL_WORLD;
+  if (!file || !require('fs').existsSync(file)) return undefined;
+  const clock = Number((JSON.parse(require('fs').readFileSync(file, 'utf8')) as { clock?: number }).clock ?? 0);
+  return new Date(Date.UTC(2026, 0, 1) + Math.round(clock * 1000)).toISOString().slice(0, 10);
+}
+
+/** The fleet's support calendar as of the world's date (the shipped dates of its cloud). */
+function calendarOf(kind: FleetKind, asOf: string | undefined): Record<string, unknown> {
+  if (!asOf) return {};
+  return { supportCalendar: kind.startsWith('aks-') ? KubernetesSupportCalendar.aks({ asOf }) : KubernetesSupportCalendar.eks({ asOf }) };
+}
+
 /** Adds every fleet of fleets.json to the app. */
 export function buildFleets(app: App, fleets: AppFleet[]): void {
+  const today = worldToday();
   for (const f of fleets) {
-    const extra = { ...(f.hcp ? { backend: new HcpTerraformBackendFactory({ organization: f.hcp.organization, workspacePrefix: f.hcp.workspacePrefix }) } : {}), ...(f.extraProps ?? {}) };
+    const extra = { ...calendarOf(f.kind, today), ...(f.hcp ? { backend: new HcpTerraformBackendFactory({ organization: f.hcp.organization, workspacePrefix: f.hcp.workspacePrefix }) } : {}), ...(f.extraProps ?? {}) };
     switch (f.kind) {
       case 'aks-frontdoor':
       case 'aks-trafficmanager':

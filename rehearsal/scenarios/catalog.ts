@@ -1,12 +1,14 @@
 // The scenarios R1–R12 of issue 9, and the run groups that deploy them together.
 // Fleet names are short and unique per run (they prefix every stack and every cloud name).
 import { SlowBuild } from './app-fleets';
-import { FaultSpec, FleetDecl, ScenarioDef, StepSpec, StepView } from './model';
+import { FaultSpec, FleetDecl, ScenarioDef, StepSpec, StepView, WorldPort } from './model';
 import { trafficStack, unitStack } from './checks';
 import { firstError } from './group';
 import { SLO_SCENARIOS } from './catalog-slo';
 import { HCP_SCENARIOS } from './catalog-hcp';
 import { WorldStore } from '../world/store';
+import { WorldOps } from '../world/ops';
+import { timestamp } from '../world/rules/common';
 import { addonBuilds } from '../world/rules/eks-addon-versions';
 
 const FROM = '1.33';
@@ -194,6 +196,74 @@ function addonsAreMostRecent(v: StepView, fleet: string, slot: string, minor: st
     else if (o.attrs.addon_version !== builds[builds.length - 1]) problems.push(`${fleet}: ${name} of ${unit} runs ${String(o.attrs.addon_version)}, not the most recent build for ${minor} (${builds[builds.length - 1]})`);
   }
   return problems;
+}
+
+// ---- issue 24 item 4: EKS GitOps bootstrap and workload access ---------------------------------
+const EKS_GITOPS = { repository: { url: 'https://github.com/example/shop-gitops', path: 'clusters/{minor}' }, identityCenterInstanceArn: 'arn:aws:sso:::instance/ssoins-0123456789abcdef' };
+const SHOP_API_ROLE = 'arn:aws:iam::123456789012:role/shop-api';
+
+/**
+ * The EKS unit in `slot` got, by itself, what its fleet declares (the world's evidence, none of it
+ * the CLI's): the managed Argo CD installed on its cluster, its Application synced (the repository's
+ * namespace and service accounts exist in the unit's cluster), one pod identity association for
+ * shop/api, and — in this deploy — shop/api's check obtained credentials through EKS Pod Identity
+ * (rehearsal/world/pod-identity.ts), not any other way.
+ */
+function eksSyncedAndAssociated(v: StepView, fleet: string, slot: string): string[] {
+  const unit = v.unitNames(fleet)[slot];
+  if (!unit) return [`${fleet}: no unit in slot ${slot}`];
+  const objects = Object.values(new WorldStore((v.world as unknown as { file: string }).file).read().objects);
+  const cluster = objects.find((o) => o.type === 'aws_eks_cluster' && o.unit === unit);
+  if (!cluster) return [`${fleet}: ${slot} (${unit}) has no EKS cluster in the world`];
+  const key = WorldOps.key(cluster.type, cluster.id, cluster.cluster);
+  const inCluster = objects.filter((o) => o.cluster === key);
+  const problems: string[] = [];
+  if (!inCluster.some((o) => o.type === 'aws_eks_capability' && o.attrs.type === 'ARGOCD')) problems.push(`${fleet}: ${slot}'s cluster has no Argo CD capability`);
+  if (!inCluster.some((o) => o.type === 'kubernetes_service_account_v1' && o.id === 'shop/api')) problems.push(`${fleet}: the sync did not create shop/api in ${slot}'s cluster`);
+  const assoc = inCluster.filter((o) => o.type === 'aws_eks_pod_identity_association');
+  if (assoc.length !== 1 || assoc[0].attrs.namespace !== 'shop' || assoc[0].attrs.service_account !== 'api' || assoc[0].attrs.role_arn !== SHOP_API_ROLE) {
+    problems.push(`${fleet}: ${slot}'s cluster holds ${assoc.length} pod identity association(s) (${assoc.map((a) => `${String(a.attrs.namespace)}/${String(a.attrs.service_account)}`).join(', ') || 'none'}), expected one for shop/api with ${SHOP_API_ROLE}`);
+  }
+  const verdicts = v.actions.filter((a) => a.action === 'check-verdict' && a.unit === unit).map((a) => String(a.detail));
+  if (!verdicts.some((d) => /is Synced and Healthy/.test(d))) problems.push(`${fleet}: no passing sync check of ${slot} in this deploy (${verdicts.join('; ') || 'none'})`);
+  if (!verdicts.some((d) => d.startsWith(`EKS Pod Identity: role ${SHOP_API_ROLE} through association a-`))) problems.push(`${fleet}: shop/api's check on ${slot} did not obtain credentials through EKS Pod Identity in this deploy (${verdicts.join('; ') || 'none'})`);
+  return problems;
+}
+
+// ---- issue 24 item 4: support warnings, read from the rollout plan --------------------------------
+/**
+ * The world's date of the first deploy of R11 and R14: past the end of AKS support of 1.33
+ * (2026-07-31, platform support 2026-10-01) and of EKS extended support of 1.33 (2027-07-29), the
+ * shipped calendars' dates. The app's support calendars take "today" from the world's clock.
+ */
+const PAST_SUPPORT = '2027-08-05T06:00:00Z';
+
+/** Moves the world's clock on to `instant` (it never goes back). */
+function clockTo(instant: string): (w: WorldPort) => void {
+  return (w) => {
+    const target = (Date.parse(instant) - Date.UTC(2026, 0, 1)) / 1000;
+    if (target > w.clock()) w.advanceClock(target - w.clock());
+  };
+}
+
+/** The step's rollout plan warns that `slot` serves on `cloud` `minor` past its support, dated by the world's clock. */
+function supportWarned(v: StepView, fleet: string, slot: string, cloud: string, minor: string): string[] {
+  const name = v.unitNames(fleet)[slot];
+  const today = timestamp(v.world.clock()).slice(0, 10);
+  const re = new RegExp(`^unit ${slot} \\(${name}\\) serves on ${cloud} ${minor.replace('.', '\\.')}, whose (extended )?support ended on \\d{4}-\\d{2}-\\d{2} \\(\\d+ days before ${today}\\)`);
+  const warnings = v.planWarnings(fleet);
+  return warnings.some((w) => re.test(w)) ? [] : [`${fleet}: the rollout plan does not warn that ${slot} (${name ?? '?'}) serves on ${cloud} ${minor} past its support as of the world's date ${today} (warnings: ${warnings.join(' | ') || 'none'})`];
+}
+
+/** The same steps, the first deployed at PAST_SUPPORT and judged also on the plan's support warning of each fleet's serving unit. */
+function warnedAtFirstDeploy(steps: StepSpec[], expected: Array<[fleet: string, slot: string, cloud: string, minor: string]>): StepSpec[] {
+  const [first, ...rest] = steps;
+  return [{
+    ...first,
+    label: `${first.label}; the world's date ${PAST_SUPPORT.slice(0, 10)}: the plan warns of the minor past its support`,
+    before: (w) => { clockTo(PAST_SUPPORT)(w); first.before?.(w); },
+    verify: (v) => [...(first.verify?.(v) ?? []), ...expected.flatMap(([f, slot, cloud, minor]) => supportWarned(v, f, slot, cloud, minor))],
+  }, ...rest];
 }
 
 // ---- Node pools that really move the workload (issue 13) ----------------------------------------
@@ -464,7 +534,7 @@ export const SCENARIOS: ScenarioDef[] = [
     steps: (() => {
       let blueNames: Record<string, string> = {};
       const both = (...args: string[]): Array<[string, ...string[]]> => [['r11tm', ...args], ['r11r53', ...args]];
-      return [
+      return warnedAtFirstDeploy([
         { label: 'first deploy' },
         { label: `start ${TO}`, cli: both('start', TO) },
         { label: 'promote: canary 10', cli: both('promote') },
@@ -480,7 +550,7 @@ export const SCENARIOS: ScenarioDef[] = [
           ],
         },
         { label: 'forget blue', cli: both('forget') },
-      ] as StepSpec[];
+      ] as StepSpec[], [['r11tm', 'blue', 'AKS', FROM], ['r11r53', 'blue', 'EKS', FROM]]);
     })(),
   },
   {
@@ -561,6 +631,19 @@ export const SCENARIOS: ScenarioDef[] = [
     })(),
   },
   {
+    // Issue 24 item 4: the EKS cells of GitOps bootstrap and workload access (R18 is AKS).
+    id: 'R18E', text: 'EKS: every unit arrives with its managed Argo CD synced and a pod identity association; its workload obtains credentials through EKS Pod Identity, at the first deploy, the start of green and the canary',
+    fleets: [{
+      name: 'r18eks', kind: 'eks-route53', version: FROM, policy: { maxWeightStep: 100 },
+      extraProps: { gitOps: EKS_GITOPS, workloadAccess: { identities: [{ namespace: 'shop', serviceAccount: 'api', roleArn: SHOP_API_ROLE }] } },
+    }],
+    steps: [
+      { label: 'first deploy: blue syncs, is associated, its workload gets credentials', verify: (v) => eksSyncedAndAssociated(v, 'r18eks', 'blue') },
+      { label: `start ${TO}: green arrives synced and associated`, cli: [['r18eks', 'start', TO]], verify: (v) => eksSyncedAndAssociated(v, 'r18eks', 'green') },
+      { label: 'promote: canary 10; both units checked again', cli: [['r18eks', 'promote']], verify: (v) => [...eksSyncedAndAssociated(v, 'r18eks', 'blue'), ...eksSyncedAndAssociated(v, 'r18eks', 'green')] },
+    ],
+  },
+  {
     // AKS here; EKS in R24 (a stack failing in one fleet aborts the whole deploy, so each scenario
     // has one failing fleet).
     id: 'R19', text: 'a version the simulated region does not offer fails at plan, naming the offered versions, before anything is created',
@@ -619,7 +702,7 @@ export const SCENARIOS: ScenarioDef[] = [
       { name: 'r14akp', kind: 'aks-pools', version: FROM, controlPlane: FROM, policy: { maxWeightStep: 100 } },
       { name: 'r14ekp', kind: 'eks-pools', version: FROM, controlPlane: FROM, policy: { maxWeightStep: 100 } },
     ],
-    steps: mergeSteps(autoscalerUpgrade('r14akp'), autoscalerUpgrade('r14ekp')),
+    steps: warnedAtFirstDeploy(mergeSteps(autoscalerUpgrade('r14akp'), autoscalerUpgrade('r14ekp')), [['r14akp', 'blue', 'AKS', FROM], ['r14ekp', 'blue', 'EKS', FROM]]),
   },
   // Issue 15: SLO gates, soak, rollback on a breach (catalog-slo.ts).
   ...SLO_SCENARIOS,
@@ -638,4 +721,4 @@ export const SCENARIOS: ScenarioDef[] = [
  * deploy (an unhandled promise rejection, exit 7), which would stop other scenarios' stacks.
  * Longest first; REHEARSAL_PARALLEL (default 6) groups run at a time.
  */
-export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R8I'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R24'], ['R20'], ['R15'], ['R15E'], ['R16'], ['R17'], ['R25H'], ['R25HE']];
+export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R8I'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R18E'], ['R19'], ['R24'], ['R20'], ['R15'], ['R15E'], ['R16'], ['R17'], ['R25H'], ['R25HE']];

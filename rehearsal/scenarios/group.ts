@@ -189,6 +189,7 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
         actions: actions.filter((a) => mine(a.stack)),
         state: (fleet) => l.repo.state(fleet),
         unitNames: (fleet) => Object.fromEntries((plan?.fleets.find((f) => f.fleet === fleet)?.units ?? []).map((u) => [u.slot, u.name])),
+        planWarnings: (fleet) => plan?.fleets.find((f) => f.fleet === fleet)?.warnings ?? [],
         stacksOf: (fleet) => deploy.stacks.filter((s) => s.startsWith(`${fleet}-`)),
         sharesBefore: (fleet) => sharesBefore[fleet] ?? {},
       };

@@ -286,7 +286,7 @@ export class ScenarioApp {
   }
 
   /** The rollout plan JSON of the last synth (unit fingerprints). */
-  public rolloutPlan(): { fleets: Array<{ fleet: string; units: Array<{ slot: string; fingerprint: string; pinned: boolean; name: string }> }> } | undefined {
+  public rolloutPlan(): { fleets: Array<{ fleet: string; units: Array<{ slot: string; fingerprint: string; pinned: boolean; name: string }>; warnings?: string[] }> } | undefined {
     const file = path.join(this.dir, 'cdktf.out', 'rollout-plan.json');
     return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
   }

@@ -113,6 +113,8 @@ export interface StepView {
   state(fleet: string): StateFile;
   /** Unit names (slot → name) of a fleet at this step, from the synthesized rollout plan. */
   unitNames(fleet: string): Record<string, string>;
+  /** The warnings of a fleet in this step's rollout plan (cdktf.out/rollout-plan.json), as a reviewer reads them. */
+  planWarnings(fleet: string): string[];
   /** Stacks of a fleet in this deploy. */
   stacksOf(fleet: string): string[];
   /** Shares measured before this step's deploy. */

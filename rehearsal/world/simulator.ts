@@ -34,6 +34,11 @@ export function openSimulator(worldFile: string): Simulator {
 
 const NO_RULE: ResourceRule = {};
 
+/** The world's id of a resource in Terraform's state: its `id`, or the rule's key for a type without one. */
+function idOf(rule: ResourceRule, attrs: Attrs): string {
+  return rule.key ? rule.key(attrs) : String(attrs.id);
+}
+
 class WorldSimulator implements Simulator {
   constructor(private readonly store: WorldStore) {}
 
@@ -58,6 +63,7 @@ class WorldSimulator implements Simulator {
       quotaFault(call, unitFromAttrs(attrs) ?? unitFromStack(ctx.stack), name);
       const cluster = rule.cluster?.(call, attrs);
       rule.create?.(call, attrs);
+      if (rule.key) attrs.id = rule.key(attrs);
       if (isUnknown(attrs.id) || attrs.id === null || attrs.id === undefined) attrs.id = `${type}-${shortHash(`${ctx.stack}/${name}/${call.ops.nextNumber()}`)}`;
       const settled = settle(attrs) as Attrs;
       const id = String(settled.id);
@@ -90,8 +96,8 @@ class WorldSimulator implements Simulator {
       const name = nameOf(rule, attrs);
       applyErrorFault(call, name, 'update');
       const cluster = rule.cluster?.(call, attrs);
-      const before = call.ops.get(type, String(prior.id), cluster);
-      if (!before) throw new SimError(`${type} "${name}" was not found`, `the object with ID "${String(prior.id)}" no longer exists`);
+      const before = call.ops.get(type, idOf(rule, prior), cluster);
+      if (!before) throw new SimError(`${type} "${name}" was not found`, `the object with ID "${idOf(rule, prior)}" no longer exists`);
       rule.update?.(call, before, attrs);
       const settled = settle(attrs, before.attrs) as Attrs;
       const obj: WorldObject = { ...before, name: name ?? before.name, attrs: settled, unit: this.unitOf(call, rule, settled, cluster) ?? before.unit };
@@ -107,9 +113,9 @@ class WorldSimulator implements Simulator {
       const name = nameOf(rule, prior);
       applyErrorFault(call, name, 'delete');
       const cluster = parentOrGone(call, rule, prior);
-      const obj = cluster === GONE ? undefined : call.ops.get(type, String(prior.id), cluster);
+      const obj = cluster === GONE ? undefined : call.ops.get(type, idOf(rule, prior), cluster);
       if (!obj) {
-        call.ops.log({ stack: ctx.stack, provider: ctx.provider, type, action: 'delete', id: String(prior.id), name: name ?? String(prior.id), detail: 'already gone' });
+        call.ops.log({ stack: ctx.stack, provider: ctx.provider, type, action: 'delete', id: idOf(rule, prior), name: name ?? idOf(rule, prior), detail: 'already gone' });
         return;
       }
       rule.delete?.(call, obj);
@@ -121,7 +127,7 @@ class WorldSimulator implements Simulator {
   read(ctx: SimContext, type: string, state: Attrs): Attrs | null {
     return this.txn(ctx, type, 'plan', (call, rule) => {
       const cluster = parentOrGone(call, rule, state);
-      const obj = cluster === GONE ? undefined : call.ops.get(type, String(state.id), cluster);
+      const obj = cluster === GONE ? undefined : call.ops.get(type, idOf(rule, state), cluster);
       if (!obj) return null;
       return rule.read ? rule.read(call, obj) : clone(obj.attrs);
     });

@@ -1,8 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
-import { DataAwsEksAddonVersion } from '@cdktf/provider-aws/lib/data-aws-eks-addon-version';
-import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -16,6 +14,7 @@ import { KubernetesVersion } from '../core/kubernetes-version';
 import { unitTags } from '../core/tags';
 import { EksAddonVersions } from './eks-addons';
 import { EksUnitNames } from './eks-unit-names';
+import { AddonBuildKept, eksManagedAddon } from './private/eks-managed-addon';
 import { EksUnitOrigin, EksUnitOriginSettings } from './eks-unit-origin';
 import { EksAmiType, EksCapacityType, EksClusterSpec, EksNodeGroupSpec, EksSupportType } from './eks-spec';
 
@@ -171,22 +170,9 @@ export class EksClusterUnit extends Construct {
     // An add-on without a pinned version takes the most recent build EKS offers for the unit's minor
     // when the unit is built, and keeps it: a build AWS publishes later never changes a live unit
     // (ignore_changes), and the stack reads the same in every step.
-    const fromCloud = new Set(EksAddonVersions.fromCloud(props.kubernetesVersion, spec.addonVersions));
-    const addon = (name: string, dependsOn?: ITerraformDependable[]) => {
-      const atBuild = fromCloud.has(name) ? new DataAwsEksAddonVersion(this, `addon-version-${name}`, {
-        addonName: name, kubernetesVersion: minor, mostRecent: true,
-      }) : undefined;
-      return new EksAddon(this, `addon-${name}`, {
-        clusterName: this.cluster.name,
-        addonName: name,
-        addonVersion: atBuild ? atBuild.version : addonVersions[name],
-        resolveConflictsOnCreate: 'OVERWRITE',
-        resolveConflictsOnUpdate: 'OVERWRITE',
-        tags,
-        dependsOn,
-        lifecycle: atBuild ? { ...PROTECT, ignoreChanges: ['addon_version'] } : PROTECT,
-      });
-    };
+    const addon = (name: string, dependsOn?: ITerraformDependable[]) => eksManagedAddon(this, {
+      clusterName: this.cluster.name, addonName: name, kubernetesMinor: minor, pinnedVersion: addonVersions[name], kept: AddonBuildKept.FOR_LIFE, tags, dependsOn,
+    });
     const earlyAddons = BEFORE_NODES.map((name) => addon(name));
 
     const nodeRole = new IamRole(this, 'node-role', {

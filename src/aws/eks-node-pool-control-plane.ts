@@ -9,6 +9,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { EksAddonVersions } from './eks-addons';
 import { EksNodePoolClusterSpec } from './eks-node-pool-spec';
+import { AddonBuildKept, eksManagedAddon } from './private/eks-managed-addon';
 import { EksSupportType } from './eks-spec';
 
 /** Properties of an {@link EksNodePoolControlPlane}. */
@@ -35,16 +36,13 @@ const ASSUME = (service: string) => JSON.stringify({ Version: '2012-10-17', Stat
 export const EKS_NODE_POOL_SHARED_ADDONS = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'];
 
 /**
- * The managed add-on resource of one add-on at the control plane's version. The traffic stack
- * installs coredns with it (a Deployment: it needs a serving node group, which exists only there).
- * Adopts a self-managed install of the same add-on (OVERWRITE), so existing clusters move to it.
+ * The managed add-on of one add-on at the control plane's minor: the version the spec (or the
+ * library's frozen table, for 1.30–1.34) pins, else the most recent build EKS offers for the minor,
+ * which moves with the control plane (the same part as a whole-cluster unit's add-ons). The traffic
+ * stack installs coredns with it (a Deployment: it needs a serving node group, which exists only there).
  */
-export function nodePoolAddon(scope: Construct, clusterName: string, name: string, version: string, tags: { [key: string]: string }): EksAddon {
-  return new EksAddon(scope, `addon-${name}`, {
-    clusterName, addonName: name, addonVersion: version,
-    resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'OVERWRITE',
-    tags, lifecycle: PROTECT,
-  });
+export function nodePoolAddon(scope: Construct, clusterName: string, name: string, controlPlaneMinor: string, pinnedVersion: string | undefined, tags: { [key: string]: string }): EksAddon {
+  return eksManagedAddon(scope, { clusterName, addonName: name, kubernetesMinor: controlPlaneMinor, pinnedVersion, kept: AddonBuildKept.FOLLOWS_CONTROL_PLANE, tags });
 }
 
 /**
@@ -113,7 +111,7 @@ export class EksNodePoolControlPlane extends Construct {
       lifecycle: PROTECT,
     });
     const versions = EksAddonVersions.resolve(props.controlPlaneVersion, spec.addonVersions);
-    for (const name of EKS_NODE_POOL_SHARED_ADDONS) nodePoolAddon(this, this.cluster.name, name, versions[name], tags);
+    for (const name of EKS_NODE_POOL_SHARED_ADDONS) nodePoolAddon(this, this.cluster.name, name, props.controlPlaneVersion, versions[name], tags);
     props.adminPrincipalArns.forEach((arn, i) => {
       const entry = new EksAccessEntry(this, `admin-${i}`, { clusterName: this.cluster.name, principalArn: arn, type: 'STANDARD', tags, lifecycle: PROTECT });
       new EksAccessPolicyAssociation(this, `admin-${i}-policy`, {

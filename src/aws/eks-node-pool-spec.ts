@@ -72,7 +72,8 @@ export interface EksNodePoolClusterSpec {
    * Add-on versions by add-on name (`vpc-cni`, `kube-proxy`, `eks-pod-identity-agent`, `coredns`),
    * overriding the library's table for the control plane's minor. The add-ons follow the control
    * plane: each step installs the versions of its `controlPlaneVersion`.
-   * @default - the versions of `EksAddonVersions` for the control plane's minor
+   * @default - the versions of `EksAddonVersions` for the control plane's minor (1.30–1.34); for a
+   * later minor, the most recent build EKS offers for it (`aws_eks_addon_version`), read at each plan
    */
   readonly addonVersions?: { [addon: string]: string };
 }

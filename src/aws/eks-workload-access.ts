@@ -134,9 +134,7 @@ export class EksUnitWorkloadAccess extends Construct {
     const a = props.access;
     for (const i of a.identities ?? []) {
       new EksPodIdentityAssociation(this, `pod-identity-${i.namespace}-${i.serviceAccount}`, {
-        clusterName: props.cluster.name,
-        namespace: i.namespace,
-        serviceAccount: i.serviceAccount,
+        clusterName: props.cluster.name, namespace: i.namespace, serviceAccount: i.serviceAccount,
         roleArn: i.roleArn,
         tags: props.tags,
         lifecycle: PROTECT,

@@ -7,7 +7,7 @@ import { KubernetesSupportCalendar } from '../core/support-calendar';
 import { PlannedUnit } from '../core/rollout-model';
 import { TAG_FLEET, TAG_MANAGED_BY } from '../core/tags';
 import { EksNodePoolAccess } from '../aws/eks-node-pool-access';
-import { EKS_ADDON_NAMES, EksAddonVersions } from '../aws/eks-addons';
+import { EksAddonVersions } from '../aws/eks-addons';
 import { EksNodePoolControlPlane, nodePoolAddon } from '../aws/eks-node-pool-control-plane';
 import { EksNodePoolClusterSpec, EksNodePoolUnitSpec } from '../aws/eks-node-pool-spec';
 import { EksNodePoolUnit } from '../aws/eks-node-pool-unit';
@@ -100,7 +100,7 @@ function eksPoolCloud(c: EksPoolContext, cp: ControlPlaneStep, access: IClusterA
     clusterAccess: (scope) => access.bind(scope, { clusterName, location: props.region }),
     // coredns is a Deployment: EKS reports it ACTIVE only once it runs, so it is installed where a
     // serving node group exists, at the control plane's version.
-    bindTraffic: (scope) => nodePoolAddon(scope, clusterName, 'coredns', c.addonVersions.coredns, tags),
+    bindTraffic: (scope) => nodePoolAddon(scope, clusterName, 'coredns', cp.version.minorVersion, c.addonVersions.coredns, tags),
   };
 }
 
@@ -147,16 +147,8 @@ function checkEksPoolFleetProps(fleet: string, props: EksNodePoolFleetProps): { 
     if (props.cluster.supportType !== undefined && !Object.values(EksSupportType).includes(props.cluster.supportType)) {
       throw new BlueGreenError({ fleet, field: 'cluster.supportType', value: show(props.cluster.supportType), rule: `a support type is one of ${Object.values(EksSupportType).join(', ')}`, fix: 'supportType: EksSupportType.STANDARD' });
     }
+    // Add-ons neither pinned by the spec nor in the frozen table (minors after 1.34) come from EKS.
     const addonVersions = EksAddonVersions.resolve(props.controlPlaneVersion, props.cluster.addonVersions);
-    for (const name of EKS_ADDON_NAMES) {
-      if (!addonVersions[name]) {
-        throw new BlueGreenError({
-          fleet, field: `cluster.addonVersions.${name}`, value: '(not set)',
-          rule: `the add-ons follow the control plane, and the library pins their versions for Kubernetes ${EksAddonVersions.knownMinors().join(', ')} only, not ${show(props.controlPlaneVersion)}`,
-          fix: `cluster.addonVersions: { '${name}': '<aws eks describe-addon-versions --addon-name ${name} --kubernetes-version ${props.controlPlaneVersion}>' } (and the other add-ons)`,
-        });
-      }
-    }
     checkGroupSpec(fleet, undefined, props.pool);
     for (const [slot, spec] of Object.entries(props.unitPools ?? {})) {
       if (!props.units.some((u) => u.slot === slot)) {

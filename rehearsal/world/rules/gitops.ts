@@ -10,6 +10,8 @@ import { Attrs, block, fill, str, strMap } from '../values';
 import { AKS_CLUSTER } from './azurerm';
 import { clusterOfProvider, parseGoDuration } from './common';
 import { Call, DataRule, ResourceRule } from './rule';
+import { reconcileApplication } from './eks-gitops';
+import { podCloudAccess } from '../pod-identity';
 
 // ---- versions offered -------------------------------------------------------------------------
 // The simulated regions' catalogue: what `az aks get-versions` / the data source
@@ -183,6 +185,10 @@ export function gitOpsJobVerdict(call: Call, a: Attrs): JobVerdict | undefined {
       if (k && reconcile(call, k)) return { ok: true, seconds: 5, detail: `Kustomization ${ns}/${name} is Ready` };
       return { ok: false, seconds: timeout, detail: k ? `timed out waiting for the condition on kustomizations/${name} (Ready=False, unit ${unit ?? '?'})` : `kustomizations.kustomize.toolkit.fluxcd.io "${name}" not found` };
     }
+    if (target.startsWith('applications.')) {
+      const r = reconcileApplication(call, key, `${ns}/${name}`);
+      return { ok: r.ok, seconds: r.ok ? 5 : timeout, detail: r.ok ? r.detail : `timed out waiting for the condition on applications/${name}: ${r.detail}` };
+    }
     return { ok: false, seconds: timeout, detail: `${target} not found` };
   }
   if (command.includes('az login')) {
@@ -198,10 +204,14 @@ export function gitOpsJobVerdict(call: Call, a: Attrs): JobVerdict | undefined {
   if (command.includes('aws sts get-caller-identity')) {
     const ns = str(block(a.metadata)?.namespace) ?? 'default';
     const sa = str(podSpec(a).service_account_name) ?? 'default';
-    const assoc = call.ops.find('aws_eks_pod_identity_association', (o) => o.attrs.cluster_name === cluster.name && o.attrs.namespace === ns && o.attrs.service_account === sa);
-    return assoc
-      ? { ok: true, seconds: 10, detail: `credentials through association ${assoc.id}` }
-      : { ok: false, seconds: 10, detail: `Unable to locate credentials: no pod identity association for ${ns}/${sa} on ${cluster.name}` };
+    // The pod's credential comes through the world's token exchange (pod-identity.ts): the service
+    // account must exist, and EKS Pod Identity needs its agent and an association.
+    const account = call.ops.get('kubernetes_service_account_v1', `${ns}/${sa}`, key);
+    const access = podCloudAccess(call.ops, {
+      cluster, namespace: ns, serviceAccount: sa, labels: strMap(block(block(block(a.spec)?.template)?.metadata)?.labels),
+      serviceAccountAnnotations: strMap(block(account?.attrs.metadata)?.annotations), serviceAccountExists: account !== undefined,
+    });
+    return { ok: access.ok, seconds: 10, detail: access.detail };
   }
   return undefined;
 }
@@ -223,6 +233,7 @@ export function withGitOpsJobs(job: ResourceRule): ResourceRule {
         // The provider's wait_for_completion error for a failed Job (…/kubernetes/2.38.0/docs/resources/job_v1).
         throw new SimError(`job: ${ns}/${name} is in failed state`, verdict.detail);
       }
+      if (verdict) call.ops.log({ stack: call.ctx.stack, provider: 'kubernetes', type: 'kubernetes_job_v1', action: 'check-verdict', id: `${ns}/${name}`, name, unit: str(strMap(m.labels)['bluegreen.cdktf.io/unit']) ?? unitFromStack(call.ctx.stack), detail: verdict.detail });
       job.create?.(call, a);
     },
   };

@@ -5,6 +5,7 @@ import { eksAddonVersionData } from './eks-addon-versions';
 import { httpDataRules } from './http';
 import { kubernetesData, kubernetesResources } from './kubernetes';
 import { gitOpsData, gitOpsResources, withGitOpsJobs } from './gitops';
+import { eksGitOpsResources } from './eks-gitops';
 import { withGateJobs } from './gate-jobs';
 import { DataRule, ResourceRule } from './rule';
 import { tfeResources } from './tfe';
@@ -17,6 +18,7 @@ export const resourceRules: Record<string, ResourceRule> = {
   ...timeResources,
   ...tfeResources,
   ...gitOpsResources,
+  ...eksGitOpsResources,
   // Sync and identity check Jobs succeed or fail by what the world holds (gitops.ts).
   // SLO-gate Jobs need a cloud credential the world grants (gate-jobs.ts, pod-identity.ts).
   kubernetes_job_v1: withGateJobs(withGitOpsJobs(kubernetesResources.kubernetes_job_v1)),

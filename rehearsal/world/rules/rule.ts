@@ -17,6 +17,11 @@ export interface Call {
 }
 
 export interface ResourceRule {
+  /**
+   * The object's id in the world, for a type whose schema has no `id` attribute (plugin-framework
+   * resources such as aws_eks_capability, kubernetes_manifest), derived from its arguments. @default attrs.id
+   */
+  key?(attrs: Attrs): string;
   /** Display name of the object (for the log and lookups). @default attrs.name */
   name?(attrs: Attrs): string | undefined;
   /** Key of the cluster the object lives in (k8s objects, pools). Throws SimError when unreachable. */

@@ -62,8 +62,6 @@ const POOL_ACCESS = "workload access belongs to the cluster, not to a pool: fede
 const POOL_GATES = 'an SLO gate judges a unit by its own traffic, and a node pool has none: the scheduler spreads a Service\'s pods over every schedulable pool, so no metric tells one pool\'s requests apart; check a pool with NodesReadyCheck and Jobs pinned to its nodes';
 const POOL_OFFERED = "a pool's version follows its control plane (never newer, at most 3 minors older, checked at synth), and the control plane moves one minor per step in the shared stack, whose apply fails on a version the cloud does not offer before any pool is built";
 const NO_HCP = { why: 'no rehearsal scenario puts an EKS node-pool fleet in HCP workspaces yet (R25H: AKS clusters and node pools, R25HE: EKS clusters)', test: 'test/capability-matrix.test.ts' };
-const NO_WARNING_CHECK = { why: 'a support warning is a synth-time annotation, which the rehearsal does not read', test: 'test/capability-matrix.test.ts' };
-const EKS_UNREHEARSED = { why: 'no rehearsal scenario deploys it on an EKS fleet yet', test: 'test/gitops-and-access.test.ts' };
 
 /** The capability matrix: every fleet kind × capability, supported or refused. Internal. */
 export const CAPABILITY_MATRIX: { readonly [kind: string]: { readonly [capability: string]: CapabilityCell } } = {
@@ -73,16 +71,16 @@ export const CAPABILITY_MATRIX: { readonly [kind: string]: { readonly [capabilit
     [Capability.SLO_GATES]: { rehearsal: 'R15' },
     [Capability.DRAIN]: { rehearsal: 'R1' },
     [Capability.VERSION_OFFERED]: { rehearsal: 'R19' },
-    [Capability.SUPPORT_WARNINGS]: { notRehearsed: NO_WARNING_CHECK },
+    [Capability.SUPPORT_WARNINGS]: { rehearsal: 'R11' },
     [Capability.HCP_WORKSPACES]: { rehearsal: 'R25H' },
   },
   [FleetKind.EKS_CLUSTER]: {
-    [Capability.GITOPS]: { notRehearsed: EKS_UNREHEARSED },
-    [Capability.WORKLOAD_ACCESS]: { notRehearsed: EKS_UNREHEARSED },
+    [Capability.GITOPS]: { rehearsal: 'R18E' },
+    [Capability.WORKLOAD_ACCESS]: { rehearsal: 'R18E' },
     [Capability.SLO_GATES]: { rehearsal: 'R15E' },
     [Capability.DRAIN]: { rehearsal: 'R3' },
     [Capability.VERSION_OFFERED]: { rehearsal: 'R3' },
-    [Capability.SUPPORT_WARNINGS]: { notRehearsed: NO_WARNING_CHECK },
+    [Capability.SUPPORT_WARNINGS]: { rehearsal: 'R11' },
     [Capability.HCP_WORKSPACES]: { rehearsal: 'R25HE' },
   },
   [FleetKind.AKS_NODE_POOL]: {
@@ -91,7 +89,7 @@ export const CAPABILITY_MATRIX: { readonly [kind: string]: { readonly [capabilit
     [Capability.SLO_GATES]: { refused: POOL_GATES },
     [Capability.DRAIN]: { rehearsal: 'R6' },
     [Capability.VERSION_OFFERED]: { refused: POOL_OFFERED },
-    [Capability.SUPPORT_WARNINGS]: { notRehearsed: NO_WARNING_CHECK },
+    [Capability.SUPPORT_WARNINGS]: { rehearsal: 'R14' },
     [Capability.HCP_WORKSPACES]: { rehearsal: 'R25H' },
   },
   [FleetKind.EKS_NODE_POOL]: {
@@ -100,7 +98,7 @@ export const CAPABILITY_MATRIX: { readonly [kind: string]: { readonly [capabilit
     [Capability.SLO_GATES]: { refused: POOL_GATES },
     [Capability.DRAIN]: { rehearsal: 'R7' },
     [Capability.VERSION_OFFERED]: { refused: POOL_OFFERED },
-    [Capability.SUPPORT_WARNINGS]: { notRehearsed: NO_WARNING_CHECK },
+    [Capability.SUPPORT_WARNINGS]: { rehearsal: 'R14' },
     [Capability.HCP_WORKSPACES]: { notRehearsed: NO_HCP },
   },
 };
