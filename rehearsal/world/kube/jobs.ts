@@ -9,6 +9,7 @@ import { Call } from '../rules/rule';
 import { Attrs, block, str, strMap } from '../values';
 import { JobPod } from './api';
 import { podSecurityViolations } from './pod-security';
+import { PodCloudSpec } from './pod-cloud';
 import { PodResult, PodRun, RUNNER_ENV } from './pod-runner';
 
 export interface PodToStart extends JobPod {
@@ -63,20 +64,20 @@ export function mountsToken(call: Call, cluster: string, pod: PodToStart): boole
  * transaction: the Terraform side and the API side see one world). Real time is bounded by
  * `limitSeconds`.
  */
-export function runPod(call: Call, cluster: string, pod: PodToStart, limitSeconds: number): Omit<PodResult, 'world'> {
+export function runPod(call: Call, cluster: string, pod: PodToStart, limitSeconds: number, extra: { cloud?: PodCloudSpec; pathFirst?: string[] } = {}): Omit<PodResult, 'world'> {
   const { command, env } = containerOf(pod.spec);
   const run: PodRun = {
     world: call.ops.world,
     cluster,
     by: { stack: call.ctx.stack, provider: 'kubernetes' },
-    pod: { name: pod.name, namespace: pod.namespace, node: pod.node, labels: pod.labels, serviceAccount: pod.serviceAccount, command, env, mountToken: mountsToken(call, cluster, pod) },
+    pod: { name: pod.name, namespace: pod.namespace, node: pod.node, labels: pod.labels, serviceAccount: pod.serviceAccount, command, env, mountToken: mountsToken(call, cluster, pod), ...extra },
     limitSeconds,
   };
   // In the compiled world (one bundle) the runner is this same file; from sources, pod-runner.ts.
   const args = __filename.endsWith('.ts') ? ['-r', 'tsx/cjs', path.join(__dirname, 'pod-runner.ts')] : [__filename];
   const r = spawnSync(process.execPath, args, {
     input: JSON.stringify(run),
-    env: { PATH: process.env.PATH ?? '', [RUNNER_ENV]: '1' },
+    env: { PATH: process.env.PATH ?? '', [RUNNER_ENV]: '1', ...(process.env.GATE_TIMING ? { GATE_TIMING: process.env.GATE_TIMING } : {}) },
     cwd: path.resolve(__dirname, '..', '..', '..'),
     maxBuffer: 512 * 1024 * 1024,
     timeout: (limitSeconds + 30) * 1000,

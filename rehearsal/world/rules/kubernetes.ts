@@ -101,7 +101,7 @@ function tolerates(tolerations: Attrs[], t: { key: string; value: string; effect
   });
 }
 
-function schedulableNodes(call: Call, clusterKey: string, spec: Attrs): WorldObject[] {
+export function schedulableNodes(call: Call, clusterKey: string, spec: Attrs): WorldObject[] {
   const selector = strMap(spec.node_selector);
   const tolerations = (Array.isArray(spec.toleration) ? spec.toleration : []) as Attrs[];
   return nodesOf(call.ops, clusterKey).filter((n) => {
