@@ -1,12 +1,13 @@
-// Issue 19 item 3: the library's SLO-gate Job on Amazon Managed Prometheus runs for real — its
-// synthesized command (`python3 -c <gate script>`) with botocore, against the world's EKS Pod
-// Identity agent and AMP query API (SigV4 checked) — and the world's SigV4 check agrees with
-// botocore's signer.
+// Issue 19 item 3: the library's check Jobs run for real — the SLO gate on Amazon Managed
+// Prometheus (its synthesized `python3 -c <gate script>` with botocore, against the world's EKS Pod
+// Identity agent and AMP query API, SigV4 checked; the world's SigV4 check agrees with botocore's
+// signer), and the in-cluster HTTP probe (sh + wget against the unit's origin as the world serves it).
 import { execFileSync, spawnSync } from 'child_process';
-import { MetricsSource, SloGates, UnitLifecycle } from '../../src';
+import { HttpProbeCheck, HttpProbeSource, MetricsSource, SloGates, UnitLifecycle } from '../../src';
 import { containerOf } from '../../rehearsal/world/kube/jobs';
 import { gateInterpreter } from '../../rehearsal/world/kube/interpreters';
 import { runPodMain } from '../../rehearsal/world/kube/pod-runner';
+import { METRICS_HOST } from '../../rehearsal/world/metrics';
 import { emptyWorld, WorldObject } from '../../rehearsal/world/model';
 import { WorldOps } from '../../rehearsal/world/ops';
 import { IssuedCredential, verifySigV4 } from '../../rehearsal/world/sigv4';
@@ -92,6 +93,23 @@ describe('the AMP gate Job runs its real script (EKS Pod Identity, SigV4)', () =
   }, 30000);
 });
 
+test('a plain Prometheus gate from inside the unit (no cloud auth) runs its real script through the world\'s network: PASS', async () => {
+  const source = MetricsSource.prometheus({ url: `http://${METRICS_HOST}:9090`, fromInsideUnit: true });
+  const f = eksFleet(testApp(), 'shop', [{ slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100 }], { checks: [SloGates.nodeReadiness({ source })] });
+  const unit = f.plan.units[0].name;
+  const job = Object.values<any>(stackJson(f.validationStacks[unit]).resource.kubernetes_job_v1).find((j) => j.spec.template.spec.container[0].env.some((e: any) => e.name === 'GATE'));
+  const { ops, key } = world(unit, { association: false, agent: false });
+  const spec = job.spec.template.spec;
+  const { command, env } = containerOf({ ...spec, container: spec.container.map((c: any) => ({ ...c, command: c.command.map(literal), env: c.env.map((e: any) => ({ ...e, value: literal(e.value) })) })) });
+  const r = await runPodMain({
+    world: ops.world, cluster: key, by: BY, limitSeconds: 60,
+    pod: { name: 'slo-node-readiness-x', namespace: 'bluegreen-checks', node: 'n-0', labels: {}, serviceAccount: spec.service_account_name, command, env, mountToken: false, pathFirst: gateInterpreter(false).pathFirst, cloud: { job: 'bluegreen-checks/slo-node-readiness-x', httpsHosts: [], unit } },
+  });
+  expect(r.exitCode).toBe(0);
+  expect(r.output).toMatch(/^PASS \[shop\/[a-z0-9-]+\] SLO gate slo-node-readiness: .* = 1, threshold >= 1/m);
+  expect(r.world.log.filter((l) => l.type === 'metrics').map((l) => [l.action, l.name])).toEqual([['query', METRICS_HOST]]);
+}, 30000);
+
 describe("the world's SigV4 check agrees with botocore's signer", () => {
   const HOST = 'aps-workspaces.eu-west-1.amazonaws.com';
   const targets = [
@@ -133,4 +151,51 @@ describe("the world's SigV4 check agrees with botocore's signer", () => {
     expect(verify(0, { issued: new Map([['ASIAEXAMPLE0000001', { secretAccessKey: 'other', sessionToken: 'session-token', principal: ROLE }]]) })).toMatchObject({ ok: false, message: expect.stringMatching(/signature we calculated/) });
     expect(verify(0, { region: 'us-east-1' })).toMatchObject({ ok: false, message: "Credential should be scoped to a valid region, not 'eu-west-1'." });
   });
+});
+
+describe('the in-cluster HTTP probe Job runs its real loop (sh + wget) against the unit\'s origin', () => {
+  function probeJob(): { job: any; unit: string } {
+    const f = eksFleet(testApp(), 'shop', [{ slot: 'blue', kubernetesVersion: '1.33', lifecycle: UnitLifecycle.SERVING, weight: 100 }], { checks: [new HttpProbeCheck({ source: HttpProbeSource.IN_CLUSTER, attempts: 3 })] });
+    const unit = f.plan.units[0].name;
+    const job = Object.values<any>(stackJson(f.validationStacks[unit]).resource.kubernetes_job_v1).find((j) => j.metadata.labels['bluegreen.cdktf.io/check'] === 'http-probe');
+    return { job, unit };
+  }
+
+  async function runProbe(fault?: { kind: string; remaining?: number; status?: number }) {
+    const { job, unit } = probeJob();
+    const spec = job.spec.template.spec;
+    const { command, env } = containerOf(spec);
+    // the default scheme: https, with the world's certificate for the origin name
+    const [, scheme, host] = /(https?):\/\/([a-z0-9.-]+)\//.exec(command.join(' '))!;
+    expect(scheme).toBe('https');
+    const ops = new WorldOps(emptyWorld());
+    const c: WorldObject = { type: 'aws_eks_cluster', provider: 'aws', id: 'shop-blue', name: 'shop-blue', stack: `shop-unit-${unit}`, unit, createdAt: 0, attrs: {} };
+    ops.put(c);
+    // the unit's internal load balancer answers for its origin name
+    ops.put({ type: 'aws_lb', provider: 'aws', id: 'lb-1', name: 'lb-1', stack: `shop-unit-${unit}`, unit, createdAt: 0, attrs: { dns_name: host } });
+    if (fault) ops.world.faults.push({ id: 1, unit, ...fault });
+    const r = await runPodMain({
+      world: ops.world, cluster: ops.keyOf(c), by: BY, limitSeconds: 60,
+      pod: { name: 'http-probe-x', namespace: 'bluegreen-checks', node: 'n-0', labels: job.spec.template.metadata.labels, serviceAccount: 'default', command, env, mountToken: false, cloud: { job: 'bluegreen-checks/http-probe-x', httpsHosts: [host], unit, sleepAdvancesClock: true } },
+    });
+    return { r, probes: r.world.log.filter((l) => l.action === 'probe'), clock: r.world.clock, host };
+  }
+
+  test('an origin that answers only from the third request: two failed attempts, 10 s of simulated wait each, then exit 0', async () => {
+    const { r, probes, clock } = await runProbe({ kind: 'origin-late', remaining: 2 });
+    expect(r.exitCode).toBe(0);
+    expect(probes.map((p) => p.detail)).toEqual([
+      'from the pod: no answer (origin not answering yet (fault origin-late))',
+      'from the pod: no answer (origin not answering yet (fault origin-late))',
+      'from the pod: 200 (ok)',
+    ]);
+    expect(clock).toBe(20);
+  }, 30000);
+
+  test('an origin answering 503: every attempt fails, the loop ends with its message and exit 1', async () => {
+    const { r, probes, host } = await runProbe({ kind: 'origin-status', status: 503 });
+    expect(r.exitCode).toBe(1);
+    expect(probes).toHaveLength(3);
+    expect(r.output).toContain(`https://${host}/healthz did not answer within the 600 s readiness window: the unit origin is not serving yet`);
+  }, 30000);
 });

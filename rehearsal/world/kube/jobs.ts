@@ -77,7 +77,7 @@ export function runPod(call: Call, cluster: string, pod: PodToStart, limitSecond
   const args = __filename.endsWith('.ts') ? ['-r', 'tsx/cjs', path.join(__dirname, 'pod-runner.ts')] : [__filename];
   const r = spawnSync(process.execPath, args, {
     input: JSON.stringify(run),
-    env: { PATH: process.env.PATH ?? '', [RUNNER_ENV]: '1', ...(process.env.GATE_TIMING ? { GATE_TIMING: process.env.GATE_TIMING } : {}) },
+    env: { PATH: process.env.PATH ?? '', [RUNNER_ENV]: '1' },
     cwd: path.resolve(__dirname, '..', '..', '..'),
     maxBuffer: 512 * 1024 * 1024,
     timeout: (limitSeconds + 30) * 1000,

@@ -21,6 +21,12 @@
 //   whose signature is not one of the credentials the agent issued is refused with 403
 //   (sigv4.ts). Answers come from the world's metrics (metrics.ts).
 // - A plain Prometheus (http) at the world's METRICS_HOST, answered the same way.
+// - The units' origins (load balancers, public IPs, records; origins.ts), over http and https, as
+//   the http data source sees them (rules/http.ts): a refused connection, a fault's status or 200.
+//   GNU wget stands in for the image's busybox wget; it gets the world's CA from a wgetrc.
+// - `sleep`, for a Job whose command waits between attempts (the in-cluster HTTP probe): a stand-in
+//   first on PATH that advances the world's clock instead of real time — nothing else acts on the
+//   world while the Job runs, as for kubectl's --timeout in pod-runner.ts.
 // The pod reaches those host names through an HTTP proxy the runner sets in HTTP(S)_PROXY (the
 // world's stand-in for the cluster's DNS and network: every name it does not serve is refused
 // with 502); loopback addresses bypass it (NO_PROXY), and botocore's credential fetch never uses
@@ -29,7 +35,9 @@ import * as crypto from 'crypto';
 import * as http from 'http';
 import * as https from 'https';
 import * as net from 'net';
+import * as path from 'path';
 import { answerQuery, METRICS_HOST } from '../metrics';
+import { answer, resolveHost } from '../origins';
 import { WorldOps } from '../ops';
 import { podCloudAccess } from '../pod-identity';
 import { IssuedCredential, verifySigV4 } from '../sigv4';
@@ -44,12 +52,18 @@ export interface PodCloudSpec {
   readonly httpsHosts: string[];
   /** The unit, for the log. */
   readonly unit?: string;
+  /** `sleep` advances the world's clock instead of real time (a stand-in first on PATH). */
+  readonly sleepAdvancesClock?: boolean;
 }
 
 export interface PodCloud {
   readonly env: Record<string, string>;
   /** Files the pod sees under /run (path relative to /run → content). */
   readonly runFiles: Record<string, string>;
+  /** Of those, the executables. */
+  readonly runExecutables: string[];
+  /** Directories the pod's PATH starts with. */
+  readonly pathFirst: string[];
   close(): void;
 }
 
@@ -59,6 +73,8 @@ const POD_IDENTITY_TOKEN = 'secrets/pods.eks.amazonaws.com/serviceaccount/eks-po
 const CREDENTIAL_SECONDS = 3600;
 /** Where the pod finds the world's CA (SSL_CERT_FILE). */
 const WORLD_CA = 'rehearsal-world/ca.crt';
+const WGETRC = 'rehearsal-world/wgetrc';
+const SLEEP = 'rehearsal-world/bin/sleep';
 const AMP_HOST = /^aps-workspaces\.([a-z0-9-]+)\.amazonaws\.com$/;
 
 async function listen(server: net.Server): Promise<number> {
@@ -79,6 +95,8 @@ export async function startPodCloud(ops: WorldOps, clusterKey: string, pod: { na
   const servers: net.Server[] = [];
   const env: Record<string, string> = {};
   const runFiles: Record<string, string> = {};
+  const runExecutables: string[] = [];
+  const pathFirst: string[] = [];
   const issued = new Map<string, IssuedCredential>();
   const jobName = spec.job.split('/')[1] ?? spec.job;
   const log = (type: string, action: string, id: string, name: string, detail: string, unit = spec.unit) => ops.log({ stack: by.stack, provider: by.provider, type, action, id, name, unit, detail });
@@ -135,6 +153,18 @@ export async function startPodCloud(ops: WorldOps, clusterKey: string, pod: { na
     res.writeHead(a.status, { 'content-type': a.status === 200 ? 'application/json' : 'text/plain' });
     res.end(a.body);
   };
+  // A unit's origin (its load balancer, public IP or record), as rules/http.ts answers the deploy machine.
+  const answerOrigin = (url: URL, res: http.ServerResponse) => {
+    const target = resolveHost(ops, url.hostname);
+    const a = target ? answer(ops, target.unit, target.createdAt, true) : { status: undefined, why: `lookup ${url.hostname}: no such host` };
+    log('http', 'probe', url.toString(), url.hostname, `from the pod: ${a.status ?? 'no answer'} (${a.why})`, target?.unit ?? spec.unit);
+    if (a.status === undefined) {
+      res.socket?.destroy();
+      return;
+    }
+    res.writeHead(a.status, { 'content-type': 'text/plain' });
+    res.end(a.status < 400 ? 'ok' : a.why);
+  };
   const readBody = (req: http.IncomingMessage, then: (body: string) => void) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -149,11 +179,7 @@ export async function startPodCloud(ops: WorldOps, clusterKey: string, pod: { na
     tlsServer = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => readBody(req, (body) => {
       const host = String(req.headers.host ?? '').replace(/:443$/, '');
       const amp = AMP_HOST.exec(host);
-      if (!amp) {
-        res.writeHead(502);
-        res.end(`the world serves no HTTPS endpoint at ${host}`);
-        return;
-      }
+      if (!amp) return answerOrigin(new URL(`https://${host}${req.url}`), res);
       const v = verifySigV4({ method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headers, body }, 'aps', amp[1], issued);
       if (!v.ok) {
         log('metrics', 'refused', `https://${host}${req.url}`, host, `${v.status}: ${v.message}`);
@@ -165,6 +191,13 @@ export async function startPodCloud(ops: WorldOps, clusterKey: string, pod: { na
     }));
   }
   const proxy = http.createServer((req, res) => readBody(req, () => {
+    const wait = /^\/sleep\?seconds=([0-9.]+)$/.exec(req.url ?? '');
+    if (wait && spec.sleepAdvancesClock) {
+      ops.advance(Number(wait[1]));
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? '');
@@ -174,6 +207,7 @@ export async function startPodCloud(ops: WorldOps, clusterKey: string, pod: { na
       return;
     }
     if (url.hostname === METRICS_HOST) return answerMetrics(url, res);
+    if (resolveHost(ops, url.hostname)) return answerOrigin(url, res);
     res.writeHead(502);
     res.end(`the world has no host ${url.hostname}`);
   }));
@@ -190,10 +224,23 @@ export async function startPodCloud(ops: WorldOps, clusterKey: string, pod: { na
   servers.push(proxy);
   const proxyPort = await listen(proxy);
   const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+  // GNU wget stands in for the image's busybox wget, which makes one try and checks no certificate:
+  // one try here too (GNU wget retries a refused connection 20 times by default:
+  // https://www.gnu.org/software/wget/manual/wget.html, `--tries`, `ca_certificate`), with the world's CA.
+  runFiles[WGETRC] = `tries = 1\n${spec.httpsHosts.length ? `ca_certificate = /var/run/${WORLD_CA}\n` : ''}`;
+  env.WGETRC = `/var/run/${WGETRC}`;
+  if (spec.sleepAdvancesClock) {
+    // Nothing else acts on the world while the Job runs: a wait is the clock moving on, as for kubectl's --timeout (pod-runner.ts).
+    runFiles[SLEEP] = `#!/bin/sh\nexec wget -q -O /dev/null "http://127.0.0.1:${proxyPort}/sleep?seconds=$1"\n`;
+    runExecutables.push(SLEEP);
+    pathFirst.push(`/var/run/${path.dirname(SLEEP)}`);
+  }
   Object.assign(env, { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, http_proxy: proxyUrl, https_proxy: proxyUrl, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' });
   return {
     env,
     runFiles,
+    runExecutables,
+    pathFirst,
     close() {
       for (const s of servers) s.close();
       tlsServer?.close();

@@ -104,7 +104,6 @@ function endWaiting(root: number, stuck: NonNullable<ApiResponse['stuck']>): { s
   return { seconds, ended };
 }
 
-const T0 = Date.now();
 export async function runPodMain(run: PodRun): Promise<PodResult> {
   const ops = new WorldOps(run.world);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-'));
@@ -154,7 +153,7 @@ export async function runPodMain(run: PodRun): Promise<PodResult> {
   const runDir = path.join(dir, 'run');
   for (const [rel, content] of Object.entries(cloud?.runFiles ?? {})) {
     fs.mkdirSync(path.dirname(path.join(runDir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(runDir, rel), content);
+    fs.writeFileSync(path.join(runDir, rel), content, { mode: cloud?.runExecutables.includes(rel) ? 0o755 : 0o644 });
   }
   const sa = path.join(dir, 'sa');
   fs.mkdirSync(sa);
@@ -164,7 +163,7 @@ export async function runPodMain(run: PodRun): Promise<PodResult> {
     fs.writeFileSync(path.join(sa, 'namespace'), run.pod.namespace);
   }
   const env: Record<string, string> = {
-    PATH: [...(run.pod.pathFirst ?? []), process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].join(':'),
+    PATH: [...(cloud?.pathFirst ?? []), ...(run.pod.pathFirst ?? []), process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].join(':'),
     HOSTNAME: run.pod.name,
     KUBERNETES_SERVICE_HOST: '127.0.0.1',
     KUBERNETES_SERVICE_PORT: String(port),
@@ -189,8 +188,6 @@ export async function runPodMain(run: PodRun): Promise<PodResult> {
   ].join('\n');
   let output = '';
   let deadlineExceeded = false;
-  const tRun = Date.now();
-  if (process.env.GATE_TIMING) fs.appendFileSync(process.env.GATE_TIMING, `  setup ${tRun - T0} ms\n`);
   const exitCode = await new Promise<number>((resolve) => {
     child = spawn('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', setup, 'pod', sa, runDir, ...run.pod.command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const add = (b: Buffer) => { if (output.length < 65536) output += b.toString('utf8'); };
@@ -205,7 +202,6 @@ export async function runPodMain(run: PodRun): Promise<PodResult> {
       resolve(code ?? (signal ? 128 : 1));
     });
   });
-  if (process.env.GATE_TIMING) fs.appendFileSync(process.env.GATE_TIMING, `  command ${Date.now() - tRun} ms\n`);
   for (const w of watches) w.end();
   server.close();
   cloud?.close();

@@ -188,9 +188,7 @@ function runGatePods(call: Call, a: Attrs, job: ResourceRule, g: Gate, j: { ns: 
       throw new SimError(`job: ${ns}/${name} is in failed state`, `the Job created no pod (${start.refused}) and failed after activeDeadlineSeconds ${deadline} (DeadlineExceeded)`);
     }
     call.ops.advance(POD_SECONDS);
-    const t0 = Date.now();
     const r = runPod(call, clusterKey, pod, POD_REAL_SECONDS, { cloud: { job: `${ns}/${name}`, httpsHosts, unit }, pathFirst: python.pathFirst });
-    if (process.env.GATE_TIMING) require('fs').appendFileSync(process.env.GATE_TIMING, `${Date.now() - t0} ms ${name}\n`);
     const lines = r.output.trim().split('\n').filter((l) => l.trim());
     last = (lines.find((l) => /^(PASS|BREACH) /.test(l)) ?? lines.slice(-2).join(' | ')).slice(0, 600);
     if (r.exitCode === 0 && !r.deadlineExceeded) {
