@@ -3,6 +3,9 @@
 // Identity agent and AMP query API, SigV4 checked; the world's SigV4 check agrees with botocore's
 // signer), and the in-cluster HTTP probe (sh + wget against the unit's origin as the world serves it).
 import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { HttpProbeCheck, HttpProbeSource, MetricsSource, SloGates, UnitLifecycle } from '../../src';
 import { containerOf } from '../../rehearsal/world/kube/jobs';
 import { gateInterpreter } from '../../rehearsal/world/kube/interpreters';
@@ -24,6 +27,20 @@ const literal = (s: string) => s.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{')
 test('this machine stands in for the gate image: python3 with botocore', () => {
   expect(gateInterpreter(true).missing).toBeUndefined();
 });
+
+test('a python3 without botocore first on PATH: the runner says so (no modelled fallback); a plain Prometheus gate still runs', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'no-botocore-'));
+  const saved = process.env.PATH;
+  try {
+    execFileSync('python3', ['-m', 'venv', '--without-pip', dir]);
+    process.env.PATH = `${path.join(dir, 'bin')}:${saved}`;
+    expect(gateInterpreter(true).missing).toMatch(/^the gate image for Amazon Managed Prometheus carries botocore; this machine's python3 \(.*no-botocore-.*\) cannot import botocore\. Install it/);
+    expect(gateInterpreter(false)).toEqual({ pathFirst: [path.join(dir, 'bin')] });
+  } finally {
+    process.env.PATH = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 30000);
 
 /** The API availability gate's Job (its PromQL has parentheses) as the library synthesizes it for blue. */
 function gateJob(): { job: any; unit: string } {
@@ -199,3 +216,21 @@ describe('the in-cluster HTTP probe Job runs its real loop (sh + wget) against t
     expect(r.output).toContain(`https://${host}/healthz did not answer within the 600 s readiness window: the unit origin is not serving yet`);
   }, 30000);
 });
+
+test("while a pod runs, the provider's world lock stays fresh (a slow pod never looks abandoned); another owner's lock is left alone", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-lock-'));
+  const ops = new WorldOps(emptyWorld());
+  const c: WorldObject = { type: 'aws_eks_cluster', provider: 'aws', id: 'c', name: 'c', stack: 's', createdAt: 0, attrs: {} };
+  ops.put(c);
+  const old = new Date(Date.now() - 60000);
+  const locks = { mine: path.join(dir, 'mine.lock'), other: path.join(dir, 'other.lock') };
+  // runPodMain runs in this process here: its "provider" is this process's parent
+  fs.writeFileSync(locks.mine, `${process.ppid} 1 x`);
+  fs.writeFileSync(locks.other, `${process.ppid + 1} 1 x`);
+  for (const f of Object.values(locks)) fs.utimesSync(f, old, old);
+  const run = (lockFile: string) => runPodMain({ world: ops.world, cluster: ops.keyOf(c), by: BY, limitSeconds: 20, lockFile, pod: { name: 'p', namespace: 'n', node: 'x', labels: {}, serviceAccount: 'default', command: ['/bin/sleep', '2.5'], env: {}, mountToken: false } });
+  await Promise.all([run(locks.mine), run(locks.other)]);
+  expect(Date.now() - fs.statSync(locks.mine).mtimeMs).toBeLessThan(5000);
+  expect(fs.statSync(locks.other).mtimeMs).toBe(old.getTime());
+  fs.rmSync(dir, { recursive: true, force: true });
+}, 30000);

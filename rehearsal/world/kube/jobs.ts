@@ -72,6 +72,8 @@ export function runPod(call: Call, cluster: string, pod: PodToStart, limitSecond
     by: { stack: call.ctx.stack, provider: 'kubernetes' },
     pod: { name: pod.name, namespace: pod.namespace, node: pod.node, labels: pod.labels, serviceAccount: pod.serviceAccount, command, env, mountToken: mountsToken(call, cluster, pod), ...extra },
     limitSeconds,
+    // the store (store.ts) locks `<world file>.lock`; the engine names the world file in REHEARSAL_WORLD
+    lockFile: process.env.REHEARSAL_WORLD ? `${process.env.REHEARSAL_WORLD}.lock` : undefined,
   };
   // In the compiled world (one bundle) the runner is this same file; from sources, pod-runner.ts.
   const args = __filename.endsWith('.ts') ? ['-r', 'tsx/cjs', path.join(__dirname, 'pod-runner.ts')] : [__filename];

@@ -127,7 +127,7 @@ export async function startPodCloud(ops: WorldOps, clusterKey: string, pod: { na
         const keyId = `ASIA${crypto.randomBytes(10).toString('hex').toUpperCase().slice(0, 16)}`;
         const cred: IssuedCredential = { secretAccessKey: crypto.randomBytes(30).toString('base64'), sessionToken: crypto.randomBytes(48).toString('base64'), principal: String(association.attrs.role_arn) };
         issued.set(keyId, cred);
-        log('kubernetes_job_v1', 'token', spec.job, jobName, `${access.detail} (agent answered ${keyId})`);
+        log('kubernetes_job_v1', 'token', spec.job, jobName, `${access.detail} (the agent issued credential #${issued.size} of this pod)`);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ AccessKeyId: keyId, SecretAccessKey: cred.secretAccessKey, Token: cred.sessionToken, AccountId: String(association.attrs.role_arn).split(':')[4] ?? '', Expiration: new Date(Date.now() + CREDENTIAL_SECONDS * 1000).toISOString() }));
       });

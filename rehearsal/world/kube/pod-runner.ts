@@ -45,6 +45,23 @@ export interface PodRun {
   };
   /** Real seconds after which the pod is killed (bounded cost; the Job then fails as past its deadline). */
   readonly limitSeconds: number;
+  /**
+   * The world store's lock file, held by the provider call that runs the pod: kept fresh while the
+   * pod runs, so that a pod slower than the store's stale-lock age (store.ts) never has its world
+   * taken from under it.
+   */
+  readonly lockFile?: string;
+}
+
+/** Touches `lockFile` while it is still the lock of process `owner`. */
+function keepLock(lockFile: string, owner: number): void {
+  try {
+    if (Number(fs.readFileSync(lockFile, 'utf8').split(' ')[0]) !== owner) return;
+    const now = new Date();
+    fs.utimesSync(lockFile, now, now);
+  } catch {
+    // no lock (a test), or released
+  }
 }
 
 export interface PodResult {
@@ -193,12 +210,14 @@ export async function runPodMain(run: PodRun): Promise<PodResult> {
     const add = (b: Buffer) => { if (output.length < 65536) output += b.toString('utf8'); };
     child.stdout!.on('data', add);
     child.stderr!.on('data', add);
+    const keeper = run.lockFile ? setInterval(() => keepLock(run.lockFile!, process.ppid), 2000) : undefined;
     const timer = setTimeout(() => {
       deadlineExceeded = true;
       for (const p of [...descendants(child!.pid!), child!.pid!]) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
     }, run.limitSeconds * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (keeper) clearInterval(keeper);
       resolve(code ?? (signal ? 128 : 1));
     });
   });
