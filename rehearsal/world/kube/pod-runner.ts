@@ -7,7 +7,9 @@
 // and `namespace` under /var/run/secrets/kubernetes.io/serviceaccount; its own /tmp (an emptyDir).
 // The process runs in a user + mount namespace of its own (`unshare`) so that those paths are
 // private to it; no other part of the machine's environment reaches it (only PATH, for the
-// interpreters and kubectl that stand in for the image's).
+// interpreters and kubectl that stand in for the image's). A pod that reaches the cloud (a check
+// or gate Job) also gets what pod-cloud.ts serves: the EKS Pod Identity variables and token, the
+// world's proxy and CA, HOME=/ and no instance metadata service.
 //
 // Time: the world's clock is simulated. A client that can only wait (a PDB refused an eviction, a
 // rollout waits for pods that have no node) cannot be unblocked while the Job runs: nothing else
