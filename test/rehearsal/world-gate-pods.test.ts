@@ -231,6 +231,6 @@ test("while a pod runs, the provider's world lock stays fresh (a slow pod never 
   const run = (lockFile: string) => runPodMain({ world: ops.world, cluster: ops.keyOf(c), by: BY, limitSeconds: 20, lockFile, pod: { name: 'p', namespace: 'n', node: 'x', labels: {}, serviceAccount: 'default', command: ['/bin/sleep', '2.5'], env: {}, mountToken: false } });
   await Promise.all([run(locks.mine), run(locks.other)]);
   expect(Date.now() - fs.statSync(locks.mine).mtimeMs).toBeLessThan(5000);
-  expect(fs.statSync(locks.other).mtimeMs).toBe(old.getTime());
+  expect(Math.abs(fs.statSync(locks.other).mtimeMs - old.getTime())).toBeLessThan(1000);
   fs.rmSync(dir, { recursive: true, force: true });
 }, 30000);
