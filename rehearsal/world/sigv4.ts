@@ -1,17 +1,24 @@
 // How an AWS endpoint checks a request signed with Signature Version 4 (the world's side of the
-// check: the gate script signs with botocore, never with code of this repository). It follows
-// "Create a signed AWS API request" (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html)
-// and "Elements of an AWS API request signature" (https://docs.aws.amazon.com/IAM/latest/UserGuide/signing-elements.html):
-// - the canonical request is the method, the URI-encoded path, the query string with every name
-//   and value URI-encoded (RFC 3986 unreserved characters A-Z a-z 0-9 - _ . ~ left as they are,
-//   everything else %XY in upper case) and sorted by name, the signed headers (lower case, values
-//   trimmed), their names, and the SHA-256 of the payload;
-// - the signing key is HMAC-SHA256 chained over the date, region, service and "aws4_request",
-//   starting from "AWS4" + the secret access key;
+// check: the gate script signs with botocore, never with code of this repository). The signature
+// itself is computed by the maintained @smithy/signature-v4 (the AWS SDK for JavaScript's signer,
+// pinned in package.json), never by code of ours; this file only says what the service does
+// around it, following "Create a signed AWS API request"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html) and "Elements of
+// an AWS API request signature" (https://docs.aws.amazon.com/IAM/latest/UserGuide/signing-elements.html):
+// - the service canonicalizes the query string itself: every name and value URI-encoded (RFC 3986
+//   unreserved characters A-Z a-z 0-9 - _ . ~ left as they are, everything else %XY in upper
+//   case) and sorted by name. So the query is decoded here and handed to the signer, which
+//   re-encodes it that way: a client that signed "(" literally does not match;
+// - only the headers the client named in SignedHeaders are signed, and "host" must be one of them;
+// - the signature is recomputed with the secret the world issued for the access key, for the
+//   date, region and service of the credential scope, and compared in constant time;
 // - a request whose time is more than 5 minutes away from the service's is refused
 //   (SignatureDoesNotMatch "Signature expired"; https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html).
 // The service compares against its own wall clock, so this check does too (botocore signs with it).
 import * as crypto from 'crypto';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 
 export interface IssuedCredential {
   readonly secretAccessKey: string;
@@ -36,15 +43,6 @@ export interface SigV4Result {
   readonly principal?: string;
 }
 
-/** RFC 3986 percent-encoding as SigV4 wants it. */
-function uriEncode(s: string, keepSlash = false): string {
-  return Array.from(Buffer.from(s, 'utf8')).map((b) => {
-    const c = String.fromCharCode(b);
-    if (/[A-Za-z0-9_.~-]/.test(c) || (keepSlash && c === '/')) return c;
-    return `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
-  }).join('');
-}
-
 function decode(s: string): string {
   try {
     return decodeURIComponent(s.replace(/\+/g, '%20'));
@@ -53,17 +51,18 @@ function decode(s: string): string {
   }
 }
 
-function canonicalQuery(query: string): string {
-  if (!query) return '';
-  return query.split('&').filter((p) => p.length).map((p) => {
+/** The query as the service reads it: names and values decoded (the signer re-encodes them). */
+function parseQuery(query: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const p of query.split('&').filter((x) => x.length)) {
     const i = p.indexOf('=');
-    const [k, v] = i < 0 ? [p, ''] : [p.slice(0, i), p.slice(i + 1)];
-    return [uriEncode(decode(k)), uriEncode(decode(v))];
-  }).sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join('&');
+    const k = decode(i < 0 ? p : p.slice(0, i));
+    const v = decode(i < 0 ? '' : p.slice(i + 1));
+    const prev = Object.prototype.hasOwnProperty.call(out, k) ? out[k] : undefined;
+    out[k] = prev === undefined ? v : ([] as string[]).concat(prev, v);
+  }
+  return out;
 }
-
-const hmac = (key: Buffer | string, data: string) => crypto.createHmac('sha256', key).update(data, 'utf8').digest();
-const sha256 = (data: string) => crypto.createHash('sha256').update(data, 'utf8').digest('hex');
 
 const SIGNATURE_MISMATCH = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
@@ -71,7 +70,7 @@ const SIGNATURE_MISMATCH = 'The request signature we calculated does not match t
  * Verifies `req` for `service` in `region` against the credentials the world issued. Unknown keys
  * are 403 "The security token included in the request is invalid." (UnrecognizedClientException).
  */
-export function verifySigV4(req: SigV4Request, service: string, region: string, issued: ReadonlyMap<string, IssuedCredential>, now = Date.now()): SigV4Result {
+export async function verifySigV4(req: SigV4Request, service: string, region: string, issued: ReadonlyMap<string, IssuedCredential>, now = Date.now()): Promise<SigV4Result> {
   const header = (name: string): string => {
     const v = req.headers[name.toLowerCase()];
     return Array.isArray(v) ? v.join(',') : v ?? '';
@@ -92,20 +91,28 @@ export function verifySigV4(req: SigV4Request, service: string, region: string, 
   const names = signedHeaders.split(';');
   if (!names.includes('host')) return { ok: false, status: 403, message: SIGNATURE_MISMATCH };
   const q = req.target.indexOf('?');
-  const path = q < 0 ? req.target : req.target.slice(0, q);
-  const query = q < 0 ? '' : req.target.slice(q + 1);
-  const canonical = [
-    req.method.toUpperCase(),
-    uriEncode(path, true),
-    canonicalQuery(query),
-    names.map((n) => `${n}:${header(n).trim().replace(/\s+/g, ' ')}\n`).join(''),
-    signedHeaders,
-    header('x-amz-content-sha256') || sha256(req.body),
-  ].join('\n');
-  const scope = `${date}/${scopeRegion}/${scopeService}/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${cred.secretAccessKey}`, date), scopeRegion), scopeService), 'aws4_request');
-  const expected = crypto.createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
-  if (!crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) return { ok: false, status: 403, message: SIGNATURE_MISMATCH };
+  // The request as received, with only the headers the client signed (the signer sets
+  // x-amz-date itself, from the signing date, to the same value).
+  const request = new HttpRequest({
+    method: req.method.toUpperCase(),
+    hostname: header('host'),
+    path: q < 0 ? req.target : req.target.slice(0, q),
+    query: q < 0 ? {} : parseQuery(req.target.slice(q + 1)),
+    headers: Object.fromEntries(names.filter((n) => n !== 'x-amz-date').map((n) => [n, header(n)])),
+    body: req.body,
+  });
+  const signer = new SignatureV4({
+    service: scopeService,
+    region: scopeRegion,
+    // The session token travels in the request's own (signed) x-amz-security-token header.
+    credentials: { accessKeyId: keyId, secretAccessKey: cred.secretAccessKey },
+    sha256: Hash.bind(null, 'sha256'),
+    // the payload hash is the client's x-amz-content-sha256 if it sent one, else computed; never added
+    applyChecksum: false,
+  });
+  const expected = await signer.sign(request, { signingDate: new Date(signedAt), signableHeaders: new Set(names) });
+  const ours = /SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(String(expected.headers.authorization ?? ''));
+  if (!ours || ours[1] !== signedHeaders) return { ok: false, status: 403, message: SIGNATURE_MISMATCH };
+  if (!crypto.timingSafeEqual(Buffer.from(ours[2]), Buffer.from(signature))) return { ok: false, status: 403, message: SIGNATURE_MISMATCH };
   return { ok: true, status: 200, message: `signed by ${keyId}`, principal: cred.principal };
 }

@@ -176,11 +176,13 @@ export async function startPodCloud(ops: WorldOps, clusterKey: string, pod: { na
     // The pod's /tmp is its own, so the CA travels like the other mounted files, under /run.
     runFiles[WORLD_CA] = tls.cert;
     env.SSL_CERT_FILE = `/var/run/${WORLD_CA}`;
-    tlsServer = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => readBody(req, (body) => {
+    tlsServer = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => readBody(req, async (body) => {
       const host = String(req.headers.host ?? '').replace(/:443$/, '');
       const amp = AMP_HOST.exec(host);
       if (!amp) return answerOrigin(new URL(`https://${host}${req.url}`), res);
-      const v = verifySigV4({ method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headers, body }, 'aps', amp[1], issued);
+      // the signer is asynchronous; a failure of the check itself is the service's 500, never a hang
+      const v = await verifySigV4({ method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headers, body }, 'aps', amp[1], issued)
+        .catch((e: unknown) => ({ ok: false, status: 500, message: `InternalFailure: ${e instanceof Error ? e.message : String(e)}` }));
       if (!v.ok) {
         log('metrics', 'refused', `https://${host}${req.url}`, host, `${v.status}: ${v.message}`);
         res.writeHead(v.status, { 'content-type': 'application/json' });
