@@ -262,4 +262,18 @@ export const MUTANTS: Mutant[] = [
     find: '[supportWarnings(props.supportCalendar ?? KubernetesSupportCalendar.eks(), () => extended)]);',
     replace: '[]);',
   },
+  {
+    id: 'M30', promise: 'gating', scenario: 'R15E',
+    defect: "the in-unit gate script's comparison is flipped (a unit inside its limits breaches, one outside passes)",
+    file: 'src/kubernetes/private/metric-gate-script.ts',
+    find: 'ok = t is not None and (v <= t if lim["direction"] == "at-most" else v >= t)',
+    replace: 'ok = t is not None and (v >= t if lim["direction"] == "at-most" else v <= t)',
+  },
+  {
+    id: 'M31', promise: 'gating', scenario: 'R15E',
+    defect: 'the gate script sends its PromQL query with "(" and ")" unencoded, so botocore signs a query string that Amazon Managed Prometheus canonicalizes differently (every AMP gate is refused, nothing can roll out)',
+    file: 'src/kubernetes/private/metric-gate-script.ts',
+    find: '    url = rfc3986(url)',
+    replace: '    url = url',
+  },
 ];

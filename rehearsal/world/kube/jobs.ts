@@ -9,6 +9,7 @@ import { Call } from '../rules/rule';
 import { Attrs, block, str, strMap } from '../values';
 import { JobPod } from './api';
 import { podSecurityViolations } from './pod-security';
+import { PodCloudSpec } from './pod-cloud';
 import { PodResult, PodRun, RUNNER_ENV } from './pod-runner';
 
 export interface PodToStart extends JobPod {
@@ -63,14 +64,16 @@ export function mountsToken(call: Call, cluster: string, pod: PodToStart): boole
  * transaction: the Terraform side and the API side see one world). Real time is bounded by
  * `limitSeconds`.
  */
-export function runPod(call: Call, cluster: string, pod: PodToStart, limitSeconds: number): Omit<PodResult, 'world'> {
+export function runPod(call: Call, cluster: string, pod: PodToStart, limitSeconds: number, extra: { cloud?: PodCloudSpec; pathFirst?: string[] } = {}): Omit<PodResult, 'world'> {
   const { command, env } = containerOf(pod.spec);
   const run: PodRun = {
     world: call.ops.world,
     cluster,
     by: { stack: call.ctx.stack, provider: 'kubernetes' },
-    pod: { name: pod.name, namespace: pod.namespace, node: pod.node, labels: pod.labels, serviceAccount: pod.serviceAccount, command, env, mountToken: mountsToken(call, cluster, pod) },
+    pod: { name: pod.name, namespace: pod.namespace, node: pod.node, labels: pod.labels, serviceAccount: pod.serviceAccount, command, env, mountToken: mountsToken(call, cluster, pod), ...extra },
     limitSeconds,
+    // the store (store.ts) locks `<world file>.lock`; the engine names the world file in REHEARSAL_WORLD
+    lockFile: process.env.REHEARSAL_WORLD ? `${process.env.REHEARSAL_WORLD}.lock` : undefined,
   };
   // In the compiled world (one bundle) the runner is this same file; from sources, pod-runner.ts.
   const args = __filename.endsWith('.ts') ? ['-r', 'tsx/cjs', path.join(__dirname, 'pod-runner.ts')] : [__filename];

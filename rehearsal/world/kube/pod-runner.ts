@@ -7,14 +7,16 @@
 // and `namespace` under /var/run/secrets/kubernetes.io/serviceaccount; its own /tmp (an emptyDir).
 // The process runs in a user + mount namespace of its own (`unshare`) so that those paths are
 // private to it; no other part of the machine's environment reaches it (only PATH, for the
-// interpreters and kubectl that stand in for the image's).
+// interpreters and kubectl that stand in for the image's). A pod that reaches the cloud (a check
+// or gate Job) also gets what pod-cloud.ts serves: the EKS Pod Identity variables and token, the
+// world's proxy and CA, HOME=/ and no instance metadata service.
 //
 // Time: the world's clock is simulated. A client that can only wait (a PDB refused an eviction, a
 // rollout waits for pods that have no node) cannot be unblocked while the Job runs: nothing else
 // acts on the cluster meanwhile. Instead of letting `kubectl` wait its `--timeout` in real time,
 // the runner ends that kubectl process at once and advances the world's clock by the timeout it
 // was given — what the caller then sees (a non-zero exit) is what a timeout gives it.
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as https from 'https';
@@ -23,6 +25,8 @@ import * as path from 'path';
 import { World } from '../model';
 import { WorldOps } from '../ops';
 import { ApiContext, ApiResponse, handle, JobPod } from './api';
+import { worldCertificate } from './certs';
+import { PodCloud, PodCloudSpec, startPodCloud } from './pod-cloud';
 import { Identity, serviceAccountIdentity } from './rbac';
 
 export const RUNNER_ENV = 'REHEARSAL_POD_RUNNER';
@@ -36,9 +40,30 @@ export interface PodRun {
     readonly env: Record<string, string>;
     /** Whether the service account token is mounted (pod's automountServiceAccountToken, else the account's). */
     readonly mountToken: boolean;
+    /** The cloud endpoints the pod reaches (pod-cloud.ts); none when undefined. */
+    readonly cloud?: PodCloudSpec;
+    /** Directories put first on PATH (where the machine's interpreter stands in for the image's). */
+    readonly pathFirst?: string[];
   };
   /** Real seconds after which the pod is killed (bounded cost; the Job then fails as past its deadline). */
   readonly limitSeconds: number;
+  /**
+   * The world store's lock file, held by the provider call that runs the pod: kept fresh while the
+   * pod runs, so that a pod slower than the store's stale-lock age (store.ts) never has its world
+   * taken from under it.
+   */
+  readonly lockFile?: string;
+}
+
+/** Touches `lockFile` while it is still the lock of process `owner`. */
+function keepLock(lockFile: string, owner: number): void {
+  try {
+    if (Number(fs.readFileSync(lockFile, 'utf8').split(' ')[0]) !== owner) return;
+    const now = new Date();
+    fs.utimesSync(lockFile, now, now);
+  } catch {
+    // no lock (a test), or released
+  }
 }
 
 export interface PodResult {
@@ -46,13 +71,6 @@ export interface PodResult {
   readonly exitCode: number;
   readonly output: string;
   readonly deadlineExceeded: boolean;
-}
-
-function certificate(dir: string): { cert: string; key: string } {
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'ca.crt');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=kube-apiserver', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:kubernetes.default.svc'], { stdio: 'ignore' });
-  return { cert: fs.readFileSync(cert, 'utf8'), key: fs.readFileSync(key, 'utf8') };
 }
 
 /** Descendant pids of `root` (from /proc). */
@@ -108,7 +126,7 @@ function endWaiting(root: number, stuck: NonNullable<ApiResponse['stuck']>): { s
 export async function runPodMain(run: PodRun): Promise<PodResult> {
   const ops = new WorldOps(run.world);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-'));
-  const tls = certificate(dir);
+  const tls = worldCertificate('kube-apiserver', ['IP:127.0.0.1', 'DNS:kubernetes.default.svc']);
   const token = crypto.randomBytes(32).toString('base64url');
   const identities: Record<string, Identity> = { [token]: serviceAccountIdentity(run.pod.namespace, run.pod.serviceAccount) };
   const ctx: ApiContext = { ops, cluster: run.cluster, by: run.by, jobPods: [run.pod] };
@@ -150,6 +168,12 @@ export async function runPodMain(run: PodRun): Promise<PodResult> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as import('net').AddressInfo).port;
 
+  const cloud: PodCloud | undefined = run.pod.cloud ? await startPodCloud(ops, run.cluster, run.pod, run.pod.cloud, run.by) : undefined;
+  const runDir = path.join(dir, 'run');
+  for (const [rel, content] of Object.entries(cloud?.runFiles ?? {})) {
+    fs.mkdirSync(path.dirname(path.join(runDir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(runDir, rel), content, { mode: cloud?.runExecutables.includes(rel) ? 0o755 : 0o644 });
+  }
   const sa = path.join(dir, 'sa');
   fs.mkdirSync(sa);
   if (run.pod.mountToken) {
@@ -158,12 +182,16 @@ export async function runPodMain(run: PodRun): Promise<PodResult> {
     fs.writeFileSync(path.join(sa, 'namespace'), run.pod.namespace);
   }
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    PATH: [...(cloud?.pathFirst ?? []), ...(run.pod.pathFirst ?? []), process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].join(':'),
     HOSTNAME: run.pod.name,
     KUBERNETES_SERVICE_HOST: '127.0.0.1',
     KUBERNETES_SERVICE_PORT: String(port),
     KUBERNETES_SERVICE_PORT_HTTPS: String(port),
     KUBERNETES_PORT: `tcp://127.0.0.1:${port}`,
+    // A container of a user without a passwd entry gets HOME=/ from the runtime; the world has no
+    // instance metadata service (the machine's own, if any, must never answer a pod).
+    ...(run.pod.cloud ? { HOME: '/', AWS_EC2_METADATA_DISABLED: 'true' } : {}),
+    ...cloud?.env,
     ...run.pod.env,
   };
   // /run first (the secrets path is /var/run → /run), then /tmp (the emptyDir), then the command.
@@ -172,28 +200,32 @@ export async function runPodMain(run: PodRun): Promise<PodResult> {
     'mount -t tmpfs tmpfs /run',
     'mkdir -p /run/secrets/kubernetes.io/serviceaccount',
     'cp "$1"/. /run/secrets/kubernetes.io/serviceaccount/ -R',
+    'if [ -d "$2" ]; then cp -R "$2"/. /run/; fi',
     'mount -t tmpfs tmpfs /tmp',
-    'shift',
+    'shift 2',
     'exec "$@"',
   ].join('\n');
   let output = '';
   let deadlineExceeded = false;
   const exitCode = await new Promise<number>((resolve) => {
-    child = spawn('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', setup, 'pod', sa, ...run.pod.command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', setup, 'pod', sa, runDir, ...run.pod.command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const add = (b: Buffer) => { if (output.length < 65536) output += b.toString('utf8'); };
     child.stdout!.on('data', add);
     child.stderr!.on('data', add);
+    const keeper = run.lockFile ? setInterval(() => keepLock(run.lockFile!, process.ppid), 2000) : undefined;
     const timer = setTimeout(() => {
       deadlineExceeded = true;
       for (const p of [...descendants(child!.pid!), child!.pid!]) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
     }, run.limitSeconds * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (keeper) clearInterval(keeper);
       resolve(code ?? (signal ? 128 : 1));
     });
   });
   for (const w of watches) w.end();
   server.close();
+  cloud?.close();
   fs.rmSync(dir, { recursive: true, force: true });
   return { world: run.world, exitCode, output, deadlineExceeded };
 }
@@ -203,8 +235,8 @@ if (process.env[RUNNER_ENV] === '1' && require.main === module) {
   const run = JSON.parse(fs.readFileSync(0, 'utf8')) as PodRun;
   runPodMain(run).then(
     (r) => {
-      process.stdout.write(JSON.stringify(r));
-      process.exit(0);
+      // exit once the whole answer is in the pipe (a large world is more than one pipe buffer)
+      process.stdout.write(JSON.stringify(r), () => process.exit(0));
     },
     (e) => {
       process.stderr.write(String((e as Error).stack ?? e));

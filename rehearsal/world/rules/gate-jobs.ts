@@ -1,5 +1,14 @@
-// The library's in-unit SLO-gate Jobs (src/kubernetes/metric-gate-check.ts): the world plays the
-// pod. Each pod attempt first needs its cloud credential (pod-identity.ts: Entra workload identity,
+// The library's in-unit SLO-gate Jobs (src/kubernetes/metric-gate-check.ts).
+// Run for real (issue 19 item 3): a gate on Amazon Managed Prometheus (EKS Pod Identity) or on a
+// plain Prometheus runs its container's command — `python3 -c <the gate script>` — as a process
+// (kube/pod-runner.ts), with this machine's python3 and botocore standing in for the gate image
+// (kube/interpreters.ts); the world serves the Pod Identity agent, the AMP query API with SigV4
+// checked, and the plain Prometheus (kube/pod-cloud.ts). The Job completes when the command exits
+// 0; a pod that exits non-zero is failed and retried while backoffLimit allows, after 10 s, 20 s …
+// (https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-backoff-failure-policy).
+// Modelled (the world plays the pod): Azure Monitor gates (azure-identity cannot be installed for
+// the rehearsal, docs/rehearsal.md) and a service account with an IRSA annotation (the world serves
+// no STS). There each pod attempt first needs its cloud credential (pod-identity.ts: Entra workload identity,
 // IRSA or EKS Pod Identity, as the cloud would grant it now), then queries the metrics API
 // (metrics.ts) for the unit and its baseline and judges them with the limits the Job carries in
 // its GATE environment variable.
@@ -13,12 +22,17 @@ import { WorldObject } from '../model';
 import { podCloudAccess } from '../pod-identity';
 import { unitFromStack } from '../units';
 import { Attrs, block, num, str, strMap } from '../values';
-import { clusterOfProvider } from './common';
-import { generateName } from './kubernetes';
+import { runPod, startPod } from '../kube/jobs';
+import { gateInterpreter } from '../kube/interpreters';
+import { clusterOfProvider, parseGoDuration } from './common';
+import { generateName, schedulableNodes } from './kubernetes';
+import { uidOf } from './nodes';
 import { Call, ResourceRule } from './rule';
 
 /** Seconds one gate pod runs (start, token, two queries). A rehearsal setting. */
 const POD_SECONDS = 10;
+/** Real seconds a gate pod may run before it is killed. */
+const POD_REAL_SECONDS = 90;
 
 interface Gate {
   readonly gate: string;
@@ -100,6 +114,8 @@ export function withGateJobs(job: ResourceRule): ResourceRule {
       const log = (action: string, detail: string) => call.ops.log({ stack: call.ctx.stack, provider: 'kubernetes', type: 'kubernetes_job_v1', action, id: `${ns}/${name}`, name, unit, detail });
       const saName = str(podSpec(a).service_account_name) ?? 'default';
       const attempts = (num(block(a.spec)?.backoff_limit) ?? 6) + 1;
+      const irsa = strMap(block(serviceAccount(call, cluster, ns, saName)?.attrs.metadata)?.annotations)['eks.amazonaws.com/role-arn'];
+      if (g.auth === 'none' || (g.auth === 'amp' && !irsa)) return runGatePods(call, a, job, g, { ns, name, unit, attempts });
       let last = '';
       for (let i = 0; i < attempts; i++) {
         if (i > 0) call.ops.advance(10 * 2 ** (i - 1));
@@ -135,4 +151,52 @@ export function withGateJobs(job: ResourceRule): ResourceRule {
       throw new SimError(`job: ${ns}/${name} is in failed state`, last);
     },
   };
+}
+
+/**
+ * The gate Job's pods run for real: admitted (Pod Security, service account), placed on a
+ * schedulable node, their command run with the cloud endpoints of kube/pod-cloud.ts. A pod that
+ * exits 0 completes the Job; the Job fails when every attempt allowed by backoffLimit failed.
+ */
+function runGatePods(call: Call, a: Attrs, job: ResourceRule, g: Gate, j: { ns: string; name: string; unit?: string; attempts: number }): void {
+  const { ns, name, unit, attempts } = j;
+  const log = (action: string, detail: string) => call.ops.log({ stack: call.ctx.stack, provider: 'kubernetes', type: 'kubernetes_job_v1', action, id: `${ns}/${name}`, name, unit, detail });
+  const cluster = clusterOfProvider(call);
+  const clusterKey = call.ops.keyOf(cluster);
+  const spec = podSpec(a);
+  const python = gateInterpreter(g.auth === 'amp');
+  if (python.missing) {
+    log('check-fail', python.missing);
+    throw new SimError(`job: ${ns}/${name} cannot run in the rehearsal`, python.missing);
+  }
+  const timeout = parseGoDuration(str(block(a.timeouts)?.create) ?? '1m');
+  const deadline = num(block(a.spec)?.active_deadline_seconds) ?? timeout;
+  const urls = [g.url, g.baselineUrl].filter((u): u is string => !!u).map((u) => new URL(u));
+  const httpsHosts = [...new Set(urls.filter((u) => u.protocol === 'https:').map((u) => u.hostname))];
+  const labels = { ...strMap(block(block(block(a.spec)?.template)?.metadata)?.labels), 'batch.kubernetes.io/job-name': name, 'job-name': name };
+  let last = '';
+  for (let i = 0; i < attempts; i++) {
+    if (i > 0) call.ops.advance(10 * 2 ** (i - 1));
+    const node = schedulableNodes(call, clusterKey, spec).sort((x, y) => x.name.localeCompare(y.name))[0];
+    // No node takes the pod: the Job rule reports it Pending until its timeout.
+    if (!node) return job.create?.(call, a);
+    const pod = { name: `${name}-${uidOf(`${clusterKey}/${ns}/${name}/${call.ops.world.seq}`).slice(0, 5)}`, namespace: ns, node: node.name, labels, serviceAccount: str(spec.service_account_name) ?? 'default', spec };
+    const start = startPod(call, clusterKey, pod);
+    if (start.refused) {
+      log('check-fail', `pod refused: ${start.refused}`);
+      call.ops.advance(Math.min(deadline, timeout));
+      throw new SimError(`job: ${ns}/${name} is in failed state`, `the Job created no pod (${start.refused}) and failed after activeDeadlineSeconds ${deadline} (DeadlineExceeded)`);
+    }
+    call.ops.advance(POD_SECONDS);
+    const r = runPod(call, clusterKey, pod, POD_REAL_SECONDS, { cloud: { job: `${ns}/${name}`, httpsHosts, unit }, pathFirst: python.pathFirst });
+    const lines = r.output.trim().split('\n').filter((l) => l.trim());
+    last = (lines.find((l) => /^(PASS|BREACH) /.test(l)) ?? lines.slice(-2).join(' | ')).slice(0, 600);
+    if (r.exitCode === 0 && !r.deadlineExceeded) {
+      log('check-pass', `pod ${i + 1}/${attempts} ${pod.name} on ${node.name} exited 0: ${last}`);
+      return job.create?.(call, a);
+    }
+    log(/^BREACH /.test(last) ? 'gate-breach' : 'pod-failed', `pod ${i + 1}/${attempts} ${pod.name} exited ${r.exitCode}${r.deadlineExceeded ? ' (killed: real-time bound)' : ''}: ${last}`);
+  }
+  log('check-fail', `Job failed after ${attempts} pod(s): ${last}`);
+  throw new SimError(`job: ${ns}/${name} is in failed state`, last);
 }

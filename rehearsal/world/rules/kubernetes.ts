@@ -8,7 +8,7 @@ import { Attrs, block, fill, str, strMap } from '../values';
 import { clusterOfProvider, minorNumber, parseGoDuration, timestamp } from './common';
 import { requireKubeCredentials } from '../credentials';
 import { handle } from '../kube/api';
-import { runPod, startPod } from '../kube/jobs';
+import { containerOf, runPod, startPod } from '../kube/jobs';
 import { NodeAttrs, nodesOf, uidOf } from './nodes';
 import { Call, DataRule, ResourceRule } from './rule';
 
@@ -120,7 +120,7 @@ function tolerates(tolerations: Attrs[], t: { key: string; value: string; effect
   });
 }
 
-function schedulableNodes(call: Call, clusterKey: string, spec: Attrs): WorldObject[] {
+export function schedulableNodes(call: Call, clusterKey: string, spec: Attrs): WorldObject[] {
   const selector = strMap(spec.node_selector);
   const tolerations = (Array.isArray(spec.toleration) ? spec.toleration : []) as Attrs[];
   return nodesOf(call.ops, clusterKey).filter((n) => {
@@ -156,8 +156,14 @@ function runJob(call: Call, a: Attrs, clusterKey: string, unit: string | undefin
     if (wait) throw new SimError(`job: ${ns}/${name} is in failed state`);
     return;
   }
+  // The in-cluster HTTP probe (HttpProbeCheck, source IN_CLUSTER) runs its real loop: sh + wget
+  // against the unit's origin as the world serves it (kube/pod-cloud.ts).
+  if (strMap(m.labels)['bluegreen.cdktf.io/check'] === 'http-probe') {
+    runJobPod(call, a, clusterKey, unit, wait, timeout, 'probe');
+    return;
+  }
   if (isDrain) {
-    runJobPod(call, a, clusterKey, unit, wait, timeout);
+    runJobPod(call, a, clusterKey, unit, wait, timeout, 'drain');
     // A drain that takes its time (fault `drain-slow`): the provider keeps polling the Job until it
     // completes (wait_for_completion), with the credential it was configured with (credentials.ts).
     const fleet = strMap(m.labels)['bluegreen.cdktf.io/fleet'];
@@ -182,7 +188,7 @@ function runJob(call: Call, a: Attrs, clusterKey: string, unit: string | undefin
 /** Real seconds a Job's pod may run before it is killed (the Job then fails as past its deadline). */
 const POD_REAL_SECONDS = 120;
 
-function runJobPod(call: Call, a: Attrs, clusterKey: string, unit: string | undefined, wait: boolean, timeout: number): void {
+function runJobPod(call: Call, a: Attrs, clusterKey: string, unit: string | undefined, wait: boolean, timeout: number, kind: 'drain' | 'probe'): void {
   const m = meta(a);
   const ns = str(m.namespace) ?? 'default';
   const name = str(m.name) ?? '';
@@ -201,9 +207,12 @@ function runJobPod(call: Call, a: Attrs, clusterKey: string, unit: string | unde
     }
     return;
   }
-  const r = runPod(call, clusterKey, pod, POD_REAL_SECONDS);
+  // The host names the command calls over https get the world's certificate (kube/pod-cloud.ts).
+  const { command } = containerOf(spec);
+  const httpsHosts = [...new Set(command.flatMap((c) => [...c.matchAll(/https:\/\/([a-z0-9.-]+)/gi)].map((x) => x[1].toLowerCase())))];
+  const r = runPod(call, clusterKey, pod, POD_REAL_SECONDS, kind === 'probe' ? { cloud: { job: `${ns}/${name}`, httpsHosts, unit, sleepAdvancesClock: true } } : {});
   const tail = r.output.trim().split('\n').slice(-3).join(' | ').slice(0, 400);
-  logDrainResult(call, a, clusterKey, ns);
+  if (kind === 'drain') logDrainResult(call, a, clusterKey, ns);
   if (r.exitCode !== 0 || r.deadlineExceeded) {
     log('check-fail', `pod ${pod.name} on ${node.name} exited ${r.exitCode}${r.deadlineExceeded ? ' (killed: real-time bound)' : ''}: ${tail}`);
     if (wait) throw new SimError(`job: ${ns}/${name} is in failed state`, `pod ${pod.name} exited ${r.exitCode}: ${tail}`);

@@ -13,6 +13,11 @@
  *   injects (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST),
  *   exchanges it, caches and refreshes the token and retries transient failures:
  *   https://learn.microsoft.com/python/api/azure-identity/azure.identity.workloadidentitycredential
+ * - Every query URL is sent with its query string percent-encoded as RFC 3986 says (`(` as `%28`):
+ *   that is the form SigV4 signs (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html,
+ *   "CanonicalQueryString"), and botocore signs the query exactly as it is given, so a URL whose
+ *   PromQL keeps `(` or `)` literal would be refused by Amazon Managed Prometheus as a signature
+ *   mismatch. A Prometheus server reads either form.
  * - Amazon Managed Service for Prometheus: every query signed with SigV4, service `aps`
  *   (https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-onboard-query-APIs.html), by
  *   `botocore.auth.SigV4Auth` with the credentials of botocore's default chain — EKS Pod Identity's
@@ -22,8 +27,13 @@
  *   https://docs.aws.amazon.com/eks/latest/userguide/pod-id-minimum-sdk.html
  */
 export const METRIC_GATE_SCRIPT = String.raw`
-import json, math, os, sys, time, urllib.error, urllib.request
+import json, math, os, sys, time, urllib.error, urllib.parse, urllib.request
 g = json.loads(os.environ["GATE"])
+
+def rfc3986(url):
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.urlencode(urllib.parse.parse_qsl(parts.query, keep_blank_values=True), quote_via=urllib.parse.quote)
+    return urllib.parse.urlunsplit(parts._replace(query=query))
 
 def authorizer():
     if g["auth"] == "azure":
@@ -47,6 +57,7 @@ def authorizer():
 headers_for = authorizer()
 
 def http(url):
+    url = rfc3986(url)
     for attempt in range(3):
         try:
             with urllib.request.urlopen(urllib.request.Request(url, headers=headers_for(url)), timeout=20) as r:
