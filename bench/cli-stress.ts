@@ -20,7 +20,7 @@ async function stress(): Promise<void> {
   console.log(`oracle: ${edits.toLocaleString('en-US')} random hand edits (seed ${seed}) in ${((Date.now() - t) / 1000).toFixed(1)} s — ${o.legal.toLocaleString('en-US')} legal, ${o.illegal.toLocaleString('en-US')} illegal; ${o.illegalAccepted} illegal accepted, ${o.legalRefused} legal refused`);
   for (const e of o.examples) console.log(e);
   const h0 = Date.now();
-  const h = runHostilePrs(Number(process.env.HOSTILE ?? 264), seed, { bigFiles: Number(process.env.FILES ?? 47_000) });
+  const h = runHostilePrs(Number(process.env.HOSTILE ?? 264), seed, { bigFiles: Number(process.env.FILES ?? 47_000), hangBoundMs: 10_000 });
   const zeros = { bypasses: h.bypasses, 'stack traces': h.stackTraces, hangs: h.hangs, 'silent changes': h.silentChanges, 'writes outside the repository': h.writesOutside, 'unescaped Markdown': h.unescapedMarkdown };
   console.log(`hostile pull requests: ${h.inputs} inputs in ${((Date.now() - h0) / 1000).toFixed(1)} s (${Object.entries(h.byClass).map(([c, k]) => `${c} ${k}`).join(', ')}) — ${Object.entries(zeros).map(([k, v]) => `${v.length} ${k}`).join(', ')}`);
   console.log(`  slowest command ${h.slowest} ms${h.bigFilesMs !== undefined ? `; check beside ${process.env.FILES ?? 47_000} fleet files ${(h.bigFilesMs / 1000).toFixed(1)} s` : ''}`);

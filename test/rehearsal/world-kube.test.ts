@@ -91,13 +91,32 @@ async function runDrainJob(minAvailable: number, greenFull = false) {
   const spec = job.spec.template.spec;
   const { command, env } = containerOf({ ...spec, container: spec.container.map((c: any) => ({ ...c, command: c.command.map(literal) })) });
   env.ATTEMPT = '1'; // a Terraform expression over the previous result; the first attempt
+  const startedMs = Date.now();
   const r = await runPodMain({
     world: ops.world, cluster: key, by: BY, limitSeconds: 60,
     pod: { name: 'drain-1-x', namespace: job.metadata.namespace, node: `${step.green}-0`, labels: job.spec.template.metadata.labels, serviceAccount: spec.service_account_name, command, env, mountToken: spec.automount_service_account_token },
   });
   if (process.env.KUBE_TEST_DEBUG) console.log(r.output);
   const result = ops.get('kubernetes_config_map_v1', job.metadata.annotations['bluegreen.cdktf.io/result-configmap'], key)!.attrs.data as Record<string, string>;
-  return { ...step, ops, key, job, r, result, spec };
+  // Real seconds the pod ran, rounded up, plus one for `date +%s` rounding at both ends: the most
+  // the script's deadline can have shrunk before it handed kubectl the time left (`--timeout=$(left)s`).
+  const realSeconds = Math.ceil((Date.now() - startedMs) / 1000) + 1;
+  return { ...step, ops, key, job, r, result, spec, realSeconds };
+}
+
+/**
+ * The documented time rule (pod-runner.ts): a kubectl that can only wait is ended at once and the
+ * world's clock advances by exactly the --timeout it was given. Returns that --timeout.
+ */
+function waitEndedAtItsTimeout(ops: WorldOps, command: RegExp): number {
+  const ended = ops.world.log.filter((a) => a.action === 'wait-ended');
+  expect(ended).toHaveLength(1);
+  const detail = String(ended[0].detail);
+  expect(detail).toMatch(command);
+  const given = Number(/--timeout=(\d+)s/.exec(detail)![1]);
+  expect(detail).toMatch(new RegExp(`clock \\+${given} s$`));
+  expect(ops.clock).toBe(given);
+  return given;
 }
 
 describe('rehearsal world: the library drain Job runs for real against the world Kubernetes API', () => {
@@ -121,14 +140,19 @@ describe('rehearsal world: the library drain Job runs for real against the world
   }, 60000);
 
   test('with a PDB that allows none: the eviction is refused (429), the wait ends at its timeout in simulated time, blue is schedulable again and the result names the PDB and the pods', async () => {
-    const { ops, key, r, result, blue, green, job } = await runDrainJob(6);
+    const { ops, key, r, result, blue, green, job, realSeconds } = await runDrainJob(6);
     const timeout = Number(job.metadata.annotations['bluegreen.cdktf.io/timeout-seconds']);
     expect(r.exitCode).toBe(0);
     expect(result.status).toBe('blocked');
     expect(result.detail).toMatch(/^PodDisruptionBudget\(s\) shop\/web-pdb allow no eviction; pods still on .*: shop\/web-0000[0-5]( shop\/web-0000[0-5])*\. Nothing was deleted/);
     expect(ops.world.log.some((a) => a.action === 'evict-refused')).toBe(true);
     expect(ops.world.log.filter((a) => a.action === 'evict' || a.action === 'pod-deleted')).toEqual([]);
-    expect(ops.clock).toBeGreaterThanOrEqual(timeout - 5);
+    // kubectl drain got the time left of the script's TIMEOUT_SECONDS deadline (real seconds the
+    // script spent before it are not simulated): at most the timeout, short of it by no more than
+    // the real seconds the pod ran. The clock then advanced by exactly that --timeout.
+    const given = waitEndedAtItsTimeout(ops, /ended "kubectl drain .*--timeout=\d+s/);
+    expect(given).toBeLessThanOrEqual(timeout);
+    expect(given).toBeGreaterThanOrEqual(timeout - realSeconds);
     expect(podsPerPool(ops, key)).toEqual({ [blue]: 6 });
     expect(nodesOf(ops, key, blue).some((n) => (n.attrs as NodeAttrs).unschedulable)).toBe(false);
     // green served before this step (canary), so it is not an entering pool: it stays schedulable
@@ -137,12 +161,16 @@ describe('rehearsal world: the library drain Job runs for real against the world
   }, 60000);
 
   test('with no room on the serving pool: evictions pass the PDB, the replacements stay Pending, `kubectl rollout status` ends at its timeout in simulated time, the result is not-ready and blue is schedulable again', async () => {
-    const { ops, key, r, result, blue } = await runDrainJob(0, true);
+    const { ops, key, r, result, blue, job, realSeconds } = await runDrainJob(0, true);
+    const timeout = Number(job.metadata.annotations['bluegreen.cdktf.io/timeout-seconds']);
     expect(r.exitCode).toBe(0);
     expect(result.status).toBe('not-ready');
     expect(result.detail).toMatch(/^shop\/deployment\/web did not run Ready on the serving pools .* pools .* are schedulable again$/);
     expect(ops.world.log.some((a) => a.action === 'wait-ended' && /deployment web has pods with no node/.test(String(a.detail)))).toBe(true);
-    expect(ops.clock).toBeGreaterThan(800);
+    // `rollout status` got the time left of the same deadline; the clock advanced by exactly that
+    const given = waitEndedAtItsTimeout(ops, /ended "kubectl .*rollout status .*--timeout=\d+s/);
+    expect(given).toBeLessThanOrEqual(timeout);
+    expect(given).toBeGreaterThanOrEqual(timeout - realSeconds);
     // the pending replacements land on blue again once it is uncordoned
     expect(podsPerPool(ops, key)).toEqual({ [blue]: 6 });
   }, 60000);
