@@ -71,10 +71,12 @@ describe('the capability matrix', () => {
     expect(fleets.some((f) => EXERCISES[capability](f, scenario!))).toBe(true);
   });
 
-  test.each(cells.filter(([k, c]) => CAPABILITY_MATRIX[k][c]?.notRehearsed !== undefined))('%s × %s: not rehearsed, says why and names a test that exists', (kind, capability) => {
-    const n = CAPABILITY_MATRIX[kind][capability].notRehearsed!;
-    expect(n.why.length).toBeGreaterThan(20);
-    expect(fs.existsSync(path.join(__dirname, '..', n.test))).toBe(true);
+  // A loop, not test.each: today every cell is rehearsed or refused, and test.each refuses an empty table.
+  test('a cell not rehearsed (none today) says why and names a test that exists', () => {
+    for (const [kind, capability] of cells.filter(([k, c]) => CAPABILITY_MATRIX[k][c]?.notRehearsed !== undefined)) {
+      const n = CAPABILITY_MATRIX[kind][capability].notRehearsed!;
+      expect({ kind, capability, why: n.why.length > 20, test: fs.existsSync(path.join(__dirname, '..', n.test)) }).toEqual({ kind, capability, why: true, test: true });
+    }
   });
 
   test.each(cells.filter(([k, c]) => CAPABILITY_MATRIX[k][c]?.refused !== undefined))('%s × %s: asking for it is refused at synth with the reason', (kind, capability) => {

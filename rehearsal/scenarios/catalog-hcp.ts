@@ -51,6 +51,9 @@ const HCP_POOLS: HcpRuns = {
   runIdentityId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/hcp-identities-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/hcp-runs-pools',
 };
 
+/** Both AWS fleets of R25HE run as the team's one deployer role (its trust policy has a pattern per fleet). */
+const HCP_AWS: HcpRuns = { ...HCP, awsRunRoleArn: 'arn:aws:iam::123456789012:role/hcp-terraform-runs' };
+
 export const HCP_SCENARIOS: ScenarioDef[] = [
   {
     id: 'R25H',
@@ -74,11 +77,22 @@ export const HCP_SCENARIOS: ScenarioDef[] = [
   },
   {
     id: 'R25HE',
-    text: "EKS behind Route 53 with every stack in an HCP Terraform workspace (agent runs, AWS dynamic credentials): every run's plan and apply token is exchanged by STS for the deployer role, whose trust policy matches the fleet's workspaces with StringLike (the role is the team's, made once)",
-    fleets: [{ name: 'r25he', kind: 'eks-route53', version: '1.33', policy: { canaryWeight: 10, maxWeightStep: 40 }, hcp: { ...HCP, awsRunRoleArn: 'arn:aws:iam::123456789012:role/hcp-terraform-runs' } }],
+    text: "EKS behind Route 53, and EKS node pools, with every stack in an HCP Terraform workspace (agent runs, AWS dynamic credentials): every run's plan and apply token is exchanged by STS for the deployer role, whose trust policy matches each fleet's workspaces with StringLike (the role is the team's, made once)",
+    fleets: [
+      { name: 'r25he', kind: 'eks-route53', version: '1.33', policy: { canaryWeight: 10, maxWeightStep: 40 }, hcp: HCP_AWS },
+      { name: 'r25hep', kind: 'eks-pools', version: '1.33', controlPlane: '1.33', policy: { maxWeightStep: 100 }, hcp: HCP_AWS },
+    ],
     steps: [
-      { label: 'first deploy: blue 1.33 serves 100; the bootstrap stack makes its workspaces first', verify: (v) => ranInWorkspaces(v, ['r25he-shared', trafficStack('r25he'), ...unitStacks(v, 'r25he', 'blue')], 'aws') },
-      { label: "start 1.34: green candidate, its new workspaces' runs", cli: [['r25he', 'start', '1.34']], verify: (v) => ranInWorkspaces(v, unitStacks(v, 'r25he', 'green'), 'aws') },
+      {
+        label: 'first deploy: blue 1.33 serves 100 (cluster fleet; node-pool fleet on control plane 1.33); the bootstrap stacks make their workspaces first',
+        verify: (v) => ranInWorkspaces(v, ['r25he-shared', trafficStack('r25he'), ...unitStacks(v, 'r25he', 'blue'), 'r25hep-shared', trafficStack('r25hep'), ...unitStacks(v, 'r25hep', 'blue')], 'aws'),
+      },
+      {
+        label: "start 1.34 in both fleets (the pools' control plane 1.33 → 1.34 first): green candidates, their new workspaces' runs",
+        cli: [['r25he', 'start', '1.34'], ['r25hep', 'start', '1.34']],
+        controlPlane: { r25hep: '1.34' },
+        verify: (v) => ranInWorkspaces(v, [...unitStacks(v, 'r25he', 'green'), 'r25hep-shared', ...unitStacks(v, 'r25hep', 'green')], 'aws'),
+      },
     ],
   },
 ];

@@ -26,7 +26,11 @@ export const HCP_AWS_ROLES: Readonly<Record<string, HcpAwsRole>> = {
   'arn:aws:iam::123456789012:role/hcp-terraform-runs': {
     issuerHost: 'app.terraform.io',
     audience: 'aws.workload.identity',
-    subjectLike: ['organization:bluegreen-rehearsal:project:platform-bluegreen:workspace:bg-r25he-*:run_phase:*'],
+    // One pattern per fleet (R25HE's EKS cluster fleet and its EKS node-pool fleet): `bg-r25he-*` does not match `bg-r25hep-…`.
+    subjectLike: [
+      'organization:bluegreen-rehearsal:project:platform-bluegreen:workspace:bg-r25he-*:run_phase:*',
+      'organization:bluegreen-rehearsal:project:platform-bluegreen:workspace:bg-r25hep-*:run_phase:*',
+    ],
   },
 };
 

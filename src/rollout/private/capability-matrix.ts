@@ -61,7 +61,6 @@ const POOL_GITOPS = "GitOps bootstrap belongs to the cluster, not to a pool: a p
 const POOL_ACCESS = "workload access belongs to the cluster, not to a pool: federated credentials and pod identity associations are made per cluster (its OIDC issuer, its service accounts), the same for every pool; grant them on the cluster";
 const POOL_GATES = 'an SLO gate judges a unit by its own traffic, and a node pool has none: the scheduler spreads a Service\'s pods over every schedulable pool, so no metric tells one pool\'s requests apart; check a pool with NodesReadyCheck and Jobs pinned to its nodes';
 const POOL_OFFERED = "a pool's version follows its control plane (never newer, at most 3 minors older, checked at synth), and the control plane moves one minor per step in the shared stack, whose apply fails on a version the cloud does not offer before any pool is built";
-const NO_HCP = { why: 'no rehearsal scenario puts an EKS node-pool fleet in HCP workspaces yet (R25H: AKS clusters and node pools, R25HE: EKS clusters)', test: 'test/capability-matrix.test.ts' };
 
 /** The capability matrix: every fleet kind × capability, supported or refused. Internal. */
 export const CAPABILITY_MATRIX: { readonly [kind: string]: { readonly [capability: string]: CapabilityCell } } = {
@@ -99,7 +98,7 @@ export const CAPABILITY_MATRIX: { readonly [kind: string]: { readonly [capabilit
     [Capability.DRAIN]: { rehearsal: 'R7' },
     [Capability.VERSION_OFFERED]: { refused: POOL_OFFERED },
     [Capability.SUPPORT_WARNINGS]: { rehearsal: 'R14' },
-    [Capability.HCP_WORKSPACES]: { notRehearsed: NO_HCP },
+    [Capability.HCP_WORKSPACES]: { rehearsal: 'R25HE' },
   },
 };
 
