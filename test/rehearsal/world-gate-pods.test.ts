@@ -13,6 +13,7 @@ import { runPodMain } from '../../rehearsal/world/kube/pod-runner';
 import { METRICS_HOST } from '../../rehearsal/world/metrics';
 import { emptyWorld, WorldObject } from '../../rehearsal/world/model';
 import { WorldOps } from '../../rehearsal/world/ops';
+import { POD_IDENTITY_PROPAGATION_SECONDS } from '../../rehearsal/world/pod-identity';
 import { IssuedCredential, verifySigV4 } from '../../rehearsal/world/sigv4';
 import { eksFleet } from '../aws/eks-fixtures';
 import { stackJson, testApp } from '../support/synth';
@@ -58,7 +59,7 @@ function world(unit: string, opts: { association: boolean; agent: boolean; avail
   ops.put(c);
   const key = ops.keyOf(c);
   ops.put({ type: 'kubernetes_service_account_v1', provider: 'kubernetes', id: 'bluegreen-checks/bluegreen-metric-gates', name: 'bluegreen-metric-gates', stack: BY.stack, cluster: key, unit, createdAt: 0, attrs: { metadata: [{ name: 'bluegreen-metric-gates', namespace: 'bluegreen-checks' }] } });
-  if (opts.association) ops.put({ type: 'aws_eks_pod_identity_association', provider: 'aws', id: 'a-1', name: 'a-1', stack: `shop-unit-${unit}`, unit, createdAt: 0, attrs: { cluster_name: 'shop-blue', namespace: 'bluegreen-checks', service_account: 'bluegreen-metric-gates', role_arn: ROLE } });
+  if (opts.association) ops.put({ type: 'aws_eks_pod_identity_association', provider: 'aws', id: 'a-1', name: 'a-1', stack: `shop-unit-${unit}`, unit, createdAt: -POD_IDENTITY_PROPAGATION_SECONDS, attrs: { cluster_name: 'shop-blue', namespace: 'bluegreen-checks', service_account: 'bluegreen-metric-gates', role_arn: ROLE } });
   if (opts.agent) ops.put({ type: 'aws_eks_addon', provider: 'aws', id: 'shop-blue:eks-pod-identity-agent', name: 'eks-pod-identity-agent', stack: `shop-unit-${unit}`, unit, createdAt: 0, attrs: { addon_name: 'eks-pod-identity-agent', cluster_name: 'shop-blue' } });
   if (opts.availability !== undefined) ops.world.faults.push({ id: 1, kind: 'metric-value', unit, metric: 'api-availability', value: opts.availability });
   return { ops, key };
