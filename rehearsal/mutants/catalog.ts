@@ -213,4 +213,11 @@ export const MUTANTS: Mutant[] = [
     find: 'public readonly propagationSeconds?: number = 1200;',
     replace: 'public readonly propagationSeconds?: number = 0;',
   },
+  {
+    id: 'M35', promise: 'destruction', scenario: 'R2',
+    defect: 'forget trusts any deploy record: a fleet with records may drop a retired unit whose retirement was never deployed (its cluster is orphaned)',
+    file: 'src/cli/record.ts',
+    find: 'if (refusal) {',
+    replace: 'if (refusal && records.length === 0) {',
+  },
 ];

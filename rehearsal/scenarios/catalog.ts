@@ -80,6 +80,34 @@ function forgotten(v: StepView, fleet: string, slot: string): string[] {
   return left.length ? [`fleet ${fleet}: ${slot} was forgotten but the app still has ${left.join(', ')}`] : [];
 }
 
+/**
+ * A delete Azure Resource Manager refuses for now: "409 Conflict ... another operation is in progress"
+ * (https://learn.microsoft.com/en-us/azure/azure-resource-manager/troubleshooting/common-deployment-errors).
+ */
+const DELETE_CONFLICT = 'Conflict: another operation is in progress on the resource (simulated; learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors)';
+
+/**
+ * After a failed retirement deploy: the fleet's last deploy record (written by `record`) says failed,
+ * and `forget` is refused by the rule forget, naming the failed record (the CLI call alone).
+ */
+function forgetRefusedAfterFailedRetirement(v: StepView, fleet: string, slot: string): string[] {
+  const problems = nothingDestroyedButUnit(v, fleet, slot);
+  const last = v.repo.records(fleet).slice(-1)[0];
+  if (!last || last.outcome !== 'failed') problems.push(`fleet ${fleet}: the failed retirement deploy was recorded as ${last ? last.outcome : '(no record)'}`);
+  const r = v.repo.cli(fleet, ['forget', slot, '--dry-run'], true);
+  if (r.code !== 1 || !/rule forget: .*no deploy record says a deploy of step \d+ or later succeeded .*the last record is step \d+, failed/.test(r.out.replace(/\s+/g, ' '))) {
+    problems.push(`fleet ${fleet}: after the failed retirement deploy, forget ${slot} was not refused by the rule forget naming the failed record (exit ${r.code}): ${r.out.trim().split('\n').slice(0, 2).join(' | ')}`);
+  }
+  return problems;
+}
+
+/** A failed retirement deploy changed nothing but the retired unit's own stack (the traffic stack left it before). */
+function nothingDestroyedButUnit(v: StepView, fleet: string, slot: string): string[] {
+  const name = v.unitNames(fleet)[slot];
+  const d = v.actions.filter((a) => (a.action === 'delete' || a.action === 'destroy') && a.stack.startsWith(`${fleet}-unit-`) && !(name && a.stack === unitStack(fleet, name)));
+  return d.length ? [`fleet ${fleet}: the failed retirement destroyed objects of other units: ${d.slice(0, 2).map((a) => `${a.stack} ${a.type}`).join(', ')}`] : [];
+}
+
 /** Nothing of the unit remains in the world (R11). */
 function nothingRemains(v: StepView, fleet: string, slot: string, names: () => Record<string, string>): string[] {
   const name = names()[slot];
@@ -521,7 +549,7 @@ export const SCENARIOS: ScenarioDef[] = [
     // A federation is part of a unit's identity (declaring one later makes new units), so the
     // identity that fails is another service account of the same repository (shop/worker),
     // checked but never declared.
-    id: 'R18', text: "a unit whose checked identity has no federation fails the identity check and gets no traffic; the declared identity is federated on every unit, the whole rollout passes, and none of blue's grants remain",
+    id: 'R18', text: "a unit whose checked identity has no federation fails the identity check and gets no traffic; the declared identity is federated on every unit, the whole rollout passes, and none of blue's grants remain; a failed retirement deploy keeps forget refused until the retirement is deployed",
     fleets: [{
       name: 'r18tm', kind: 'aks-trafficmanager', version: FROM, policy: { maxWeightStep: 100 },
       extraProps: { gitOps: GITOPS, workloadAccess: { identities: [{ namespace: 'shop', serviceAccount: 'api', managedIdentityId: SHOP_API_IDENTITY }] } },
@@ -550,9 +578,17 @@ export const SCENARIOS: ScenarioDef[] = [
           verify: (v: StepView) => { blue = v.unitNames('r18tm').blue; return []; },
         },
         {
-          label: "retire blue: none of blue's grants remain", cli: [['r18tm', 'retire']],
+          // Issue 21 item 8: a retirement deploy that failed is recorded as failed, and forget waits for a successful one.
+          label: "retire blue: deleting blue's cluster fails once, the deploy fails, and forget is refused", cli: [['r18tm', 'retire']],
+          faults: [{ label: "blue's cluster deletion fails", fleet: 'r18tm', fault: { kind: 'apply-error', type: 'azurerm_kubernetes_cluster', attempts: 1, note: DELETE_CONFLICT } }],
+          expect: { r18tm: 'failed' },
+          verify: (v: StepView) => forgetRefusedAfterFailedRetirement(v, 'r18tm', 'blue'),
+        },
+        {
+          label: "the retirement deployed again: none of blue's grants remain, and forget passes",
           verify: (v: StepView) => [...nothingRemains(v, 'r18tm', 'blue', () => ({ blue })), ...federated(v, 'r18tm', 'green')],
         },
+        { label: 'forget blue', cli: [['r18tm', 'forget']], verify: (v: StepView) => forgotten(v, 'r18tm', 'blue') },
       ] as StepSpec[];
     })(),
   },

@@ -54,11 +54,11 @@ export const RECORD_DEPLOY_COMMAND = "cdktf-bluegreen record -- npx cdktf deploy
 export function checkForget(cwd: string, stateFile: string, state: RolloutStateFile, slot?: string): void {
   const slots = slot !== undefined ? [slot] : state.units.filter((u) => u.lifecycle === UnitLifecycle.RETIRED).map((u) => u.slot);
   const { records, file } = readRecords(cwd, stateFile, state.fleet);
-  const problem = forgetProblem(state, slots, records);
-  if (problem) {
+  const refusal = forgetProblem(state, slots, records);
+  if (refusal) {
     throw new BlueGreenError({
       fleet: state.fleet, unit: slots.length === 1 ? slots[0] : undefined, field: 'command', value: '"forget"',
-      rule: `rule forget: ${problem} (deploy records in ${escapeLine(displayPath(cwd, file))})`,
+      rule: `rule forget: ${refusal} (deploy records in ${escapeLine(displayPath(cwd, file))})`,
       fix: `deploy the current step through \`${RECORD_DEPLOY_COMMAND}\` (as the deploy workflow does), commit the record, then forget`,
     });
   }
