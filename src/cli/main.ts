@@ -38,7 +38,7 @@ Commands that write one legal step (each one pull request):
   retire                      standby units → retired (the deploy destroys them); --slot s also abandons a candidate
   rollback                    traffic back: to the oldest unit during a canary, else to the standby unit (--slot s, --weight N);
                               --on-gate-failure: only if the policy says "onGateFailure": "rollback" (CI, after a failed deploy)
-  forget                      drop retired units from the file (after a deploy destroyed them)
+  forget                      drop retired units from the file (once a deploy record shows their retirement deployed)
   pin <slot> <fingerprint>    record a unit's fingerprint from the rollout plan report
 
 Autopilot:
