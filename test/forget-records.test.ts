@@ -114,6 +114,19 @@ describe('forget waits for a deploy record of the retirement', () => {
   });
 });
 
+describe('record --at', () => {
+  test('dates a replayed deploy at the given instant (start and finish), and refuses a time that is not one', () => {
+    const dir = tempDir();
+    expect(cli(dir, ['init', 'shop', '1.33']).code).toBe(0);
+    expect(recordDeploy(dir, STACKS, 0, [], ['--at', '2027-01-15T14:00:00Z']).code).toBe(0);
+    const [r] = parseDeployRecords(fs.readFileSync(path.join(dir, 'rollout/.deploys/shop.jsonl'), 'utf8'), 'shop.jsonl', 'shop');
+    expect({ startedAt: r.startedAt, finishedAt: r.finishedAt, outcome: r.outcome }).toEqual({ startedAt: '2027-01-15T14:00:00Z', finishedAt: '2027-01-15T14:00:00Z', outcome: DeployOutcome.SUCCEEDED });
+    const bad = recordDeploy(dir, STACKS, 0, [], ['--at', 'yesterday']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--at "yesterday": a time is ISO 8601 with a zone');
+  });
+});
+
 describe('check --base reads the records at the base only', () => {
   /** main: the retire step merged, its deploy recorded with `code`; a branch that forgets blue by hand. */
   function repoWithRetire(code: number, keepRecords = true) {
