@@ -276,4 +276,11 @@ export const MUTANTS: Mutant[] = [
     find: '    url = rfc3986(url)',
     replace: '    url = url',
   },
+  {
+    id: 'M35', promise: 'destruction', scenario: 'R2',
+    defect: 'forget trusts any deploy record: a fleet with records may drop a retired unit whose retirement was never deployed (its cluster is orphaned)',
+    file: 'src/cli/record.ts',
+    find: 'if (refusal) {',
+    replace: 'if (refusal && records.length === 0) {',
+  },
 ];

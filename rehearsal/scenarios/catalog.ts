@@ -83,6 +83,55 @@ function forgotten(v: StepView, fleet: string, slot: string): string[] {
   return left.length ? [`fleet ${fleet}: ${slot} was forgotten but the app still has ${left.join(', ')}`] : [];
 }
 
+/**
+ * A delete Azure Resource Manager refuses for now: "409 Conflict ... another operation is in progress"
+ * (https://learn.microsoft.com/en-us/azure/azure-resource-manager/troubleshooting/common-deployment-errors).
+ */
+const DELETE_CONFLICT = 'Conflict: another operation is in progress on the resource (simulated; learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors)';
+
+/**
+ * After a failed retirement deploy: the fleet's last deploy record (written by `record`) says failed,
+ * and `forget` is refused by the rule forget, naming the failed record (the CLI call alone).
+ */
+function forgetRefusedAfterFailedRetirement(v: StepView, fleet: string, slot: string): string[] {
+  const problems = nothingDestroyedButUnit(v, fleet, slot);
+  const last = v.repo.records(fleet).slice(-1)[0];
+  if (!last || last.outcome !== 'failed') problems.push(`fleet ${fleet}: the failed retirement deploy was recorded as ${last ? last.outcome : '(no record)'}`);
+  const r = v.repo.cli(fleet, ['forget', slot, '--dry-run'], true);
+  if (r.code !== 1 || !/rule forget: .*no deploy record says a deploy of step \d+ or later succeeded .*the last record is step \d+, failed/.test(r.out.replace(/\s+/g, ' '))) {
+    problems.push(`fleet ${fleet}: after the failed retirement deploy, forget ${slot} was not refused by the rule forget naming the failed record (exit ${r.code}): ${r.out.trim().split('\n').slice(0, 2).join(' | ')}`);
+  }
+  return problems;
+}
+
+/** The drain timer ran in the traffic stack before any delete in a unit stack of the fleet (this deploy). */
+function drainedBeforeDelete(v: StepView, fleet: string): string[] {
+  const drain = v.actions.find((a) => a.stack === trafficStack(fleet) && a.type === 'time_sleep' && ['create', 'drain', 'replace'].includes(a.action));
+  const del = v.actions.find((a) => a.stack.startsWith(`${fleet}-unit-`) && (a.action === 'delete' || a.action === 'destroy'));
+  if (!drain) return [`fleet ${fleet}: the retirement deploy ran no drain timer`];
+  return del && del.seq < drain.seq ? [`fleet ${fleet}: ${del.stack} ${del.type} was deleted before the drain timer ran`] : [];
+}
+
+/** A retried retirement: deletes only in the retired unit's stack, no router change, green keeps 100 %. */
+function retryDestroysOnly(v: StepView, fleet: string, slot: string): string[] {
+  const name = v.unitNames(fleet)[slot];
+  const problems: string[] = [];
+  const other = v.actions.filter((a) => (a.action === 'delete' || a.action === 'destroy') && !(name && a.stack === unitStack(fleet, name)));
+  if (other.length) problems.push(`fleet ${fleet}: the retried retirement deleted more than ${slot}'s stack: ${other.slice(0, 2).map((a) => `${a.stack} ${a.type}`).join(', ')}`);
+  const routed = v.actions.filter((a) => a.stack === trafficStack(fleet) && a.action !== 'read');
+  if (routed.length) problems.push(`fleet ${fleet}: the retried retirement changed the traffic stack: ${routed.slice(0, 2).map((a) => `${a.action} ${a.type}`).join(', ')}`);
+  const green = v.world.shares(fleet)[v.unitNames(fleet).green] ?? 0;
+  if (green !== 100) problems.push(`fleet ${fleet}: green serves ${green} %, not 100 %, after the retried retirement`);
+  return problems;
+}
+
+/** A failed retirement deploy changed nothing but the retired unit's own stack (the traffic stack left it before). */
+function nothingDestroyedButUnit(v: StepView, fleet: string, slot: string): string[] {
+  const name = v.unitNames(fleet)[slot];
+  const d = v.actions.filter((a) => (a.action === 'delete' || a.action === 'destroy') && a.stack.startsWith(`${fleet}-unit-`) && !(name && a.stack === unitStack(fleet, name)));
+  return d.length ? [`fleet ${fleet}: the failed retirement destroyed objects of other units: ${d.slice(0, 2).map((a) => `${a.stack} ${a.type}`).join(', ')}`] : [];
+}
+
 /** Nothing of the unit remains in the world (R11). */
 function nothingRemains(v: StepView, fleet: string, slot: string, names: () => Record<string, string>): string[] {
   const name = names()[slot];
@@ -595,7 +644,7 @@ export const SCENARIOS: ScenarioDef[] = [
     // A federation is part of a unit's identity (declaring one later makes new units), so the
     // identity that fails is another service account of the same repository (shop/worker),
     // checked but never declared.
-    id: 'R18', text: "a unit whose checked identity has no federation fails the identity check and gets no traffic; the declared identity is federated on every unit, the whole rollout passes, and none of blue's grants remain",
+    id: 'R18', text: "a unit whose checked identity has no federation fails the identity check and gets no traffic; the declared identity is federated on every unit, the whole rollout passes, and none of blue's grants remain; a failed retirement deploy keeps forget refused until the retirement is deployed",
     fleets: [{
       name: 'r18tm', kind: 'aks-trafficmanager', version: FROM, policy: { maxWeightStep: 100 },
       extraProps: { gitOps: GITOPS, workloadAccess: { identities: [{ namespace: 'shop', serviceAccount: 'api', managedIdentityId: SHOP_API_IDENTITY }] } },
@@ -624,9 +673,20 @@ export const SCENARIOS: ScenarioDef[] = [
           verify: (v: StepView) => { blue = v.unitNames('r18tm').blue; return []; },
         },
         {
-          label: "retire blue: none of blue's grants remain", cli: [['r18tm', 'retire']],
-          verify: (v: StepView) => [...nothingRemains(v, 'r18tm', 'blue', () => ({ blue })), ...federated(v, 'r18tm', 'green')],
+          // Issue 21 item 8: a retirement deploy that failed is recorded as failed, and forget waits for a successful one.
+          label: "retire blue: deleting blue's cluster fails once, the deploy fails, and forget is refused", cli: [['r18tm', 'retire']],
+          faults: [{ label: "blue's cluster deletion fails", fleet: 'r18tm', fault: { kind: 'apply-error', type: 'azurerm_kubernetes_cluster', attempts: 1, note: DELETE_CONFLICT } }],
+          expect: { r18tm: 'failed' },
+          verify: (v: StepView) => [...drainedBeforeDelete(v, 'r18tm'), ...forgetRefusedAfterFailedRetirement(v, 'r18tm', 'blue')],
         },
+        {
+          // The standard order check wants the drain timer in the deploy that destroys; it ran in the failed
+          // deploy of this same step (checked there), so this retry is judged by its own rules: nothing but
+          // blue's stack is destroyed, no weight moves, green keeps every request.
+          label: "the retirement deployed again: none of blue's grants remain, and forget passes", standard: false,
+          verify: (v: StepView) => [...nothingRemains(v, 'r18tm', 'blue', () => ({ blue })), ...federated(v, 'r18tm', 'green'), ...retryDestroysOnly(v, 'r18tm', 'blue')],
+        },
+        { label: 'forget blue', cli: [['r18tm', 'forget']], verify: (v: StepView) => forgotten(v, 'r18tm', 'blue') },
       ] as StepSpec[];
     })(),
   },

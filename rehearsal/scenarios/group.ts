@@ -5,7 +5,7 @@
 import { AppFleet, EscapeHatch, resourceNamesOf, unitNamesOf } from './app-fleets';
 import { credentialsInState } from './secrets';
 import { checkLiveUnitsUntouched, checkOrder, checkShares, checkTimeline } from './checks';
-import { DeployResult, linesByStack, ScenarioApp, ScenarioRepo, tempDir } from './harness';
+import { DeployResult, linesByStack, ScenarioApp, ScenarioRepo, StateFile, tempDir } from './harness';
 import { ScenarioDef, ScenarioResult, StepSpec, StepView, WorldAction, WorldPort } from './model';
 
 /** What the engine gives a group: the environment of `cdktf deploy` and the world it acts on. */
@@ -69,7 +69,7 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
     if (flavours.length > 1) throw new Error(`one group is one app on one toolchain, but its scenarios ask for ${flavours.join(' and ')}`);
     app = await ScenarioApp.create(dir, flavours[0]);
     if (app.flavour !== 'cdktf') log(`[${label}] ${app.flavour} app ready in ${app.dir}`);
-    for (const l of lives) (l as { repo: ScenarioRepo }).repo = new ScenarioRepo(dir, l.def.id);
+    for (const l of lives) (l as { repo: ScenarioRepo }).repo = new ScenarioRepo(app.reposDir, l.def.id);
   } catch (e) {
     for (const l of lives) fail(l, `the group could not start: ${(e as Error).message}`);
     return finish();
@@ -87,6 +87,8 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
         if (k === 0) initFleets(l);
         for (const [fleet, ...args] of step.cli ?? []) l.repo.cli(fleet, args);
         if (k === 0 || step.cli?.length || step.mergedAfterMinutes !== undefined) l.repo.commitStep(`step ${k}: ${step.label}`, step.mergedAfterMinutes, step.checkRefused);
+        // A retirement merged but not deployed yet: forget is refused (nothing records its deploy).
+        if (!step.checkRefused) for (const f of l.def.fleets) { const p = forgetRefusedUnlessRecorded(l, f.name, `after the merge of step ${l.repo.state(f.name).step}, before its deploy`); if (p.length) record(l, p.join('; ')); }
         for (const f of l.def.fleets) {
           const cp = l.controlPlane[f.name];
           if (cp) { cp.previous = cp.current; cp.current = step.controlPlane?.[f.name] ?? cp.current; }
@@ -156,8 +158,17 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
       try { gw.world.advanceClock(gap); } catch (e) { for (const l of stepping) fail(l, `step ${k}: the clock could not be moved: ${(e as Error).message}`); continue; }
     }
     const clockBefore = safeClock(gw.world);
-    const deploy = await app.deploy(gw.env, (line) => log(`[${label}] step ${k}: ${line}`));
+    const deploy = await app.deploy(gw.env, (line) => log(`[${label}] step ${k}: ${line}`), stepping.map((l) => l.repo));
     const clock = { from: clockBefore, to: safeClock(gw.world) };
+    // The deploy workflow commits what record appended; a forget in a later step reads it (issue 21 item 8).
+    for (const l of stepping) {
+      try {
+        l.repo.commitRecords();
+        recordProblems(l, k).forEach((p) => record(l, p));
+      } catch (e) {
+        fail(l, `step ${k}: the deploy records could not be read or committed: ${(e as Error).message}`);
+      }
+    }
     let actions: WorldAction[] = [];
     try {
       actions = gw.world.actions().filter((a) => a.seq > lastSeq);
@@ -224,6 +235,46 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
     log(`[${label}] done in ${seconds.toFixed(0)} s`);
     return lives.map((l) => l.result);
   }
+}
+
+/**
+ * What the deploy records of step k must show (issue 21 item 8): the deploy went through `record`
+ * (a record of the fleet's current step exists), a fleet whose stacks failed is never recorded as
+ * succeeded, and while no successful record shows a retired unit's retirement deployed, `forget`
+ * is refused by the rule forget (the CLI call alone: nothing is deployed for it).
+ */
+function recordProblems(l: Live, k: number): string[] {
+  const problems: string[] = [];
+  for (const f of l.def.fleets) {
+    const state = l.repo.state(f.name);
+    const records = l.repo.records(f.name);
+    const last = records[records.length - 1];
+    if (!last || last.step !== state.step) {
+      problems.push(`fleet ${f.name}: the deploy of step ${state.step} left no deploy record (last: ${last ? `step ${last.step} ${last.outcome}` : 'none'}); every deploy runs through cdktf-bluegreen record`);
+      continue;
+    }
+    if ((l.def.steps[k].expect?.[f.name] ?? 'applied') === 'failed' && last.outcome === 'succeeded') problems.push(`fleet ${f.name}: the deploy failed, but its record says succeeded`);
+    problems.push(...forgetRefusedUnlessRecorded(l, f.name, `after the deploy of step ${state.step} (${last.outcome})`));
+  }
+  return problems;
+}
+
+/**
+ * For every retired unit of the fleet whose retirement no successful record shows: `forget --dry-run`
+ * must be refused by the rule forget. Returns the problems (none when every retirement was deployed).
+ */
+function forgetRefusedUnlessRecorded(l: Live, fleet: string, when: string): string[] {
+  const state: StateFile = l.repo.state(fleet);
+  const records = l.repo.records(fleet);
+  const problems: string[] = [];
+  for (const u of state.units.filter((x) => x.lifecycle === 'retired')) {
+    const deployed = records.some((r) => r.outcome === 'succeeded' && r.step >= (u.since ?? 0) && r.step <= state.step && r.units.some((x) => x.slot === u.slot && x.lifecycle === 'retired'));
+    if (deployed) continue;
+    const r = l.repo.cli(fleet, ['forget', u.slot, '--dry-run'], true);
+    if (r.code !== 1 || !r.out.includes('rule forget')) problems.push(`fleet ${fleet}: ${when}, no record shows ${u.slot}'s retirement deployed, yet forget was not refused by the rule forget (exit ${r.code}): ${r.out.trim().split('\n').slice(0, 2).join(' | ')}`);
+    else if (l.result.evidence.length < 24) l.result.evidence.push(`${fleet}: forget ${u.slot} ${when}: ${r.out.trim().split('\n')[0].slice(0, 400)}`);
+  }
+  return problems;
 }
 
 /** The first problem in full, then the others shortened. */

@@ -99,6 +99,34 @@ export class ScenarioRepo {
   /** The simulated merge time of the last kept commit (seconds since the epoch). */
   private mergedAt = 1_800_000_000;
 
+  /** When the last kept step was merged (simulated seconds since the epoch): its deploy is recorded at that instant. */
+  public get mergedTime(): number {
+    return this.mergedAt;
+  }
+
+  /**
+   * The deploy workflow's commit of what `record` appended to rollout/.deploys/ (examples/autopilot/
+   * deploy-with-record.yml): pushed to main directly, not a pull request, so no check runs on it.
+   * Dated at the step's merge time. Returns whether there was anything to commit.
+   */
+  public commitRecords(): boolean {
+    if (!fs.existsSync(path.join(this.dir, 'rollout', '.deploys'))) return false;
+    this.git('add', 'rollout/.deploys');
+    if (run('git', ['diff', '--cached', '--quiet'], this.dir).code === 0) return false;
+    const dated = { ...process.env, GIT_COMMITTER_DATE: `@${this.mergedAt} +0000`, GIT_AUTHOR_DATE: `@${this.mergedAt} +0000` };
+    const r = run('git', ['commit', '-q', '-m', 'deploy record'], this.dir, dated);
+    if (r.code !== 0) throw new StepFailure(`git commit of the deploy records failed: ${r.out.trim()}`);
+    this.commits++;
+    return true;
+  }
+
+  /** The fleet's deploy records as `record` wrote them (one JSON object a line), oldest first. */
+  public records(fleet: string): Array<{ step: number; outcome: string; units: Array<{ slot: string; lifecycle: string }> }> {
+    const file = path.join(this.dir, 'rollout', '.deploys', `${fleet}.jsonl`);
+    if (!fs.existsSync(file)) return [];
+    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  }
+
   private git(...args: string[]): void {
     const r = run('git', args, this.dir);
     if (r.code !== 0) throw new StepFailure(`git ${args.join(' ')} failed: ${r.out.trim()}`);
@@ -109,7 +137,7 @@ export class ScenarioRepo {
 export interface StateFile {
   readonly fleet: string;
   readonly step: number;
-  readonly units: Array<{ slot: string; kubernetesVersion: string; lifecycle: string; weight: number; fingerprint?: string }>;
+  readonly units: Array<{ slot: string; kubernetesVersion: string; lifecycle: string; weight: number; fingerprint?: string; since?: number }>;
 }
 
 /** What one `cdktf deploy '*'` did. */
@@ -251,13 +279,30 @@ export class ScenarioApp {
     return run(this.cli, ['synth'], this.dir, this.cliEnv(env));
   }
 
-  /** `cdktf deploy '*' --auto-approve --skip-provider-lock` (or `cdktn deploy …`) with the engine's environment. */
-  public async deploy(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<DeployResult> {
+  /** Where the scenarios' infra repos live: inside the app, so `record` (run in the app) reaches their state files. */
+  public get reposDir(): string {
+    return path.join(this.dir, 'repos');
+  }
+
+  /**
+   * The deploy as the deploy workflow runs it (examples/autopilot/deploy-with-record.yml):
+   * `cdktf-bluegreen record --dir <repo>/rollout -- cdktf deploy '*' --auto-approve --skip-provider-lock`
+   * (or `cdktn deploy …`) with the engine's environment. The scenarios of a group share one deploy
+   * but each has its own repository, so one `record` per repository wraps the next (record runs
+   * its command, prints its output and exits with its code): every repository gets its records,
+   * read from the one deploy's output. Each repository's record is dated at its step's simulated
+   * merge time (`--at`), the clock its soaks are judged by.
+   */
+  public async deploy(env: NodeJS.ProcessEnv, log: (line: string) => void, repos: ScenarioRepo[] = []): Promise<DeployResult> {
     const started = Date.now();
     const logDir = path.join(this.dir, 'tflog', String(++this.deploys));
     fs.mkdirSync(logDir, { recursive: true });
     const recorded: NodeJS.ProcessEnv = { ...env, TERRAFORM_BINARY_NAME: RECORDER, REHEARSAL_TF_LOG_DIR: logDir, REHEARSAL_REAL_TERRAFORM: realTerraform() };
-    const output = await runAsync(this.cli, ['deploy', '*', '--auto-approve', '--skip-provider-lock'], this.dir, this.cliEnv(recorded));
+    const deploy = [this.cli, 'deploy', '*', '--auto-approve', '--skip-provider-lock'];
+    const command = repos.reduceRight((inner, repo) => [
+      process.execPath, this.bluegreenCli(), 'record', '--dir', path.relative(this.dir, path.join(repo.dir, 'rollout')), '--at', String(repo.mergedTime), '--', ...inner,
+    ], deploy);
+    const output = await runAsync(command[0], command.slice(1), this.dir, this.cliEnv(recorded));
     // When cdktf aborts, Terraform processes it started may still be running: let them finish
     // (their state locks and world changes belong to this deploy).
     const orphansSettled = Date.now() + 180_000;
@@ -268,6 +313,12 @@ export class ScenarioApp {
     const parsed = readTerraformLogs(logDir, stacks);
     log(`deploy exit ${output.code} in ${seconds.toFixed(1)} s; failed stacks: ${parsed.failed.join(', ') || 'none'}`);
     return { code: output.code, seconds, output: stripAnsi(output.out), stacks, failedStacks: parsed.failed, appliedStacks: parsed.applied, runs: parsed.runs, errors: parsed.errors };
+  }
+
+  /** The cdktf-bluegreen CLI the app's user runs: the installed package's (CDK Terrain app), or this repository's. */
+  private bluegreenCli(): string {
+    const installed = path.join(this.dir, 'node_modules', 'cdktf-bluegreen', 'bin', 'cdktf-bluegreen.js');
+    return this.flavour === 'cdktn' && fs.existsSync(installed) ? installed : CLI;
   }
 
   /** Stack names of the last synth (cdktf.out/manifest.json). */

@@ -38,7 +38,7 @@ Commands that write one legal step (each one pull request):
   retire                      standby units → retired (the deploy destroys them); --slot s also abandons a candidate
   rollback                    traffic back: to the oldest unit during a canary, else to the standby unit (--slot s, --weight N);
                               --on-gate-failure: only if the policy says "onGateFailure": "rollback" (CI, after a failed deploy)
-  forget                      drop retired units from the file (after a deploy destroyed them)
+  forget                      drop retired units from the file (once a deploy record shows their retirement deployed)
   pin <slot> <fingerprint>    record a unit's fingerprint from the rollout plan report
 
 Autopilot:
@@ -55,7 +55,8 @@ Options:
   --dir <folder>    folder of state files (default: ${DEFAULT_DIR})
   --fleet <name>    the file <dir>/<name>.json (needed when the folder holds several)
   --head <ref>      check/plan: compare with <ref> instead of the working tree
-  --at <time>       check/plan: judge each step's soak as of this time (ISO 8601 or epoch seconds) instead of now
+  --at <time>       check/plan: judge each step's soak as of this time (ISO 8601 or epoch seconds) instead of now;
+                    record: the time the deploy is recorded at (a replayed or rehearsed deploy)
   --dry-run         show the step without writing it
   --no-color        plain output (also with NO_COLOR set, TERM=dumb, or when the output is not a terminal)
 
@@ -66,7 +67,7 @@ const BOOL_FLAGS = ['json', 'dry-run', 'no-color', 'help', 'on-gate-failure', 'f
 const ALLOWED: { [command: string]: string[] } = {
   status: [], check: ['base', 'head', 'at'], plan: ['base', 'head', 'json', 'out', 'at', 'full', 'link'],
   init: ['slot', 'fingerprint', 'kind'], start: ['slot', 'fingerprint', 'dry-run'], promote: ['slot', 'weight', 'dry-run'], shift: ['slot', 'weight', 'dry-run'],
-  record: [], autopilot: ['json', 'dry-run', 'policy', 'feed', 'offered'],
+  record: ['at'], autopilot: ['json', 'dry-run', 'policy', 'feed', 'offered'],
   retire: ['slot', 'dry-run'], rollback: ['slot', 'weight', 'dry-run', 'on-gate-failure'], forget: ['slot', 'dry-run'], pin: ['dry-run'],
 };
 const COMMON = ['file', 'dir', 'fleet', 'no-color', 'help'];
@@ -218,7 +219,7 @@ export function main(argv: string[], io: CliIo): number {
 
     if (args.command === 'record') {
       positionals(args, 0, 0, '-- <deploy command>');
-      return runRecord(deployCommand, files, io);
+      return runRecord(deployCommand, files, io, atFlag(args.flags.at));
     }
 
     if (args.command === 'init') {
@@ -281,11 +282,8 @@ export function main(argv: string[], io: CliIo): number {
         return EXIT_OK;
       }
     }
-    if (command.name === 'forget') {
-      const warning = checkForget(io.cwd, file, readState(io.cwd, file), command.slot);
-      // Printed with the result (stdout): the step is legal by the state file's rules; this says what the CLI could not know.
-      if (warning) out(`${p.yellow('note:')} ${warning}\n`);
-    }
+    // A retired unit leaves the file only once a deploy record shows its retirement deployed (no records: refused).
+    if (command.name === 'forget') checkForget(io.cwd, file, readState(io.cwd, file), command.slot);
     const { before, after } = withCommandFix(() => stepFile(io.cwd, file, command, dryRun), args.command, command);
     const steps = before.step === after.step ? `step ${after.step}` : `step ${before.step} → ${after.step}`;
     out(`${p.green('✓')} ${p.bold(after.fleet)} ${steps}: ${describeChange(before, after)}\n`);

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  DEPLOYS_FOLDER, DeployOutcome, DeployRecord, describeRecord, forgetProblem, lastRecordOf, recordTime, formatDeployRecords, isoSeconds, parseDeployRecords,
+  DeployOutcome, DeployRecord, describeRecord, forgetProblem, lastRecordOf, recordTime, formatDeployRecords, isoSeconds, parseDeployRecords,
   readDeployOutput, recordsFileOf, recordUnitsOf, stacksOfFleet, stateDigest,
 } from '../core/deploy-record';
 import { BlueGreenError } from '../core/errors';
@@ -35,39 +35,33 @@ export function readRecords(cwd: string, stateFile: string, fleet: string): Read
   return { records: parseDeployRecords(text, displayPath(cwd, file), fleet), text, file };
 }
 
-/** Whether the repository keeps deploy records beside these state files (the folder exists). */
-export function keepsRecords(cwd: string, stateFile: string): boolean {
-  try {
-    return fs.lstatSync(path.join(cwd, path.dirname(stateFile), DEPLOYS_FOLDER)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** Appends one record to its fleet's file (written safely, like a state file: lock, re-read, rename). */
 export function appendRecord(cwd: string, stateFile: string, record: DeployRecord): void {
   const { records, text, file } = readRecords(cwd, stateFile, record.fleet);
   writeStateFileText(cwd, file, formatDeployRecords([...records, record]), text);
 }
 
+/** The command that deploys the current step and records it: what a refused `forget` asks for. */
+export const RECORD_DEPLOY_COMMAND = "cdktf-bluegreen record -- npx cdktf deploy '*' --auto-approve";
+
 /**
- * `forget` is refused until a deploy record says the retirement was deployed. A repository that
- * keeps no records at all (no `.deploys` folder) cannot know: the command warns and goes on.
- * Returns a warning to print, or undefined.
+ * `forget` is refused until a deploy record in the working tree shows the retirement deployed
+ * (src/core/deploy-record.ts, forgetProblem). No records, or no records folder, is no proof: there
+ * is no bypass. A repository that never kept records deploys the current step once through
+ * `record` (the retired unit's stack is empty, so that deploy destroys what is left or changes
+ * nothing), then forgets. `check --base` applies the same rule to the records at the base.
  */
-export function checkForget(cwd: string, stateFile: string, state: RolloutStateFile, slot?: string): string | undefined {
+export function checkForget(cwd: string, stateFile: string, state: RolloutStateFile, slot?: string): void {
   const slots = slot !== undefined ? [slot] : state.units.filter((u) => u.lifecycle === UnitLifecycle.RETIRED).map((u) => u.slot);
-  if (!keepsRecords(cwd, stateFile)) {
-    return `no deploy records in ${escapeLine(path.join(path.dirname(displayPath(cwd, stateFile)), DEPLOYS_FOLDER))}/: nothing tells whether the retirement deploy ran; run \`cdktf-bluegreen record -- cdktf deploy …\` in the deploy workflow so forget waits for it (docs/autopilot.md)`;
-  }
-  const problem = forgetProblem(state, slots, readRecords(cwd, stateFile, state.fleet).records);
-  if (problem) {
+  const { records, file } = readRecords(cwd, stateFile, state.fleet);
+  const refusal = forgetProblem(state, slots, records);
+  if (refusal) {
     throw new BlueGreenError({
       fleet: state.fleet, unit: slots.length === 1 ? slots[0] : undefined, field: 'command', value: '"forget"',
-      rule: problem, fix: 'run the deploy of the retire step (cdktf deploy \'*\' through `cdktf-bluegreen record`), then forget',
+      rule: `rule forget: ${refusal} (deploy records in ${escapeLine(displayPath(cwd, file))})`,
+      fix: `deploy the current step through \`${RECORD_DEPLOY_COMMAND}\` (as the deploy workflow does), commit the record, then forget`,
     });
   }
-  return undefined;
 }
 
 function stacksOfManifest(cwd: string): string[] {
@@ -101,12 +95,13 @@ function headCommit(cwd: string, env?: { [key: string]: string | undefined }): s
  * each stack ended, the gates that breached. The outcome is read from what cdktf printed and its
  * exit status, never from a flag. Exits with the deploy's own exit code.
  */
-export function runRecord(command: string[], files: FileOptions, io: CliIo): number {
+export function runRecord(command: string[], files: FileOptions, io: CliIo, at?: number): number {
   if (command.length === 0) throw new UsageError('usage: cdktf-bluegreen record [--dir rollout] -- <deploy command>, e.g. record -- npx cdktf deploy \'*\' --auto-approve');
   const list = stateFiles(io.cwd, files);
   if (list.length === 0) throw new UsageError(`no rollout state file in ${escapeLine(files.dir ?? 'rollout')}/ to record deploys for`);
   const states = list.map((f) => ({ file: f, ...readStateWithText(io.cwd, f) }));
-  const now = () => Math.floor((io.now ?? Date.now)() / 1000);
+  // `--at` fixes the clock (a replayed or rehearsed deploy whose time is known): start and finish are that instant.
+  const now = () => (at !== undefined ? at : Math.floor((io.now ?? Date.now)() / 1000));
   const started = now();
   const run = spawnSync(command[0], command.slice(1), { cwd: io.cwd, env: io.env as NodeJS.ProcessEnv | undefined, stdio: ['inherit', 'pipe', 'pipe'], maxBuffer: 512 * 1024 * 1024 });
   if (run.error) throw new UsageError(`record: could not run ${excerpt(command[0], 40)} (${(run.error as NodeJS.ErrnoException).code ?? run.error.message}); give the deploy command after --`);
@@ -156,20 +151,12 @@ export function recordedTrafficChange(base: string, stateFile: string, before: R
   return { commit: r.commit ?? 'record', time: recordTime(r.finishedAt) };
 }
 
-function keepsRecordsAt(base: string, stateFile: string, cwd: string, env?: { [key: string]: string | undefined }): boolean {
-  try {
-    showFile(base, path.join(path.dirname(stateFile), DEPLOYS_FOLDER), cwd, env);
-    return false;
-  } catch (e) {
-    // The records folder is a tree at the base: the repository keeps records.
-    return e instanceof StateFileAccessError && e.problem === StateFileProblem.NOT_A_FILE;
-  }
-}
-
 /**
- * `forget` in a pull request, hand-written or not: where the base keeps deploy records, a unit
- * may leave the file only when a record at the base shows the deploy of its retirement (or a later
- * step) succeeded. Turns each such comparison into a refusal; the others pass unchanged.
+ * `forget` in a pull request, hand-written or not: a unit may leave the file only when a record at
+ * the base shows the deploy of its retirement (or a later step, with the unit retired) succeeded.
+ * Records are read at the base only, so a record the pull request adds (forged or not) never
+ * counts for it; a base without records refuses. Turns each such comparison into a refusal; the
+ * others pass unchanged.
  */
 export function withRecordedForget(comparisons: FileComparison[], base: string, cwd: string, env?: { [key: string]: string | undefined }): FileComparison[] {
   return comparisons.map((c) => {
@@ -179,7 +166,6 @@ export function withRecordedForget(comparisons: FileComparison[], base: string, 
     if (leaving.length === 0) return c;
     const rel = path.relative(cwd, path.resolve(cwd, c.file));
     try {
-      if (!keepsRecordsAt(base, rel, cwd, env)) return c;
       const file = recordsFileOf(rel, c.before.fleet);
       const text = showFile(base, file, cwd, env);
       const records = text === undefined ? [] : parseDeployRecords(text, `${escapeLine(file)} at ${escapeLine(base)}`, c.before.fleet);
@@ -189,7 +175,7 @@ export function withRecordedForget(comparisons: FileComparison[], base: string, 
         ...c, error: new BlueGreenError({
           fleet: c.before.fleet, unit: leaving.length === 1 ? leaving[0] : undefined, field: `${escapeLine(c.file)}: step ${c.before.step} → ${c.after ? c.after.step : '(deleted)'}`,
           value: `${leaving.join(', ')} (absent)`, rule: `rule forget: ${problem} (deploy records at ${escapeLine(base)})`,
-          fix: 'keep the retired unit in the file until the deploy of its retirement has run and been recorded, then forget it',
+          fix: `keep the retired unit in the file until a deploy of its retirement has run through \`${RECORD_DEPLOY_COMMAND}\` and its record is on ${escapeLine(base)}, then forget it`,
         }),
       };
     } catch (e) {

@@ -219,24 +219,31 @@ export function lastRecordOf(records: DeployRecord[], step: number, digest?: str
   return undefined;
 }
 
-/** The first successful deploy of a step at or after `step` (it carried the step's weights out), or undefined. */
-export function firstSuccessFrom(records: DeployRecord[], step: number): DeployRecord | undefined {
-  return records.find((r) => r.step >= step && r.outcome === DeployOutcome.SUCCEEDED);
+/**
+ * The first successful deploy that carried out `slot`'s retirement: a record of a step from `since`
+ * (the step that retired it) up to `upTo` (the file's step; a record of a later step belongs to
+ * another history) whose deployed units include that slot, at that version, retired. A record of
+ * another step, of another unit in the slot, or of a deploy that failed or was cut off does not count.
+ */
+export function retirementRecord(records: DeployRecord[], slot: string, version: string, since: number, upTo: number): DeployRecord | undefined {
+  return records.find((r) => r.outcome === DeployOutcome.SUCCEEDED && r.step >= since && r.step <= upTo
+    && r.units.some((u) => u.slot === slot && u.version === version && u.lifecycle === UnitLifecycle.RETIRED));
 }
 
 /**
  * Why `forget` may not drop `slots` yet, or undefined when it may: each unit's retirement (the
  * step at which it became retired, its `since`) was carried out by a successful deploy of that
- * step or a later one, so its stacks were destroyed.
+ * step or a later one that deployed the unit retired, so its stacks were destroyed. No records at
+ * all is no proof: a repository that keeps none cannot forget (docs/cli.md, "forget and deploy records").
  */
 export function forgetProblem(state: RolloutStateFile, slots: string[], records: DeployRecord[]): string | undefined {
   for (const slot of slots) {
     const u = state.units.find((x) => x.slot === slot);
     if (!u || u.lifecycle !== UnitLifecycle.RETIRED) continue;
-    if (!firstSuccessFrom(records, u.since)) {
+    if (!retirementRecord(records, slot, u.kubernetesVersion, u.since, state.step)) {
       const last = records[records.length - 1];
       const seen = last ? `the last record is step ${last.step}, ${last.outcome}, at ${last.finishedAt}` : 'there is no deploy record for this fleet';
-      return `${slot} was retired at step ${u.since}, and no deploy record says a deploy of step ${u.since} or later succeeded (${seen}); until one has, ${slot}'s cluster may still exist, and dropping it from the file would orphan it`;
+      return `${slot} was retired at step ${u.since}, and no deploy record says a deploy of step ${u.since} or later succeeded with ${slot} (${u.kubernetesVersion}) retired (${seen}); until one has, ${slot}'s cluster may still exist, and dropping it from the file would orphan it`;
     }
   }
   return undefined;

@@ -4,6 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { CliIo } from '../../src/cli/output';
 import { main } from '../../src/cli/main';
+import { appendRecord } from '../../src/cli/record';
+import { DeployOutcome, isoSeconds, recordUnitsOf, stateDigest } from '../../src/core/deploy-record';
+import { parseRolloutStateText } from '../../src/core/state-file';
 
 /** Environment for git in tests: no user config, a fixed identity. */
 export const GIT_ENV = {
@@ -36,4 +39,34 @@ export function cli(cwd: string, argv: string[], color = false): { code: number;
   const io: CliIo = { cwd, out: (s) => { out += s; }, err: (s) => { err += s; }, color, env: GIT_ENV };
   const code = main(argv, io);
   return { code, out, err };
+}
+
+/**
+ * The deploy workflow's part in a test: `cdktf-bluegreen record` runs a stand-in deploy that exits
+ * `code` (printing `lines`) over an app whose manifest lists `stacks`, and appends its record to
+ * rollout/.deploys/<fleet>.jsonl, as CI does after a merge. Returns the CLI's result.
+ */
+export function recordDeploy(cwd: string, stacks: string[], code = 0, lines: string[] = [], extra: string[] = []): { code: number; out: string; err: string } {
+  fs.mkdirSync(path.join(cwd, 'cdktf.out'), { recursive: true });
+  fs.writeFileSync(path.join(cwd, 'cdktf.out', 'manifest.json'), JSON.stringify({ version: '0.21.0', stacks: Object.fromEntries(stacks.map((s) => [s, {}])) }));
+  const deploy = [process.execPath, '-e', `process.stdout.write(${JSON.stringify(lines.length ? `${lines.join('\n')}\n` : '')}); process.exit(${code})`];
+  const r = cli(cwd, ['record', ...extra, '--', ...deploy]);
+  fs.rmSync(path.join(cwd, 'cdktf.out'), { recursive: true, force: true });
+  return r;
+}
+
+/**
+ * A successful deploy record of the fleet's current step, appended in-process (what `record` writes
+ * after a deploy that applied every stack): for tests that walk many steps and only need the
+ * deploy to have happened.
+ */
+export function markDeployed(cwd: string, fleet = 'shop', at = 1_800_000_000): void {
+  const file = `rollout/${fleet}.json`;
+  const text = fs.readFileSync(path.join(cwd, file), 'utf8');
+  const state = parseRolloutStateText(text, file);
+  appendRecord(cwd, file, {
+    v: 1, fleet, step: state.step, state: stateDigest(text), units: recordUnitsOf(state),
+    stacks: [{ name: `${fleet}-traffic`, result: 'applied' }], outcome: DeployOutcome.SUCCEEDED, gates: [],
+    startedAt: isoSeconds(at), finishedAt: isoSeconds(at),
+  });
 }

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
+import { DeployOutcome, DeployRecord, formatDeployRecords, isoSeconds, recordUnitsOf, stateDigest } from '../../src/core/deploy-record';
 import { CliIo } from '../../src/cli/output';
 import { formatRolloutState, RolloutStateFile } from '../../src/core/state-file';
 import { RolloutState } from '../../src/rollout/rollout-state';
@@ -21,7 +22,7 @@ const T0 = 1_800_000_000;
 /** The classes of issue 21 a hostile input belongs to. */
 export const CLASSES = [
   'git-failure', 'path-spelling', 'canary-with-drop', 'standby-bounce', 'commit-time', 'sha256', 'stray-file',
-  'synth-history', 'markdown-injection', 'output-and-files', 'typo',
+  'synth-history', 'markdown-injection', 'output-and-files', 'typo', 'forget-without-record',
 ] as const;
 export type HostileClass = typeof CLASSES[number];
 
@@ -96,6 +97,24 @@ function illegalPair(r: () => number): { base: RolloutStateFile; head: unknown }
 }
 
 const text = (s: unknown) => `${JSON.stringify(s, null, 2)}\n`;
+
+/** A fleet whose blue was retired at step 7 (green serves 100), and the same fleet with blue forgotten. */
+function retiredBase(fleet = 'shop'): { base: RolloutStateFile; forgotten: RolloutStateFile } {
+  const green = { slot: 'green', kubernetesVersion: '1.34', lifecycle: 'serving' as never, weight: 100, since: 6, peakWeight: 100 };
+  const base: RolloutStateFile = { version: 1, fleet, step: 7, policy: { canaryWeight: 10, maxWeightStep: 25 } as never, units: [
+    { slot: 'blue', kubernetesVersion: '1.33', lifecycle: 'retired' as never, weight: 0, since: 7, peakWeight: 100 }, green,
+  ] };
+  return { base, forgotten: { ...base, step: 8, units: [green] } };
+}
+
+/** The record `cdktf-bluegreen record` writes for a deploy of `state` that ended with `outcome`. */
+function recordOf(state: RolloutStateFile, outcome: DeployOutcome, at = T0): DeployRecord {
+  return {
+    v: 1, fleet: state.fleet, step: state.step, state: stateDigest(formatRolloutState(state)), units: recordUnitsOf(state),
+    stacks: [{ name: `${state.fleet}-traffic`, result: outcome === DeployOutcome.SUCCEEDED ? 'applied' : 'failed' }], outcome, gates: [],
+    startedAt: isoSeconds(at), finishedAt: isoSeconds(at + 60),
+  };
+}
 
 /** The soak-carrying base of the soak classes: green serving 20 (newest), blue 80, teal a candidate. */
 function soakBase(policy: object): RolloutStateFile {
@@ -365,6 +384,33 @@ export function runHostilePrs(count: number, seed = 1, opts: { bigFiles?: number
             const res = judge(cls, '200-unit plan', repo, ['plan', '--base', 'main'], false, undefined, true);
             if (res.out.length > 65_536) f.bypasses.push(`${cls}: a plan of ${res.out.length} characters, over GitHub's comment limit`);
           }
+          break;
+        }
+        case 'forget-without-record': {
+          // Issue 21 item 8: a retired unit leaves the file only after a recorded successful deploy of its retirement.
+          const repo = makeRepo(parent, n);
+          const { base, forgotten } = retiredBase();
+          const before = { ...base, step: 6, units: base.units.map((u) => (u.slot === 'blue' ? { ...u, lifecycle: 'standby' as never, since: 6 } : u)) };
+          repo.write('rollout/shop.json', formatRolloutState(base));
+          const kind = pick(['no-folder', 'empty-folder', 'failed', 'interrupted', 'step-before', 'other-fleet', 'forged-in-pr', 'future-step', 'recorded']);
+          const records: { [fleet: string]: DeployRecord[] } = {
+            'no-folder': {}, 'empty-folder': {}, 'failed': { shop: [recordOf(base, DeployOutcome.FAILED)] },
+            'interrupted': { shop: [recordOf(base, DeployOutcome.INTERRUPTED)] }, 'step-before': { shop: [recordOf(before, DeployOutcome.SUCCEEDED)] },
+            'other-fleet': { bank: [recordOf(retiredBase('bank').base, DeployOutcome.SUCCEEDED)] }, 'forged-in-pr': { shop: [recordOf(base, DeployOutcome.FAILED)] },
+            'future-step': { shop: [recordOf({ ...base, step: 9 }, DeployOutcome.SUCCEEDED)] }, 'recorded': { shop: [recordOf(base, DeployOutcome.SUCCEEDED)] },
+          }[kind] as { [fleet: string]: DeployRecord[] };
+          if (kind === 'empty-folder') repo.write('rollout/.deploys/.keep', '');
+          for (const [fleet, rs] of Object.entries(records)) repo.write(`rollout/.deploys/${fleet}.jsonl`, formatDeployRecords(rs));
+          if (kind === 'other-fleet') repo.write('rollout/bank.json', formatRolloutState(retiredBase('bank').base));
+          repo.commit('retire blue, deployed');
+          const legal = kind === 'recorded';
+          // The CLI's own forget, on the base's working tree.
+          judge(cls, `forget, records: ${kind}`, repo, ['forget', '--fleet', 'shop', '--dry-run'], !legal);
+          // A hand-written forget in a pull request (a forged success record beside it, for forged-in-pr).
+          if (kind === 'forged-in-pr') repo.write('rollout/.deploys/shop.jsonl', formatDeployRecords([...records.shop, recordOf(base, DeployOutcome.SUCCEEDED, T0 + 120)]));
+          repo.write('rollout/shop.json', formatRolloutState(forgotten));
+          const res = judge(cls, `hand-written forget, records at the base: ${kind}`, repo, ['check', '--base', 'main'], !legal);
+          if (!legal && res.code !== 0 && !res.err.includes('rule forget')) f.bypasses.push(`${cls}: ${kind}: refused, but not by the forget rule: ${res.err.slice(0, 200)}`);
           break;
         }
         case 'typo': {
