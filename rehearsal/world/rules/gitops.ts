@@ -6,7 +6,7 @@ import { SimError } from '../errors';
 import { activeFaults } from '../faults';
 import { WorldObject } from '../model';
 import { unitFromStack } from '../units';
-import { Attrs, block, fill, str, strMap } from '../values';
+import { Attrs, block, fill, num, str, strMap } from '../values';
 import { AKS_CLUSTER } from './azurerm';
 import { clusterOfProvider, parseGoDuration } from './common';
 import { Call, DataRule, ResourceRule } from './rule';
@@ -206,11 +206,23 @@ export function gitOpsJobVerdict(call: Call, a: Attrs): JobVerdict | undefined {
     const sa = str(podSpec(a).service_account_name) ?? 'default';
     // The pod's credential comes through the world's token exchange (pod-identity.ts): the service
     // account must exist, and EKS Pod Identity needs its agent and an association.
-    const account = call.ops.get('kubernetes_service_account_v1', `${ns}/${sa}`, key);
-    const access = podCloudAccess(call.ops, {
-      cluster, namespace: ns, serviceAccount: sa, labels: strMap(block(block(block(a.spec)?.template)?.metadata)?.labels),
-      serviceAccountAnnotations: strMap(block(account?.attrs.metadata)?.annotations), serviceAccountExists: account !== undefined,
-    });
+    // A failed pod is retried while backoffLimit allows, after 10 s, 20 s, 40 s … (the Job
+    // controller's pod back-off, https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-backoff-failure-policy),
+    // so an association that becomes effective meanwhile (pod-identity.ts) serves the next pod.
+    const attempts = (num(block(a.spec)?.backoff_limit) ?? 6) + 1;
+    const exchange = () => {
+      const account = call.ops.get('kubernetes_service_account_v1', `${ns}/${sa}`, key);
+      return podCloudAccess(call.ops, {
+        cluster, namespace: ns, serviceAccount: sa, labels: strMap(block(block(block(a.spec)?.template)?.metadata)?.labels),
+        serviceAccountAnnotations: strMap(block(account?.attrs.metadata)?.annotations), serviceAccountExists: account !== undefined,
+      });
+    };
+    let access = exchange();
+    for (let i = 1; !access.ok && i < attempts; i++) {
+      call.ops.advance(10 + 10 * 2 ** (i - 1));
+      access = exchange();
+      if (access.ok) return { ok: true, seconds: 10, detail: `${access.detail} (pod ${i + 1}/${attempts}; the earlier pod failed)` };
+    }
     return { ok: access.ok, seconds: 10, detail: access.detail };
   }
   return undefined;
