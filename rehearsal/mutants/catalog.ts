@@ -213,4 +213,11 @@ export const MUTANTS: Mutant[] = [
     find: 'public readonly propagationSeconds?: number = 1200;',
     replace: 'public readonly propagationSeconds?: number = 0;',
   },
+  {
+    id: 'M35', promise: 'gating', scenario: 'R25',
+    defect: 'the autopilot ignores a failed deploy: no rollback is written after a gate breach and the fleet is not held',
+    file: 'src/core/autopilot.ts',
+    find: 'const failure = held.get(s.fleet);',
+    replace: 'const failure = undefined as DeployRecord | undefined;',
+  },
 ];

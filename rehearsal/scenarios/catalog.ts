@@ -5,6 +5,7 @@ import { FaultSpec, FleetDecl, ScenarioDef, StepSpec, StepView } from './model';
 import { trafficStack, unitStack } from './checks';
 import { firstError } from './group';
 import { SLO_SCENARIOS } from './catalog-slo';
+import { CALENDAR_SCENARIOS } from './catalog-calendar';
 import { WorldStore } from '../world/store';
 import { addonBuilds } from '../world/rules/eks-addon-versions';
 
@@ -622,6 +623,8 @@ export const SCENARIOS: ScenarioDef[] = [
   // Issue 11: R1 and R3 again on CDK Terrain — the library packed by `npm pack`, installed into an app
   // set up as the README's CDK Terrain set-up says, every step deployed by `cdktn deploy '*'` (cdktn-cli 0.24).
   { id: 'R21', flavour: 'cdktn', text: 'R1 on CDK Terrain (cdktn-cli 0.24, the packed library): AKS clusters behind Front Door, whole upgrade from an empty world', fleets: [frontDoorFleet('r21fd')], steps: wholeUpgrade('r21fd') },
+  // Issue 22 item 7: the autopilot calendar deployed in the strict world (catalog-calendar.ts).
+  ...CALENDAR_SCENARIOS,
   { id: 'R22', flavour: 'cdktn', text: 'R3 on CDK Terrain (cdktn-cli 0.24, the packed library): EKS clusters behind Route 53, whole upgrade from an empty world', fleets: [route53Fleet('r22r53')], steps: wholeUpgrade('r22r53') },
 ];
 
@@ -632,4 +635,4 @@ export const SCENARIOS: ScenarioDef[] = [
  * deploy (an unhandled promise rejection, exit 7), which would stop other scenarios' stacks.
  * Longest first; REHEARSAL_PARALLEL (default 6) groups run at a time.
  */
-export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R8I'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R24'], ['R20'], ['R15'], ['R15E'], ['R16'], ['R17']];
+export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R8I'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R19'], ['R24'], ['R20'], ['R15'], ['R15E'], ['R16'], ['R17'], ['R25']];
