@@ -415,12 +415,13 @@ export function summary(title: string, r: CalendarResult): string {
   for (const [name, e] of [['minor 1.34', r.events.minor], ['patch (1.34.3 / 1.33.6)', r.events.patch], [`urgent patch (${EVENTS.urgent.cve}: 1.34.4 / 1.33.7)`, r.events.urgent]] as const) {
     // EKS fleets are declared by minor: the minor's upgrade is to 1.34; patches are AWS's (in place).
     const ups = r.upgrades.filter((u) => e.versions.includes(u.version) || (e === r.events.minor && u.version === '1.34'));
-    out.push(`${name}: offered ${day(e.at)}`);
-    for (const f of r.fleets) {
+    out.push(`${name}: offered ${day(e.at)}${e === r.events.minor ? '' : ' (AKS fleets; EKS fleets are declared by minor: AWS patches them in place)'}`);
+    for (const f of r.fleets.filter((x) => e === r.events.minor || !x.endsWith('eks'))) {
       const u = ups.find((x) => x.fleet === f);
       out.push(`  ${f.padEnd(9)} ${u ? `${u.version.padEnd(7)} started ${day(u.started)}, serving 100 % ${day(u.servedAll)}${u.servedAll ? ` (${((u.servedAll - e.at) / 3600).toFixed(1)} h after)` : ''}, ${u.steps} steps, ${u.approvals} human approvals` : 'not started'}`);
     }
-    const prod = r.prod.map((f) => ups.find((x) => x.fleet === f)?.servedAll);
+    // Patches move AKS fleets only (EKS fleets are declared by minor; AWS patches them in place).
+    const prod = r.prod.filter((f) => e === r.events.minor || !f.endsWith('eks')).map((f) => ups.find((x) => x.fleet === f)?.servedAll);
     out.push(`  days to reach prod: ${prod.every((t) => t !== undefined) ? (Math.max(...(prod as number[])) - e.at) / DAY : 'not reached'}`.replace(/(\.\d{2})\d+/, '$1'));
   }
   out.push(`steps ${r.steps}, rollbacks ${r.rollbacks}, human approvals ${r.approvals}, autopilot runs ${r.firings}, deploys ${r.deploys}`);

@@ -34,12 +34,17 @@ export interface WorldFigures {
   stacksApplied: number;
   /** Deletes in unit stacks (a retired unit's objects destroyed). */
   destroyed: number;
+  terraformRuns: number;
+  /** Simulated seconds the deploys spanned (the world's clock). */
+  simulatedSeconds: number;
+  /** The largest difference between a unit's share of 10,000 requests and its weight (points). */
+  maxShareError: number;
 }
 
 export class WorldDeployer implements CalendarDeployer {
   /** world clock − calendar time (s), fixed at the first deploy. */
   private offset?: number;
-  public readonly figures: WorldFigures = { deploys: 0, deploySeconds: 0, requests: 0, failedRequests: 0, stacksApplied: 0, destroyed: 0 };
+  public readonly figures: WorldFigures = { deploys: 0, deploySeconds: 0, requests: 0, failedRequests: 0, stacksApplied: 0, destroyed: 0, terraformRuns: 0, simulatedSeconds: 0, maxShareError: 0 };
 
   constructor(
     private readonly app: ScenarioApp,
@@ -84,6 +89,7 @@ export class WorldDeployer implements CalendarDeployer {
     this.world.clearFaults();
     const to = this.world.clock();
     this.figures.deploys++;
+    this.figures.simulatedSeconds += to - from;
     this.figures.deploySeconds += deploy.seconds;
     const actions = this.world.actions().filter((a) => a.seq > lastSeq);
     this.figures.destroyed += actions.filter((a) => a.stack.includes('-unit-') && (a.action === 'delete' || a.action === 'destroy')).length;
@@ -102,6 +108,7 @@ export class WorldDeployer implements CalendarDeployer {
       if (o.outcome === DeployOutcome.SUCCEEDED && tfFailed.length) problems.push(`the record says succeeded, but Terraform failed in ${tfFailed.join(', ')}`);
       const applied = o.outcome === DeployOutcome.SUCCEEDED;
       this.figures.stacksApplied += deploy.appliedStacks.filter((x) => stacks.includes(x)).length;
+      this.figures.terraformRuns += Object.entries(deploy.runs).filter(([x]) => stacks.includes(x)).reduce((n, [, k]) => n + k, 0);
       const view: StepView = {
         deploy, world: this.world, repo: undefined as never,
         actions: actions.filter((a: WorldAction) => a.stack.startsWith(`${s.fleet}-`)),
@@ -116,7 +123,11 @@ export class WorldDeployer implements CalendarDeployer {
         this.figures.requests += t.requests;
         this.figures.failedRequests += t.failed;
         problems.push(...t.problems);
-        problems.push(...(applied ? checkShares(view, s.fleet).problems : sharesUnchanged(view, s.fleet)));
+        if (applied) {
+          const shares = checkShares(view, s.fleet);
+          this.figures.maxShareError = Math.max(this.figures.maxShareError, shares.maxError);
+          problems.push(...shares.problems);
+        } else problems.push(...sharesUnchanged(view, s.fleet));
         problems.push(...credentialsInState(this.app.dir, [`${s.fleet}-`]));
       } catch (e) {
         problems.push(`the checks could not read the world: ${(e as Error).message}`);
@@ -149,8 +160,8 @@ export async function runWorldCalendar(o: CalendarOptions, w: { env: NodeJS.Proc
 
 /**
  * `npm run autopilot:calendar -- --world [--days N] [--events minor,patch,urgent] [--soak dev,staging,prod]
- * [--breach-only|--calendar-only]`: the runs deployed in the world (days after Monday 2027-01-04 for
- * the events, 99 = never; ring soaks in hours).
+ * [--first fleet=version,…] [--breach-only|--calendar-only]`: the runs deployed in the world (days
+ * after Monday 2027-01-04 for the events, 99 = never; ring soaks in hours; fleets already serving a version).
  */
 export async function mainWorld(argv: string[]): Promise<number> {
   const arg = (name: string) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
@@ -158,6 +169,8 @@ export async function mainWorld(argv: string[]): Promise<number> {
   const soak = arg('--soak')?.split(',').map(Number);
   const events = arg('--events')?.split(',').map(Number);
   const rings = RINGS;
+  // --first fleet=version,…: fleets that already serve a version when the calendar starts (a reduced calendar).
+  const firstVersions = arg('--first') ? Object.fromEntries(arg('--first')!.split(',').map((x) => x.split('='))) as { [fleet: string]: string } : undefined;
   const runs = argv.includes('--breach-only') ? [true] : argv.includes('--calendar-only') ? [false] : [false, true];
   let bad = 0;
   for (const breach of runs) {
@@ -166,8 +179,8 @@ export async function mainWorld(argv: string[]): Promise<number> {
     const line = (l: string) => process.stdout.write(`  ${new Date().toISOString().slice(11, 19)} ${l}\n`);
     line(`world calendar (${breach ? 'breach run' : 'calendar run'}) in ${dir}`);
     const w = await openWorld(dir);
-    const { result, figures } = await runWorldCalendar({ days, breach, rings, soakHours: soak, eventDays: events }, w, line);
-    process.stdout.write(`${summary(`${breach ? 'breach run' : 'calendar run'} deployed in the strict world, ${days} days, rings ${rings.map((r) => r.join('+')).join(' → ')}`, result)}\n`);
+    const { result, figures } = await runWorldCalendar({ days, breach, rings, soakHours: soak, eventDays: events, firstVersions }, w, line);
+    process.stdout.write(`${summary(`${breach ? 'breach run' : 'calendar run'} deployed in the strict world, ${days} days, rings ${rings.map((r) => r.join('+')).join(' → ')}${firstVersions ? `, first versions ${JSON.stringify(firstVersions)}` : ''}`, result)}\n`);
     process.stdout.write(`deploys ${figures.deploys} (real cdktf deploy '*', ${figures.deploySeconds.toFixed(0)} s of wall time), stacks applied ${figures.stacksApplied}, requests over time ${figures.requests} (${figures.failedRequests} failed)\n`);
     process.stdout.write(`(${((Date.now() - started) / 1000).toFixed(0)} s)\n\n`);
     if (result.illegal.length || result.destroyedWithTraffic.length || result.worldProblems.length || figures.failedRequests) bad++;

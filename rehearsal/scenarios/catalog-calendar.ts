@@ -24,6 +24,9 @@ async function calendarInTheWorld(ctx: ScenarioRunContext): Promise<string[]> {
   res.stacksApplied = figures.stacksApplied;
   res.timelineRequests = figures.requests;
   res.failedRequests = figures.failedRequests;
+  res.terraformRuns = figures.terraformRuns;
+  res.simulatedSeconds = figures.simulatedSeconds;
+  res.maxShareError = figures.maxShareError;
   res.evidence.push(`steps ${r.steps}, deploys ${r.deploys}, rollbacks ${r.rollbacks}, human approvals ${r.approvals}, autopilot runs ${r.firings}`, ...r.holds.map((h) => `held: ${h}`));
   const problems: string[] = [];
   problems.push(...r.illegal.map((x) => `check --base refused an autopilot step: ${x}`));
