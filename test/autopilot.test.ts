@@ -170,6 +170,42 @@ describe('cdktf-bluegreen autopilot', () => {
     expect(decideAutopilot({ policy: only, now: NOW, feed, offered, fleets })[0]).toMatchObject({ action: AutopilotAction.STEP, target: '1.33.8', urgent: true, needsApproval: true });
   });
 
+  test('an EKS fleet declared by minor: an urgent CVE is reported (AWS patches the control plane in place) and never blocks its minor', () => {
+    const policy = parseAutopilotPolicy(JSON.stringify(POLICY), 'p', ['dev-aks', 'prod-eks']);
+    const only = { ...policy, rings: [{ ...policy.rings[1], fleets: ['prod-eks'] }] };
+    const text = stateText('prod-eks', '{ "slot": "blue", "kubernetesVersion": "1.33", "lifecycle": "serving", "weight": 100, "since": 0, "peakWeight": 100 }');
+    const fleets = [{ state: parseRolloutStateText(text, 'x'), digest: stateDigest(text), records: [record('prod-eks', text, NOW - 86400)] }];
+    const feed = [{ id: 'CVE-2027-2222', published: '2027-01-05T04:00:00Z', severity: 'high', fixed: ['1.33.8'] }];
+    const minor = decideAutopilot({ policy: only, now: NOW, feed, offered: { ...OFFERED, 'eks/eu-west-1': ['1.33', '1.34'] }, buildableMinors: { eks: ['1.33', '1.34'] }, fleets })[0];
+    expect(minor).toMatchObject({ action: AutopilotAction.STEP, target: '1.34', urgent: false });
+    const upToDate = decideAutopilot({ policy: only, now: NOW, feed, offered: { ...OFFERED, 'eks/eu-west-1': ['1.33'] }, buildableMinors: { eks: ['1.33', '1.34'] }, fleets })[0];
+    expect(upToDate).toMatchObject({ action: AutopilotAction.WAIT, reason: 'up to date: blue serves 1.33 (CVE-2027-2222 (high) is fixed in 1.33.8: EKS applies control plane patches in place)' });
+  });
+
+  test('a patch follows rings: an EKS fleet of the ring before, declared by minor and serving that minor, does not hold it back', () => {
+    const mixed = {
+      ...POLICY,
+      rings: [{ ...POLICY.rings[0], fleets: ['dev-eks'] }, { ...POLICY.rings[1], fleets: ['prod-aks'] }],
+      fleets: { 'dev-eks': { ...POLICY.fleets['prod-eks'] }, 'prod-aks': { ...POLICY.fleets['dev-aks'] } },
+    };
+    const policy = parseAutopilotPolicy(JSON.stringify(mixed), 'p', ['dev-eks', 'prod-aks']);
+    const eks = stateText('dev-eks', '{ "slot": "blue", "kubernetesVersion": "1.34", "lifecycle": "serving", "weight": 100, "since": 0, "peakWeight": 100 }');
+    const aks = stateText('prod-aks', '{ "slot": "blue", "kubernetesVersion": "1.34.2", "lifecycle": "serving", "weight": 100, "since": 0, "peakWeight": 100 }');
+    const input = (eksVersion: string) => {
+      const text = eks.replace('"1.34"', `"${eksVersion}"`);
+      return {
+        policy, now: NOW, feed: [], offered: { 'aks/westeurope': ['1.34.2', '1.34.3'], 'eks/eu-west-1': ['1.33', '1.34'] }, buildableMinors: { eks: ['1.33', '1.34'] },
+        fleets: [
+          { state: parseRolloutStateText(text, 'x'), digest: stateDigest(text), records: [record('dev-eks', text, NOW - 3 * 86400)] },
+          { state: parseRolloutStateText(aks, 'x'), digest: stateDigest(aks), records: [record('prod-aks', aks, NOW - 3 * 86400)] },
+        ],
+      };
+    };
+    expect(decideAutopilot(input('1.34'))[1]).toMatchObject({ action: AutopilotAction.STEP, target: '1.34.3' });
+    // An EKS fleet still on the minor before does hold it back.
+    expect(decideAutopilot(input('1.33'))[1]).toMatchObject({ action: AutopilotAction.WAIT, reason: 'patch 1.34.3 waits for ring dev: dev-eks does not serve it with all the traffic and every gate passing yet' });
+  });
+
   test('a fleet whose deploy records are refused is held with the refusal; the other fleets go on', () => {
     const r = autopilotRepo();
     fs.appendFileSync(path.join(r.dir, 'rollout/.deploys/prod-eks.jsonl'), '{"v":1,"fleet":"prod-eks","outcome":"succeeded"}\n');

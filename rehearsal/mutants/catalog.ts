@@ -283,4 +283,11 @@ export const MUTANTS: Mutant[] = [
     find: 'if (refusal) {',
     replace: 'if (refusal && records.length === 0) {',
   },
+  {
+    id: 'M36', promise: 'gating', scenario: 'R25',
+    defect: 'the autopilot ignores a failed deploy: no rollback is written after a gate breach and the fleet is not held',
+    file: 'src/core/autopilot.ts',
+    find: 'const failure = held.get(s.fleet);',
+    replace: 'const failure = undefined as DeployRecord | undefined;',
+  },
 ];

@@ -17,7 +17,7 @@ const REPO = path.resolve(__dirname, '..', '..');
 /** Wall seconds of each scenario alone on two cores (docs/rehearsal.md figures), for the CI subset. */
 const SCENARIO_SECONDS: Record<string, number> = {
   R1: 450, R2: 470, R3: 490, R4: 540, R5: 510, R6: 310, R7: 310, R8: 1180, R9: 250, R10: 80, R11: 340,
-  R12: 200, R13: 270, R14: 270, R15: 720, R16: 140, R17: 100, R18: 260, R19: 100, R20: 290, R8I: 400, R15E: 480, R24: 230, R18E: 140, R25H: 170, R25HE: 100,
+  R12: 200, R13: 270, R14: 270, R15: 720, R16: 140, R17: 100, R18: 260, R19: 100, R20: 290, R8I: 400, R15E: 480, R24: 230, R18E: 140, R25H: 170, R25HE: 100, R25: 120,
 };
 /** FAIL reasons that mean the rehearsal could not run at all (rehearsal/run.ts, scenarios/group.ts), not that it caught the mutant. */
 export const CANNOT_RUN = /: (the simulated providers could not start|the harness failed|the group could not start|no terraform binary on PATH)/;

@@ -6,6 +6,7 @@ import { trafficStack, unitStack } from './checks';
 import { firstError } from './group';
 import { SLO_SCENARIOS } from './catalog-slo';
 import { HCP_SCENARIOS } from './catalog-hcp';
+import { CALENDAR_SCENARIOS } from './catalog-calendar';
 import { WorldStore } from '../world/store';
 import { WorldOps } from '../world/ops';
 import { timestamp } from '../world/rules/common';
@@ -771,6 +772,8 @@ export const SCENARIOS: ScenarioDef[] = [
   // Issue 11: R1 and R3 again on CDK Terrain — the library packed by `npm pack`, installed into an app
   // set up as the README's CDK Terrain set-up says, every step deployed by `cdktn deploy '*'` (cdktn-cli 0.24).
   { id: 'R21', flavour: 'cdktn', text: 'R1 on CDK Terrain (cdktn-cli 0.24, the packed library): AKS clusters behind Front Door, whole upgrade from an empty world', fleets: [frontDoorFleet('r21fd')], steps: wholeUpgrade('r21fd') },
+  // Issue 22 item 7: the autopilot calendar deployed in the strict world (catalog-calendar.ts).
+  ...CALENDAR_SCENARIOS,
   { id: 'R22', flavour: 'cdktn', text: 'R3 on CDK Terrain (cdktn-cli 0.24, the packed library): EKS clusters behind Route 53, whole upgrade from an empty world', fleets: [route53Fleet('r22r53')], steps: wholeUpgrade('r22r53') },
 ];
 
@@ -781,4 +784,4 @@ export const SCENARIOS: ScenarioDef[] = [
  * deploy (an unhandled promise rejection, exit 7), which would stop other scenarios' stacks.
  * Longest first; REHEARSAL_PARALLEL (default 6) groups run at a time.
  */
-export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R8I'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R18E'], ['R19'], ['R24'], ['R20'], ['R15'], ['R15E'], ['R16'], ['R17'], ['R25H'], ['R25HE']];
+export const GROUPS: string[][] = [['R21', 'R22'], ['R1'], ['R2'], ['R3'], ['R4'], ['R5'], ['R8'], ['R8I'], ['R6'], ['R7'], ['R11'], ['R9'], ['R10'], ['R12'], ['R13'], ['R14'], ['R18'], ['R18E'], ['R19'], ['R24'], ['R20'], ['R15'], ['R15E'], ['R16'], ['R17'], ['R25H'], ['R25HE'], ['R25']];

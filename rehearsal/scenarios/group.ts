@@ -74,6 +74,16 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
     for (const l of lives) fail(l, `the group could not start: ${(e as Error).message}`);
     return finish();
   }
+  // Scenarios that drive their own deploys (ScenarioDef.run).
+  for (const l of lives.filter((x) => x.def.run)) {
+    try {
+      const problems = await l.def.run!({ dir, app, env: gw.env, world: gw.world, log: (line) => log(`[${label}] ${line}`), result: l.result });
+      for (const p of problems) record(l, p);
+    } catch (e) {
+      fail(l, `the scenario could not run: ${(e as Error).message}`);
+    }
+    l.active = false;
+  }
 
   for (let k = 0; ; k++) {
     const participants = lives.filter((l) => l.active && k < l.def.steps.length);

@@ -2,7 +2,7 @@
 // and what each step must show. The run group (group.ts) carries the steps out.
 import type { FaultSpec as WorldFault } from '../world/faults';
 import { EscapeHatch, FleetKind, HcpRuns, SlowBuild } from './app-fleets';
-import { DeployResult, ScenarioRepo, StateFile } from './harness';
+import { DeployResult, ScenarioApp, ScenarioRepo, StateFile } from './harness';
 
 /** One entry of the world's action log (the contract of rehearsal/world). */
 export interface WorldAction {
@@ -167,6 +167,22 @@ export interface ScenarioDef {
    * The scenarios of one group share one.
    */
   readonly flavour?: 'cdktf' | 'cdktn';
+  /**
+   * A scenario that drives its own deploys (the autopilot calendar, R25) instead of `steps`: given
+   * the group's app and world, it returns the problems it found (none = PASS). Its group holds it alone.
+   */
+  readonly run?: (ctx: ScenarioRunContext) => Promise<string[]>;
+}
+
+/** What a scenario with its own `run` gets from its group. */
+export interface ScenarioRunContext {
+  readonly dir: string;
+  readonly app: ScenarioApp;
+  readonly env: NodeJS.ProcessEnv;
+  readonly world: WorldPort;
+  readonly log: (line: string) => void;
+  /** Its figures, to fill in (steps, stacks applied, requests over time, simulated seconds, evidence). */
+  readonly result: ScenarioResult;
 }
 
 /** The figures printed per scenario. */

@@ -237,6 +237,9 @@ function decideOne(f: AutopilotFleetInput, input: AutopilotInput, byFleet: Map<s
     const fix = c.fixed.filter((x) => v(x).minor === cur.minor && patchOf(x) > patchOf(u.kubernetesVersion));
     if (fix.length === 0) continue;
     const lowest = fix.sort((a, b) => v(a).compare(v(b)))[0];
+    // An EKS unit declared by minor: AWS patches its control plane in place (EKS lists minors), so no
+    // unit of the library brings the fix; the CVE is reported, and the fleet's other steps go on.
+    if (minorsOnly && cur.patch === undefined) { notes.push(`${c.id} (${c.severity}) is fixed in ${lowest}: EKS applies control plane patches in place`); continue; }
     const target = [...offered].reverse().find((x) => v(x).minor === cur.minor && patchOf(x) >= patchOf(lowest) && usable(x));
     if (!target) {
       const offeredFix = offered.some((x) => v(x).minor === cur.minor && patchOf(x) >= patchOf(lowest));
@@ -295,7 +298,8 @@ function decideOne(f: AutopilotFleetInput, input: AutopilotInput, byFleet: Map<s
   }
   const patch = offered.filter((x) => v(x).minor === cur.minor && patchOf(x) > patchOf(u.kubernetesVersion) && usable(x)).pop();
   if (patch) {
-    const gate = ringGate((x) => v(x).compare(v(patch)) >= 0, `patch ${patch}`);
+    // A fleet of the ring before declared by minor (EKS: AWS patches in place) serving this minor counts as serving the patch.
+    const gate = ringGate((x) => v(x).compare(v(patch)) >= 0 || (v(x).patch === undefined && v(x).minor === v(patch).minor), `patch ${patch}`);
     if (gate) return wait(gate);
     return start(patch, `patch ${patch} is offered (serving ${u.kubernetesVersion})`, false);
   }

@@ -409,3 +409,12 @@ describe('faults', () => {
     sim.create(az('s'), 'azurerm_public_ip', { id: U, name: 'blue-origin', resource_group_name: 'shop-rg', location: 'westeurope' });
   });
 });
+
+describe('versions AKS releases while a rehearsal runs (the autopilot calendar)', () => {
+  test('a released patch joins the region catalogue in version order, from its release on', () => {
+    const read = () => sim.readData(az('shop-shared'), 'azurerm_kubernetes_service_versions', { location: 'westeurope', version_prefix: '1.34', include_preview: false, versions: U, latest_version: U, default_version: U }) as A;
+    expect(read().versions).toEqual(['1.34.1']);
+    new WorldStore(file).update((w) => { w.ext.aksVersionsReleased = ['1.34.4', '1.33.5', '1.34.2']; });
+    expect(read()).toMatchObject({ versions: ['1.34.1', '1.34.2', '1.34.4'], latest_version: '1.34.4' });
+  });
+});

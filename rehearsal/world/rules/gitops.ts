@@ -29,10 +29,27 @@ export const EKS_VERSIONS_OFFERED: Array<{ version: string; status: string }> = 
   { version: '1.35', status: 'STANDARD_SUPPORT' },
 ];
 
+/**
+ * Patch versions AKS released during a rehearsal (world.ext.aksVersionsReleased, set by the autopilot
+ * calendar as its simulated days pass): AKS publishes new patch versions over time and a region offers
+ * them from then on (https://learn.microsoft.com/azure/aks/supported-kubernetes-versions, "Kubernetes
+ * version support policy": patch releases, and the AKS release calendar). Added to the catalogue, in version order.
+ */
+export const AKS_RELEASED = 'aksVersionsReleased';
+
+function aksCatalogue(ext: Record<string, unknown>): string[] {
+  const released = Array.isArray(ext[AKS_RELEASED]) ? (ext[AKS_RELEASED] as unknown[]).filter((v): v is string => typeof v === 'string' && /^\d+\.\d+\.\d+$/.test(v)) : [];
+  const key = (v: string) => v.split('.').map(Number);
+  return [...new Set([...AKS_VERSIONS_OFFERED, ...released])].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  });
+}
+
 const aksVersions: DataRule = {
-  read(_call, c) {
+  read(call, c) {
     const prefix = str(c.version_prefix) ?? '';
-    const versions = AKS_VERSIONS_OFFERED.filter((v) => v.startsWith(prefix));
+    const versions = aksCatalogue(call.ops.world.ext).filter((v) => v.startsWith(prefix));
     return { id: `versions-${str(c.location)}`, location: c.location, version_prefix: c.version_prefix, include_preview: c.include_preview, versions, latest_version: versions[versions.length - 1] ?? '', default_version: versions[versions.length - 2] ?? '' };
   },
 };
