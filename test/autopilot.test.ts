@@ -5,6 +5,7 @@ import { parseAutopilotPolicy, parseCveFeed } from '../src/core/autopilot-policy
 import { DeployOutcome, DeployRecord, formatDeployRecords, isoSeconds, recordUnitsOf, stateDigest } from '../src/core/deploy-record';
 import { parseRolloutStateText, RolloutStateFile } from '../src/core/state-file';
 import { cli, gitRepo } from './support/git-repo';
+import { runs } from './support/depth';
 
 // Tuesday 2027-01-05 09:00 UTC: inside an 08:00-18:00 weekday window.
 const NOW = Date.parse('2027-01-05T09:00:00Z') / 1000;
@@ -268,6 +269,6 @@ describe('cdktf-bluegreen autopilot', () => {
         expect(e).toBeInstanceOf(AutopilotInputError);
         expect((e as Error).message).not.toMatch(/[\u0000\u202e\u2028]/);
       }
-    }), { numRuns: 400 });
+    }), { numRuns: runs(400) });
   });
 });

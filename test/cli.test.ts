@@ -4,6 +4,7 @@ import * as fc from 'fast-check';
 import { parseRolloutStateText } from '../src/core/state-file';
 import { legalNextSteps, transitionViolations } from '../src/core/transitions';
 import { cli, gitRepo, markDeployed, recordDeploy, tempDir } from './support/git-repo';
+import { runs } from './support/depth';
 
 const read = (dir: string, file = 'rollout/shop.json') => fs.readFileSync(path.join(dir, file), 'utf8');
 
@@ -158,7 +159,7 @@ describe('cdktf-bluegreen commands (in-process)', () => {
           expect({ next: next.command, code: n.code, err: n.err }).toEqual({ next: next.command, code: 0, err: '' });
         }
       }
-    }), { numRuns: 40 });
+    }), { numRuns: runs(40) });
   });
 
   test('check --base: a legal step passes; a file new at head is checked on its own; a deleted file with live units is refused', () => {

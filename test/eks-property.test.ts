@@ -4,6 +4,7 @@ import { AlbWeightedRouter, EksFleet, GlobalAcceleratorRouter, IAwsRouter, Route
 import { BlueGreenError } from '../src/core/errors';
 import { resourcesOf, testApp } from './support/synth';
 import { eksFleet, eksSpec } from './aws/eks-fixtures';
+import { runs } from './support/depth';
 
 const SLOTS = ['blue', 'green', 'teal', 'amber', 'violet'];
 const VERSIONS = ['1.30', '1.31', '1.32', '1.33', '1.34'];
@@ -87,7 +88,7 @@ describe('EKS rollout invariants (property)', () => {
       const alone = eksFleet(testApp(), 'prop', [{ ...decl, lifecycle: UnitLifecycle.SERVING, weight: 100 }], { router: ROUTERS[router]() });
       expect(unitJson(alone.unitStacks[chosen.name])).toBe(unitJson(fleet.unitStacks[chosen.name]));
       // Each run builds and synthesizes two fleets of up to 16 stacks; 30 runs keep the suite fast.
-    }), { numRuns: 40 });
+    }), { numRuns: runs(40) });
   });
 
   const mutations: Array<[string, (s: Step) => Step | undefined]> = [
@@ -112,7 +113,7 @@ describe('EKS rollout invariants (property)', () => {
       }
       expect(error).toBeInstanceOf(BlueGreenError);
       expect((error as BlueGreenError).message).toMatch(/^fleet "prop"/);
-    }), { numRuns: 80 });
+    }), { numRuns: runs(80) });
   });
 
   test('invalid EKS specs and router settings are refused whatever the step', () => {
@@ -124,7 +125,7 @@ describe('EKS rollout invariants (property)', () => {
     ];
     fc.assert(fc.property(validStep, fc.integer({ min: 0, max: badSpecs.length - 1 }), (step, i) => {
       expect(() => eksFleet(testApp(), 'prop', step.units, badSpecs[i][1] as any)).toThrow(BlueGreenError);
-    }), { numRuns: 100 });
+    }), { numRuns: runs(100) });
     void EksFleet;
   });
 });

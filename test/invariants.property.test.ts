@@ -4,6 +4,7 @@ import { BlueGreenError } from '../src/core/errors';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
 import { brokenInvariants, synthInMemory } from './support/invariants';
 import { testApp } from './support/synth';
+import { runs } from './support/depth';
 
 const SLOTS = ['blue', 'green', 'teal', 'amber', 'violet'];
 const VERSIONS = ['1.31', '1.32', '1.33', '1.34', '1.35'];
@@ -56,7 +57,7 @@ describe('property: every valid step synthesizes with every invariant holding', 
         for (const e of entries) expect(e.weight).toBeGreaterThanOrEqual(1);
         for (const e of entries) expect(e.weight).toBeLessThanOrEqual(1000);
       }),
-      { numRuns: 80 },
+      { numRuns: runs(80) },
     );
   });
 });
@@ -92,7 +93,7 @@ describe('property: every invalid step is refused with a message', () => {
         expect(e.message).toContain('is refused: ');
         expect(e.message).toContain('Fix: ');
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });
@@ -108,7 +109,7 @@ describe('property: the rollout model alone, over thousands of steps', () => {
         expect(new Set(planned.map((p: any) => p.name)).size).toBe(units.length);
         for (const p of planned) expect(p.name).toMatch(/^[a-z][a-z0-9]*-1-\d+-[a-z0-9]+$/);
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 });

@@ -9,6 +9,7 @@ import { eksFleet } from './aws/eks-fixtures';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
 import { aksPoolFleet, eksPoolFleet } from './support/node-pool-fixtures';
 import { cli, gitRepo } from './support/git-repo';
+import { fullDepth } from './support/depth';
 import { testApp } from './support/synth';
 
 // Every diagram the rollout plan draws, RENDERED to SVG by the Mermaid library (scripts/mermaid-check.mjs
@@ -155,12 +156,13 @@ describe('every diagram of the rollout plan renders to SVG with Mermaid', () => 
   fs.writeFileSync(path.join(dir, 'reference.md'), RolloutPlan.markdown(ref));
   cases.push({ file: path.join(dir, 'reference.md'), plans: refPlans, previous: new Map(refPlans.map((p) => [p.fleet, p.previous?.map((u) => ({ slot: u.slot, lifecycle: u.lifecycle as UnitLifecycle, weight: u.weight, kubernetesVersion: '' }))])) });
 
-  // Each fleet kind through half the kinds of step, alternating, so that every kind of step is drawn
-  // for a whole-cluster kind and a node-pool kind (the report is one engine's for all four; the
-  // reference deployment above draws every fleet kind too). All 24 pairs cost npm test's minute.
+  // Each fleet kind through kinds of step. At full depth (.ci/run) all 24 pairs; in npm test's minute
+  // every kind of step once, the fleet kinds taking turns (the report is one engine's for all four, and
+  // the reference deployment above draws every fleet kind too).
+  const pairs = (i: number, j: number) => fullDepth() || j % KINDS.length === i;
   for (const [i, [kind, build]] of KINDS.entries()) {
     const app = testApp();
-    const steps = STEPS.filter((_, j) => (i + j) % 2 === 0);
+    const steps = STEPS.filter((_, j) => pairs(i, j));
     for (const [step, before, after] of steps) build(app, `${kind}-${step}`, before, after);
     const file = path.join(dir, `${kind}.md`);
     fs.writeFileSync(file, RolloutPlan.markdown(app));
@@ -208,9 +210,9 @@ describe('every diagram of the rollout plan renders to SVG with Mermaid', () => 
   const all = render([...cases.map((c) => c.file), ...pr.map(([, f]) => f), path.join(root, 'docs/rollout-plan.md'), path.join(dir, 'hostile.md'), broken]);
   const rendered = all.filter((r) => r.file !== broken);
 
-  test('all of them render: the reference deployment, and every kind of step on a cluster kind and a pool kind', () => {
+  test('all of them render: the reference deployment, and every kind of step (each fleet kind drawing some; all 24 pairs at full depth)', () => {
     expect(rendered.filter((r) => r.error)).toEqual([]);
-    expect(rendered.map((r) => r.type)).toEqual(Array(5 + (KINDS.length * STEPS.length) / 2 + pr.length + 2).fill('flowchart-v2'));
+    expect(rendered.map((r) => r.type)).toEqual(Array(5 + KINDS.flatMap((_, i) => STEPS.filter((__, j) => pairs(i, j))).length + pr.length + 2).fill('flowchart-v2'));
   });
 
   test.each([
@@ -254,7 +256,7 @@ describe('every diagram of the rollout plan renders to SVG with Mermaid', () => 
 
   test('a retired unit still has its arrow from the router, at 0 %', () => {
     const svgs = rendered.filter((r) => r.file.endsWith('eks.md'));
-    const retire = drawn(svgs[STEPS.filter((_, j) => (1 + j) % 2 === 0).findIndex(([s]) => s === 'retire')].svg!);
+    const retire = drawn(svgs[STEPS.filter((_, j) => pairs(1, j)).findIndex(([s]) => s === 'retire')].svg!);
     const blue = retire.nodes.find((n) => n.lines[1] === 'standby → retired')!;
     expect(retire.edges.filter((e) => e.from === 'router' && e.to === blue.id).map((e) => e.label)).toEqual(['0 %']);
   });

@@ -7,6 +7,7 @@ import { fitsRule, NAME_RULES } from '../src/core/naming';
 import { kubeletSkewProblem } from '../src/core/version-skew';
 import { aksPoolProps, cordonOf, drainedPools, eksPoolProps, withoutPoolTaints } from './support/node-pool-fixtures';
 import { resourcesOf, stackJson, testApp } from './support/synth';
+import { runs } from './support/depth';
 
 /** One pool of the model. */
 interface Pool { slot: string; minor: number; lifecycle: UnitLifecycle; weight: number; fresh?: boolean }
@@ -173,7 +174,7 @@ describe('random node-pool rollouts keep every invariant', () => {
           checkInvariants(eks, s, prev, build(eks, s, prev), history);
         });
       },
-    ), { numRuns: 25, seed: 20261121 });
+    ), { numRuns: runs(25), seed: 20261121 });
     // The model really walked through upgrades, cordons and retirements (fixed seed: reproducible).
     expect(seen.upgrades).toBeGreaterThan(0);
     expect(seen.standby).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { fingerprint } from '../../src/core/fingerprint';
 import { fitName, fitsRule, NAME_RULES } from '../../src/core/naming';
+import { runs } from '../support/depth';
 
 describe('provider names', () => {
   test('fitName always produces a name that fits, whatever the parts', () => {
@@ -9,7 +10,7 @@ describe('provider names', () => {
         const name = fitName(rule, [...parts, fp]);
         expect({ rule: rule.what, name, fits: fitsRule(rule, name) }).toEqual({ rule: rule.what, name, fits: true });
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 

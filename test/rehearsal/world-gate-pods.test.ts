@@ -229,7 +229,7 @@ test("while a pod runs, the provider's world lock stays fresh (a slow pod never 
   fs.writeFileSync(locks.mine, `${process.ppid} 1 x`);
   fs.writeFileSync(locks.other, `${process.ppid + 1} 1 x`);
   for (const f of Object.values(locks)) fs.utimesSync(f, old, old);
-  const run = (lockFile: string) => runPodMain({ world: ops.world, cluster: ops.keyOf(c), by: BY, limitSeconds: 20, lockFile, pod: { name: 'p', namespace: 'n', node: 'x', labels: {}, serviceAccount: 'default', command: ['/bin/sleep', '2.5'], env: {}, mountToken: false } });
+  const run = (lockFile: string) => runPodMain({ world: ops.world, cluster: ops.keyOf(c), by: BY, limitSeconds: 20, lockFile, lockRefreshMs: 100, pod: { name: 'p', namespace: 'n', node: 'x', labels: {}, serviceAccount: 'default', command: ['/bin/sleep', '0.5'], env: {}, mountToken: false } });
   const startedMs = Date.now();
   await Promise.all([run(locks.mine), run(locks.other)]);
   // refreshed while the pod ran (touched after it started), whatever the machine's load

@@ -49,7 +49,8 @@ export function cli(cwd: string, argv: string[], color = false): { code: number;
 export function recordDeploy(cwd: string, stacks: string[], code = 0, lines: string[] = [], extra: string[] = []): { code: number; out: string; err: string } {
   fs.mkdirSync(path.join(cwd, 'cdktf.out'), { recursive: true });
   fs.writeFileSync(path.join(cwd, 'cdktf.out', 'manifest.json'), JSON.stringify({ version: '0.21.0', stacks: Object.fromEntries(stacks.map((s) => [s, {}])) }));
-  const deploy = [process.execPath, '-e', `process.stdout.write(${JSON.stringify(lines.length ? `${lines.join('\n')}\n` : '')}); process.exit(${code})`];
+  // a shell, not a Node start per deploy: tests record hundreds of these
+  const deploy = ['sh', '-c', 'printf "%s" "$1"; exit "$2"', 'deploy', lines.length ? `${lines.join('\n')}\n` : '', String(code)];
   const r = cli(cwd, ['record', ...extra, '--', ...deploy]);
   fs.rmSync(path.join(cwd, 'cdktf.out'), { recursive: true, force: true });
   return r;

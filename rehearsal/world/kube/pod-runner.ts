@@ -53,6 +53,8 @@ export interface PodRun {
    * taken from under it.
    */
   readonly lockFile?: string;
+  /** How often the lock is touched while the pod runs, far below the store's stale-lock age. @default 2000 */
+  readonly lockRefreshMs?: number;
 }
 
 /** Touches `lockFile` while it is still the lock of process `owner`. */
@@ -212,7 +214,7 @@ export async function runPodMain(run: PodRun): Promise<PodResult> {
     const add = (b: Buffer) => { if (output.length < 65536) output += b.toString('utf8'); };
     child.stdout!.on('data', add);
     child.stderr!.on('data', add);
-    const keeper = run.lockFile ? setInterval(() => keepLock(run.lockFile!, process.ppid), 2000) : undefined;
+    const keeper = run.lockFile ? setInterval(() => keepLock(run.lockFile!, process.ppid), run.lockRefreshMs ?? 2000) : undefined;
     const timer = setTimeout(() => {
       deadlineExceeded = true;
       for (const p of [...descendants(child!.pid!), child!.pid!]) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
