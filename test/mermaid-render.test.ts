@@ -1,6 +1,5 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { AksFleet, RolloutPlan, UnitDeclaration, UnitLifecycle } from '../src';
@@ -11,6 +10,7 @@ import { aksPoolFleet, eksPoolFleet } from './support/node-pool-fixtures';
 import { cli, gitRepo } from './support/git-repo';
 import { fullDepth } from './support/depth';
 import { testApp } from './support/synth';
+import { tempDir } from './support/temp';
 
 // Every diagram the rollout plan draws, RENDERED to SVG by the Mermaid library (scripts/mermaid-check.mjs
 // through scripts/mermaid-render.mjs: jsdom, text sizes approximated, no browser), then read back from
@@ -145,7 +145,7 @@ function expectDiagramOf(plan: FleetPlan, svg: string, previous: UnitDeclaration
 }
 
 describe('every diagram of the rollout plan renders to SVG with Mermaid', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-render-'));
+  const dir = tempDir('bluegreen-render-');
   const cases: Array<{ file: string; plans: FleetPlan[]; previous: Map<string, UnitDeclaration[] | undefined> }> = [];
 
   // The reference deployment (what `npx cdktf synth` writes).

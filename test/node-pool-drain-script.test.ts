@@ -1,8 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { DRAIN_SCRIPT } from '../src/kubernetes/node-pool-drain-script';
+import { tempDir } from './support/temp';
 
 // The drain Job's script, run by sh against a fake kubectl that records every call and answers like
 // a cluster whose pool "blue" (nodes blue-1, blue-2) runs shop/web (Deployment web, PDB web-pdb)
@@ -34,7 +34,7 @@ exit 0
 `;
 
 function run(drainRc: number) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drain-'));
+  const dir = tempDir('drain-');
   fs.writeFileSync(path.join(dir, 'kubectl'), FAKE_KUBECTL, { mode: 0o755 });
   const out = spawnSync('sh', ['-c', DRAIN_SCRIPT.replace(/\/tmp\//g, `${dir}/`)], {
     env: {

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { RolloutPlan } from '../src';
 import { docsWithCode, runCompleteBlock, ROOT, typescriptBlocks, unitNamesIn } from './support/readme-blocks';
 import { testApp, warningsBesideSupport } from './support/synth';
+import { tempDir } from './support/temp';
 
 // The README's TypeScript must run as shown: a block marked `<!-- complete: main.ts -->` is the whole
 // main.ts of a user's project, synthesized here in-process (the packed library runs the same block
@@ -56,7 +56,7 @@ describe('README and docs/ code blocks', () => {
 
   test('every complete block type-checks as a user\'s main.ts (strict), against the local sources', () => {
     // One program over all the blocks, each its own file; only the blocks' own diagnostics are read.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-blocks-'));
+    const dir = tempDir('bluegreen-blocks-');
     const files = complete.map((b, i) => {
       const file = path.join(dir, `block${i}.ts`);
       fs.writeFileSync(file, b.code);

@@ -2,11 +2,11 @@
 // and the real Terraform refusing an argument the real schema does not have.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { installProviders, importedTypes } from '../rehearsal/provider/install';
 import { buildSchemas, deriveTypeSchema, SchemaError } from '../rehearsal/provider/schema';
 import { REFUSAL } from '../rehearsal/provider/refusal';
+import { tempDir } from './support/temp';
 
 describe('schemas derived from @cdktf/provider-* bindings', () => {
   test('azurerm_resource_group: required, optional+computed, map and single-nested timeouts', () => {
@@ -42,7 +42,7 @@ describe('terraform against the simulated azurerm provider', () => {
   test('refuses an argument the real schema does not have, accepts the resource without it', () => {
     const inst = installProviders({ only: { resources: ['azurerm_resource_group'], dataSources: [] } });
     try {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rehearsal-refusal-'));
+      const dir = tempDir('rehearsal-refusal-');
       const env = { ...inst.env(path.join(dir, 'world.json')), NO_COLOR: '1' };
       const tf = (args: string[]) => spawnSync('terraform', [...args, '-no-color'], { cwd: dir, env, encoding: 'utf8' });
       const body = (extra: string) => `terraform {\n  required_providers {\n    azurerm = { source = "hashicorp/azurerm", version = "4.55.0" }\n  }\n}\nprovider "azurerm" {\n  features {}\n}\nresource "azurerm_resource_group" "rg" {\n  name     = "rg"\n  location = "westeurope"\n${extra}}\n`;

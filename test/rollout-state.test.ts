@@ -1,11 +1,11 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { AksFleet, FrontDoorRouter, RolloutState, TrafficManagerRouter, UnitLifecycle } from '../src';
 import { BlueGreenError } from '../src/core/errors';
 import { formatRolloutState, parseRolloutState, parseRolloutStateText, RolloutStateError } from '../src/core/state-file';
 import { aksSpec, SUBSCRIPTION } from './support/fixtures';
 import { testApp } from './support/synth';
+import { tempDir } from './support/temp';
 
 const good = () => ({
   version: 1, fleet: 'shop', step: 2, policy: { canaryWeight: 10 },
@@ -66,7 +66,7 @@ describe('rollout state files', () => {
   });
 
   test('RolloutState.load refuses a missing file and a file of another fleet', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bg-state-'));
+    const dir = tempDir('bg-state-');
     const file = path.join(dir, 'shop.json');
     fs.writeFileSync(file, JSON.stringify(good()));
     expect(RolloutState.load(file).units).toEqual([

@@ -2,7 +2,6 @@
 // phase. The library creates the federated credentials with the workspaces; the world refuses a run
 // whose exact subject no credential names.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { TerraformStack } from 'cdktf';
 import { AksFleet, FrontDoorRouter, HcpExecution, HcpTerraformBackendFactory, HcpWorkspaces, UnitDeclaration, UnitLifecycle } from '../../src';
@@ -13,6 +12,7 @@ import { openSimulator } from '../../rehearsal/world/simulator';
 import { WorldStore } from '../../rehearsal/world/store';
 import { aksSpec, SUBSCRIPTION } from '../support/fixtures';
 import { stackJson, testApp } from '../support/synth';
+import { tempDir } from '../support/temp';
 
 const U = Symbol.for('rehearsal.unknown');
 const IDS = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/hcp-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities';
@@ -33,7 +33,7 @@ function bootstrap(units: UnitDeclaration[], azure: Record<string, string | unde
 describe('HCP runs on Azure', () => {
   let dir: string;
   let worlds = 0;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hcp-runs-')); });
+  beforeEach(() => { dir = tempDir('hcp-runs-'); });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   /** Applies the bootstrap stack's federated credentials to a fresh world, then asks whether a run of `workspace` gets a token. */

@@ -1,11 +1,11 @@
 // The mutant catalogue stays aimed at the code: every mutant is one exact, unique replacement in an
 // existing file of src/, on one line, naming a scenario that exists; every promise has a mutant.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { MUTANTS, PROMISES } from '../../rehearsal/mutants/catalog';
 import { ciCycle, ciSubset, plant, repinFixtures, scenarioSeconds } from '../../rehearsal/mutants/run';
 import { SCENARIOS } from '../../rehearsal/scenarios/catalog';
+import { tempDir } from '../support/temp';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -30,7 +30,7 @@ describe('the mutant catalogue', () => {
   });
 
   test('planting changes exactly the one file, and refuses a text that is not there', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plant-'));
+    const dir = tempDir('plant-');
     const m = MUTANTS[0];
     fs.mkdirSync(path.join(dir, path.dirname(m.file)), { recursive: true });
     const original = fs.readFileSync(path.join(ROOT, m.file), 'utf8');
@@ -80,7 +80,7 @@ describe('a mutant that moves pinned fingerprints', () => {
   const REFUSAL = 'BlueGreenError: fleet "shop-slo-weu": units[*].fingerprint = blue="vadjnt", green="udlt5x" is refused: a unit is immutable, but the spec it is built from now has fingerprint blue: "it6pxt", green: "lbikak" (changing a unit\'s spec makes a new unit). Fix: …';
 
   test("is judged: the runner re-pins the example's units in its copy, and only those", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'repin-'));
+    const dir = tempDir('repin-');
     const file = path.join(dir, 'examples', 'aks-slo-canary', 'main.ts');
     const other = path.join(dir, 'examples', 'other', 'main.ts');
     fs.mkdirSync(path.dirname(file), { recursive: true });

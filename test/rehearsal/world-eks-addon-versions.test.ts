@@ -1,14 +1,14 @@
 // The simulated aws_eks_addon_version (rehearsal/world/rules/eks-addon-versions.ts).
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { openSimulator, SimContext, SimError } from '../../rehearsal/world/simulator';
+import { tempDir } from '../support/temp';
 
 const ctx: SimContext = { provider: 'aws', providerConfig: { region: 'us-east-2' }, stack: 'shop-unit-green-1-35-abc' };
 
 describe('simulated EKS add-on versions (DescribeAddonVersions)', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'world-addons-')); });
+  beforeEach(() => { dir = tempDir('world-addons-'); });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('most_recent answers the newest compatible build, otherwise the default; a version with no build is not found', () => {

@@ -1,12 +1,12 @@
 // Issue 24 item 4: what the world does with an EKS unit's managed Argo CD and pod identity
 // associations (rehearsal/world/rules/eks-gitops.ts), each refusal the one its document describes.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { reconcileApplication } from '../../rehearsal/world/rules/eks-gitops';
 import { WorldOps } from '../../rehearsal/world/ops';
 import { openSimulator, SimContext, SimError, Simulator } from '../../rehearsal/world/simulator';
 import { WorldStore } from '../../rehearsal/world/store';
+import { tempDir } from '../support/temp';
 
 const U = Symbol.for('rehearsal.unknown');
 type A = Record<string, unknown>;
@@ -16,7 +16,7 @@ let dir: string;
 let file: string;
 let sim: Simulator;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'world-eks-gitops-'));
+  dir = tempDir('world-eks-gitops-');
   file = path.join(dir, 'world.json');
   sim = openSimulator(file);
 });

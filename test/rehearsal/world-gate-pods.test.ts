@@ -4,7 +4,6 @@
 // signer), and the in-cluster HTTP probe (sh + wget against the unit's origin as the world serves it).
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { HttpProbeCheck, HttpProbeSource, MetricsSource, SloGates, UnitLifecycle } from '../../src';
 import { containerOf } from '../../rehearsal/world/kube/jobs';
@@ -17,6 +16,7 @@ import { POD_IDENTITY_PROPAGATION_SECONDS } from '../../rehearsal/world/pod-iden
 import { IssuedCredential, verifySigV4 } from '../../rehearsal/world/sigv4';
 import { eksFleet } from '../aws/eks-fixtures';
 import { stackJson, testApp } from '../support/synth';
+import { tempDir } from '../support/temp';
 
 const ROLE = 'arn:aws:iam::123456789012:role/gates';
 const IMAGE = `registry.example.com/platform/bluegreen-gate@sha256:${'b'.repeat(64)}`;
@@ -30,7 +30,7 @@ test('this machine stands in for the gate image: python3 with botocore', () => {
 });
 
 test('a python3 without botocore first on PATH: the runner says so (no modelled fallback); a plain Prometheus gate still runs', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'no-botocore-'));
+  const dir = tempDir('no-botocore-');
   const saved = process.env.PATH;
   try {
     execFileSync('python3', ['-m', 'venv', '--without-pip', dir]);
@@ -219,7 +219,7 @@ describe('the in-cluster HTTP probe Job runs its real loop (sh + wget) against t
 });
 
 test("while a pod runs, the provider's world lock stays fresh (a slow pod never looks abandoned); another owner's lock is left alone", async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-lock-'));
+  const dir = tempDir('pod-lock-');
   const ops = new WorldOps(emptyWorld());
   const c: WorldObject = { type: 'aws_eks_cluster', provider: 'aws', id: 'c', name: 'c', stack: 's', createdAt: 0, attrs: {} };
   ops.put(c);

@@ -1,12 +1,12 @@
 // Issue 19 item 4: identity that has to be granted — the world refuses what the cloud would refuse.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { injectFault } from '../../rehearsal/world/faults';
 import { WorldOps } from '../../rehearsal/world/ops';
 import { FIC_PROPAGATION_SECONDS, POD_IDENTITY_PROPAGATION_SECONDS, podCloudAccess, PodView } from '../../rehearsal/world/pod-identity';
 import { openSimulator, SimContext, SimError, Simulator } from '../../rehearsal/world/simulator';
 import { WorldStore } from '../../rehearsal/world/store';
+import { tempDir } from '../support/temp';
 
 const U = Symbol.for('rehearsal.unknown');
 type A = Record<string, unknown>;
@@ -15,7 +15,7 @@ let dir: string;
 let file: string;
 let sim: Simulator;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'world-identity-'));
+  dir = tempDir('world-identity-');
   file = path.join(dir, 'world.json');
   sim = openSimulator(file);
 });

@@ -3,7 +3,6 @@
 // runs for real: the script with the real kubectl against the API, RBAC enforced, evictions through
 // the PDB. Plus the API's own rules (403, 429, selectors, Pod Security) on hand-made objects.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { emptyWorld, WorldObject } from '../../rehearsal/world/model';
 import { openSimulator, SimContext } from '../../rehearsal/world/simulator';
@@ -19,6 +18,7 @@ import { createNodes, NodeAttrs, nodesOf } from '../../rehearsal/world/rules/nod
 import { addWorkload, podsPerPool } from '../../rehearsal/world/workload';
 import { aksPoolFleet, drainJobOf, serving, standby } from '../support/node-pool-fixtures';
 import { synthAll, testApp } from '../support/synth';
+import { tempDir } from '../support/temp';
 
 const BY = { stack: 'shop-traffic', provider: 'kubernetes' };
 
@@ -241,7 +241,7 @@ describe('rehearsal world: the kubernetes provider side of the API', () => {
   let dir: string;
   let file: string;
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'world-kube-'));
+    dir = tempDir('world-kube-');
     file = path.join(dir, 'world.json');
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

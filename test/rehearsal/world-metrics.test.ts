@@ -1,20 +1,20 @@
 // The world's Prometheus-compatible query API (rehearsal/world/metrics.ts), driven through the
 // `http` data source as the SLO gates read it.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { injectFault } from '../../rehearsal/world/faults';
 import { METRICS_HOST } from '../../rehearsal/world/metrics';
 import { openSimulator, SimContext, Simulator } from '../../rehearsal/world/simulator';
 import { SloGates } from '../../src/kubernetes/slo-gates';
 import { MetricsSource } from '../../src/kubernetes/metrics-source';
+import { tempDir } from '../support/temp';
 
 const U = Symbol.for('rehearsal.unknown');
 let dir: string;
 let file: string;
 let sim: Simulator;
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'world-metrics-'));
+  dir = tempDir('world-metrics-');
   file = path.join(dir, 'world.json');
   sim = openSimulator(file);
   // Two units of fleet "shop" (tagged as the library tags them); no router yet for green's share.

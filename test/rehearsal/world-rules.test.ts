@@ -1,11 +1,11 @@
 // Behaviours of the simulated world, driven through the Simulator interface the engine calls.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { clearFaults, FaultSpec, injectFault } from '../../rehearsal/world/faults';
 import { forceNewPaths } from '../../rehearsal/world/force-new';
 import { openSimulator, SimContext, SimError, Simulator } from '../../rehearsal/world/simulator';
 import { WorldStore } from '../../rehearsal/world/store';
+import { tempDir } from '../support/temp';
 
 const U = Symbol.for('rehearsal.unknown');
 type A = Record<string, unknown>;
@@ -14,7 +14,7 @@ let dir: string;
 let file: string;
 let sim: Simulator;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'world-rules-'));
+  dir = tempDir('world-rules-');
   file = path.join(dir, 'world.json');
   sim = openSimulator(file);
 });

@@ -2,16 +2,16 @@
 // action log stays gap-free, a lock left by a dead process is broken, waits are bounded.
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { emptyWorld } from '../../rehearsal/world/model';
 import { WorldBusyError, WorldStore } from '../../rehearsal/world/store';
+import { tempDir } from '../support/temp';
 
 const WORLD_DIR = path.join(__dirname, '..', '..', 'rehearsal', 'world');
 
 let dir: string;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'world-store-'));
+  dir = tempDir('world-store-');
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -1,12 +1,12 @@
 // Issue 19 item 4: the simulated HCP Terraform (tfe provider) and the runs of its workspaces. Each
 // case is a rule of rehearsal/world/rules/tfe.ts or hcp-runs.ts, with the document it follows there.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { hcpBackendsFile } from '../../rehearsal/world/hcp-runs';
 import { stringLike } from '../../rehearsal/world/hcp-runs-aws';
 import { openSimulator, SimContext, SimError, Simulator } from '../../rehearsal/world/simulator';
 import { WorldStore } from '../../rehearsal/world/store';
+import { tempDir } from '../support/temp';
 
 const U = Symbol.for('rehearsal.unknown');
 type A = Record<string, unknown>;
@@ -18,7 +18,7 @@ let dir: string;
 let file: string;
 let sim: Simulator;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'world-tfe-'));
+  dir = tempDir('world-tfe-');
   file = path.join(dir, 'world.json');
   sim = openSimulator(file);
 });

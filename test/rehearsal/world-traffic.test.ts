@@ -1,6 +1,5 @@
 // Each router's split of 10,000 simulated requests, built through the Simulator like a deploy would.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { injectFault } from '../../rehearsal/world/faults';
 import { WorldOps } from '../../rehearsal/world/ops';
@@ -9,6 +8,7 @@ import { openSimulator, SimContext, Simulator } from '../../rehearsal/world/simu
 import { WorldStore } from '../../rehearsal/world/store';
 import { trafficTimeline } from '../../rehearsal/world/timeline';
 import { simulateTraffic, TrafficResult } from '../../rehearsal/world/traffic';
+import { tempDir } from '../support/temp';
 
 const U = Symbol.for('rehearsal.unknown');
 type A = Record<string, unknown>;
@@ -19,7 +19,7 @@ let dir: string;
 let file: string;
 let sim: Simulator;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'world-traffic-'));
+  dir = tempDir('world-traffic-');
   file = path.join(dir, 'world.json');
   sim = openSimulator(file);
 });

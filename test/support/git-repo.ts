@@ -1,12 +1,12 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { CliIo } from '../../src/cli/output';
 import { main } from '../../src/cli/main';
 import { appendRecord } from '../../src/cli/record';
 import { DeployOutcome, isoSeconds, recordUnitsOf, stateDigest } from '../../src/core/deploy-record';
 import { parseRolloutStateText } from '../../src/core/state-file';
+import { tempDir as processTempDir } from './temp';
 
 /** Environment for git in tests: no user config, a fixed identity. */
 export const GIT_ENV = {
@@ -15,9 +15,9 @@ export const GIT_ENV = {
   GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.invalid', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.invalid',
 };
 
-/** A fresh temp folder. */
+/** A fresh temp folder, removed with the test process. */
 export function tempDir(prefix = 'bg-cli-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return processTempDir(prefix);
 }
 
 /** A temp git repository on branch main, with helpers to write files and commit. */

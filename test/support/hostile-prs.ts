@@ -5,7 +5,6 @@
 // bypasses, stack traces, hangs, silent changes, writes outside the repository, unescaped Markdown.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 import { DeployOutcome, DeployRecord, formatDeployRecords, isoSeconds, recordUnitsOf, stateDigest } from '../../src/core/deploy-record';
@@ -16,6 +15,7 @@ import { markdownLeaks } from './markdown-safety';
 import { randomBase, randomEdit, rng } from './random-edits';
 import { oracleRefusal } from './transition-oracle';
 import { GIT_ENV } from './git-repo';
+import { tempDir } from './temp';
 
 const T0 = 1_800_000_000;
 
@@ -144,7 +144,7 @@ const MARKDOWN_PAYLOADS = [
 export function runHostilePrs(count: number, seed = 1, opts: { bigFiles?: number; hangBoundMs?: number } = {}): Figures {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bg-hostile-'));
+  const root = tempDir('bg-hostile-');
   const parent = path.join(root, 'work');
   fs.mkdirSync(parent);
   const sentinel = path.join(root, 'outside');

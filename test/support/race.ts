@@ -3,13 +3,13 @@
 // every one that did not was refused (by the rules, or as the loser of the race: "re-run").
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { BlueGreenError } from '../../src/core/errors';
 import { parseArgs, stepCommandOf } from '../../src/cli/main';
 import { applyCommand } from '../../src/cli/commands';
 import { formatRolloutState, parseRolloutStateText, RolloutStateFile } from '../../src/core/state-file';
 import { TransitionError } from '../../src/core/transitions';
+import { tempDir } from './temp';
 
 export const RACE_START = `{
   "version": 1,
@@ -71,7 +71,7 @@ function runSide(role: string, planFile: string): Promise<Array<{ code: number; 
 
 /** Runs `n` racing pairs (cycling through RACE_PAIRS) and judges each. */
 export async function race(n: number): Promise<RaceFigures> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bg-race-'));
+  const root = tempDir('bg-race-');
   const sync = path.join(root, 'sync');
   fs.mkdirSync(sync);
   const pairs = Array.from({ length: n }, (_, i) => {

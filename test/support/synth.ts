@@ -1,7 +1,7 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
+import { tempDir } from './temp';
 
 /** The synthesized Terraform JSON of one stack. */
 export function stackJson(stack: TerraformStack): any {
@@ -10,7 +10,7 @@ export function stackJson(stack: TerraformStack): any {
 
 /** A fresh app that writes to a temp folder (never the repo's cdktf.out). */
 export function testApp(): App {
-  return new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bluegreen-test-')), skipValidation: true });
+  return new App({ outdir: tempDir('bluegreen-test-'), skipValidation: true });
 }
 
 /** Synthesizes the whole app and returns its manifest and every stack's JSON, by stack name. */
