@@ -97,14 +97,16 @@ describe('cdktf-bluegreen autopilot', () => {
     expect(r.git('status', '--porcelain').trim()).toBe('M rollout/prod-eks.json');
   });
 
-  test('EKS: only minors the library can build (add-on versions known) are proposed; 1.35 is offered but has no add-on versions', () => {
-    const policy = parseAutopilotPolicy(JSON.stringify(POLICY), 'p', ['dev-aks', 'prod-eks']);
-    const text = stateText('prod-eks', '{ "slot": "blue", "kubernetesVersion": "1.34.2", "lifecycle": "serving", "weight": 100, "since": 0, "peakWeight": 100 }');
-    const [d] = decideAutopilot({
-      policy: { ...policy, rings: [{ ...policy.rings[1], fleets: ['prod-eks'] }] }, now: NOW, feed: [], offered: OFFERED, buildableMinors: { eks: ['1.33', '1.34'] },
-      fleets: [{ state: parseRolloutStateText(text, 'x'), digest: stateDigest(text), records: [record('prod-eks', text, NOW - 86400)] }],
-    });
-    expect(d).toMatchObject({ action: AutopilotAction.WAIT, reason: 'up to date: blue serves 1.34.2 (1.35.1: the library has no add-on versions for 1.35 (not buildable))' });
+  test('EKS: a minor newer than the library\'s dated add-on table is proposed when the region offers it (EKS names the add-on builds when the unit is planned)', () => {
+    const r = autopilotRepo({ ...POLICY, rings: [{ ...POLICY.rings[0], fleets: ['prod-eks', 'dev-aks'] }] });
+    r.write('rollout/prod-eks.json', stateText('prod-eks', '{ "slot": "blue", "kubernetesVersion": "1.34.2", "lifecycle": "serving", "weight": 100, "since": 0, "peakWeight": 100 }'));
+    r.write('rollout/.deploys/prod-eks.jsonl', formatDeployRecords([record('prod-eks', fs.readFileSync(path.join(r.dir, 'rollout/prod-eks.json'), 'utf8'), NOW - 86400)]));
+    r.commit('prod-eks serves 1.34');
+    const a = run(r.dir, ['autopilot', '--fleet', 'prod-eks']);
+    expect(a).toMatchObject({ code: 0, err: '' });
+    expect(a.out).toContain('step prod-eks (ring dev) [merges itself]: cdktf-bluegreen start 1.35');
+    expect(parseRolloutStateText(fs.readFileSync(path.join(r.dir, 'rollout/prod-eks.json'), 'utf8'), 'x').units.map((u) => `${u.slot} ${u.kubernetesVersion} ${u.lifecycle}`)).toEqual(['blue 1.34.2 serving', 'green 1.35.1 candidate']);
+    expect(cli(r.dir, ['check', '--base', 'main'])).toMatchObject({ code: 0 });
   });
 
   test('a node-pool fleet is never offered a version beyond its control plane (skew rules)', () => {
@@ -177,9 +179,9 @@ describe('cdktf-bluegreen autopilot', () => {
     const text = stateText('prod-eks', '{ "slot": "blue", "kubernetesVersion": "1.33", "lifecycle": "serving", "weight": 100, "since": 0, "peakWeight": 100 }');
     const fleets = [{ state: parseRolloutStateText(text, 'x'), digest: stateDigest(text), records: [record('prod-eks', text, NOW - 86400)] }];
     const feed = [{ id: 'CVE-2027-2222', published: '2027-01-05T04:00:00Z', severity: 'high', fixed: ['1.33.8'] }];
-    const minor = decideAutopilot({ policy: only, now: NOW, feed, offered: { ...OFFERED, 'eks/eu-west-1': ['1.33', '1.34'] }, buildableMinors: { eks: ['1.33', '1.34'] }, fleets })[0];
+    const minor = decideAutopilot({ policy: only, now: NOW, feed, offered: { ...OFFERED, 'eks/eu-west-1': ['1.33', '1.34'] }, fleets })[0];
     expect(minor).toMatchObject({ action: AutopilotAction.STEP, target: '1.34', urgent: false });
-    const upToDate = decideAutopilot({ policy: only, now: NOW, feed, offered: { ...OFFERED, 'eks/eu-west-1': ['1.33'] }, buildableMinors: { eks: ['1.33', '1.34'] }, fleets })[0];
+    const upToDate = decideAutopilot({ policy: only, now: NOW, feed, offered: { ...OFFERED, 'eks/eu-west-1': ['1.33'] }, fleets })[0];
     expect(upToDate).toMatchObject({ action: AutopilotAction.WAIT, reason: 'up to date: blue serves 1.33 (CVE-2027-2222 (high) is fixed in 1.33.8: EKS applies control plane patches in place)' });
   });
 
@@ -195,7 +197,7 @@ describe('cdktf-bluegreen autopilot', () => {
     const input = (eksVersion: string) => {
       const text = eks.replace('"1.34"', `"${eksVersion}"`);
       return {
-        policy, now: NOW, feed: [], offered: { 'aks/westeurope': ['1.34.2', '1.34.3'], 'eks/eu-west-1': ['1.33', '1.34'] }, buildableMinors: { eks: ['1.33', '1.34'] },
+        policy, now: NOW, feed: [], offered: { 'aks/westeurope': ['1.34.2', '1.34.3'], 'eks/eu-west-1': ['1.33', '1.34'] },
         fleets: [
           { state: parseRolloutStateText(text, 'x'), digest: stateDigest(text), records: [record('dev-eks', text, NOW - 3 * 86400)] },
           { state: parseRolloutStateText(aks, 'x'), digest: stateDigest(aks), records: [record('prod-aks', aks, NOW - 3 * 86400)] },

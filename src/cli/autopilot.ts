@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EksAddonVersions } from '../aws/eks-addons';
 import { AutopilotAction, AutopilotDecision, decideAutopilot } from '../core/autopilot';
 import { CveEntry, parseAutopilotPolicy, parseCveFeed, parseOfferedVersions } from '../core/autopilot-policy';
 import { DeployRecord, isoSeconds, stateDigest } from '../core/deploy-record';
@@ -89,7 +88,7 @@ export function runAutopilot(flags: { [name: string]: string }, files: FileOptio
   const feed: CveEntry[] = feedText === undefined ? [] : parseCveFeed(feedText, escapeLine(feedFile));
   const offeredFile = flags.offered ?? AUTOPILOT_FILES.offered;
   const offered = parseOfferedVersions(readText(io.cwd, offeredFile, true, 'offered-versions file')!, escapeLine(offeredFile));
-  const decisions = decideAutopilot({ policy, fleets: states, feed, offered, buildableMinors: { eks: EksAddonVersions.knownMinors() }, now });
+  const decisions = decideAutopilot({ policy, fleets: states, feed, offered, now });
 
   const dryRun = Boolean(flags['dry-run']);
   const lines: AutopilotReportLine[] = [];

@@ -31,8 +31,6 @@ export interface AutopilotInput {
   readonly feed: CveEntry[];
   /** `<cloud>/<region>` → versions offered, oldest first. */
   readonly offered: { [cloudRegion: string]: string[] };
-  /** Minors each kind of fleet can build (e.g. EKS: those with add-on versions); absent: any. */
-  readonly buildableMinors?: { [cloud: string]: string[] };
   /** Seconds since the epoch. */
   readonly now: number;
 }
@@ -194,7 +192,6 @@ function decideOne(f: AutopilotFleetInput, input: AutopilotInput, byFleet: Map<s
   const cur = v(u.kubernetesVersion);
   const kind = entry.cloud.replace('-pool', '');
   const offered = input.offered[`${kind}/${entry.region}`] ?? [];
-  const addonMinors = input.buildableMinors?.[kind];
   // What the fleet is made of: the policy's cloud; a state file that names another kind is held (one of them is wrong).
   const fleetKind = FLEET_KIND_OF_CLOUD[entry.cloud];
   if (s.kind !== undefined && s.kind !== fleetKind) {
@@ -219,7 +216,6 @@ function decideOne(f: AutopilotFleetInput, input: AutopilotInput, byFleet: Map<s
       else notes.push(`${t}: a ${fleetKind} fleet cannot build it next from this state`);
       return false;
     }
-    if (addonMinors && !addonMinors.includes(tv.minorVersion)) { notes.push(`${t}: the library has no add-on versions for ${tv.minorVersion} (not buildable)`); return false; }
     // Not after the last support the cloud gives the minor, when the cloud upgrades such a cluster by itself:
     // EKS extended support (EKS clusters default to upgrade_policy EXTENDED), AKS platform support (while N-3).
     const e = calendar.entries.find((x) => x.minor === tv.minorVersion);
