@@ -1,40 +1,23 @@
 // Issue 24 item 4: what the world does with an EKS unit's managed Argo CD and pod identity
 // associations (rehearsal/world/rules/eks-gitops.ts), each refusal the one its document describes.
-import * as fs from 'fs';
-import * as path from 'path';
 import { reconcileApplication } from '../../rehearsal/world/rules/eks-gitops';
 import { WorldOps } from '../../rehearsal/world/ops';
-import { openSimulator, SimContext, SimError, Simulator } from '../../rehearsal/world/simulator';
+import { SimContext, Simulator } from '../../rehearsal/world/simulator';
 import { WorldStore } from '../../rehearsal/world/store';
-import { tempDir } from '../support/temp';
+import { aWorldPerTest, awsContext, failure } from '../support/sim-world';
 
 const U = Symbol.for('rehearsal.unknown');
 type A = Record<string, unknown>;
 const TRUST = (service: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] });
 
-let dir: string;
 let file: string;
 let sim: Simulator;
-beforeEach(() => {
-  dir = tempDir('world-eks-gitops-');
-  file = path.join(dir, 'world.json');
-  sim = openSimulator(file);
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+aWorldPerTest('world-eks-gitops-', (w) => ({ file, sim } = w));
 
 const world = () => new WorldStore(file).read();
-const aws = (stack: string): SimContext => ({ provider: 'aws', providerConfig: { region: 'eu-west-1', allowed_account_ids: ['123456789012'] }, stack });
+const aws = awsContext('eu-west-1');
 const UNIT = 'shop-unit-blue-1-33-abc';
 
-function failure(fn: () => unknown): SimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SimError) return e;
-    throw e;
-  }
-  throw new Error('expected a SimError');
-}
 
 function role(name: string, service: string): string {
   return String(sim.create(aws(UNIT), 'aws_iam_role', { id: U, arn: U, name, assume_role_policy: TRUST(service) }).arn);

@@ -1,40 +1,23 @@
 // Issue 19 item 4: identity that has to be granted — the world refuses what the cloud would refuse.
-import * as fs from 'fs';
-import * as path from 'path';
 import { injectFault } from '../../rehearsal/world/faults';
 import { WorldOps } from '../../rehearsal/world/ops';
 import { FIC_PROPAGATION_SECONDS, POD_IDENTITY_PROPAGATION_SECONDS, podCloudAccess, PodView } from '../../rehearsal/world/pod-identity';
-import { openSimulator, SimContext, SimError, Simulator } from '../../rehearsal/world/simulator';
+import { SimContext, Simulator } from '../../rehearsal/world/simulator';
 import { WorldStore } from '../../rehearsal/world/store';
-import { tempDir } from '../support/temp';
+import { aWorldPerTest, awsContext, azureContext, failure } from '../support/sim-world';
 
 const U = Symbol.for('rehearsal.unknown');
 type A = Record<string, unknown>;
 
-let dir: string;
 let file: string;
 let sim: Simulator;
-beforeEach(() => {
-  dir = tempDir('world-identity-');
-  file = path.join(dir, 'world.json');
-  sim = openSimulator(file);
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+aWorldPerTest('world-identity-', (w) => ({ file, sim } = w));
 
 const world = () => new WorldStore(file).read();
-const aws = (stack: string): SimContext => ({ provider: 'aws', providerConfig: { region: 'eu-west-1', allowed_account_ids: ['123456789012'] }, stack });
-const az = (stack: string): SimContext => ({ provider: 'azurerm', providerConfig: { subscription_id: '00000000-0000-0000-0000-000000000000' }, stack });
+const aws = awsContext('eu-west-1');
+const az = azureContext;
 const advance = (seconds: number) => new WorldStore(file).update((w) => { w.clock += seconds; });
 
-function failure(fn: () => unknown): SimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SimError) return e;
-    throw e;
-  }
-  throw new Error('expected a SimError');
-}
 
 function eksCluster(): A {
   const ctx = aws('shop-shared');

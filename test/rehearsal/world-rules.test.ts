@@ -1,40 +1,23 @@
 // Behaviours of the simulated world, driven through the Simulator interface the engine calls.
-import * as fs from 'fs';
-import * as path from 'path';
 import { clearFaults, FaultSpec, injectFault } from '../../rehearsal/world/faults';
 import { forceNewPaths } from '../../rehearsal/world/force-new';
-import { openSimulator, SimContext, SimError, Simulator } from '../../rehearsal/world/simulator';
+import { SimContext, SimError, Simulator } from '../../rehearsal/world/simulator';
 import { WorldStore } from '../../rehearsal/world/store';
-import { tempDir } from '../support/temp';
+import { aWorldPerTest, awsContext, azureContext, failure } from '../support/sim-world';
 
 const U = Symbol.for('rehearsal.unknown');
 type A = Record<string, unknown>;
 
-let dir: string;
 let file: string;
 let sim: Simulator;
-beforeEach(() => {
-  dir = tempDir('world-rules-');
-  file = path.join(dir, 'world.json');
-  sim = openSimulator(file);
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+aWorldPerTest('world-rules-', (w) => ({ file, sim } = w));
 
 const world = () => new WorldStore(file).read();
-const az = (stack: string): SimContext => ({ provider: 'azurerm', providerConfig: { subscription_id: '00000000-0000-0000-0000-000000000000' }, stack });
-const aws = (stack: string): SimContext => ({ provider: 'aws', providerConfig: { region: 'us-east-2', allowed_account_ids: ['123456789012'] }, stack });
+const az = azureContext;
+const aws = awsContext('us-east-2');
 const k8s = (stack: string, host: unknown): SimContext => ({ provider: 'kubernetes', providerConfig: { host }, stack });
 const fault = (spec: FaultSpec) => injectFault(file, spec);
 
-function failure(fn: () => unknown): SimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SimError) return e;
-    throw e;
-  }
-  throw new Error('expected a SimError');
-}
 
 /** An AKS unit as the library builds it: resource group, cluster (system pool) and an apps pool. */
 function aksUnit(unit: string, version = '1.34', pools = 3): { cluster: A; host: string } {

@@ -1,12 +1,11 @@
 // Issue 19 item 4: the simulated HCP Terraform (tfe provider) and the runs of its workspaces. Each
 // case is a rule of rehearsal/world/rules/tfe.ts or hcp-runs.ts, with the document it follows there.
 import * as fs from 'fs';
-import * as path from 'path';
 import { hcpBackendsFile } from '../../rehearsal/world/hcp-runs';
 import { stringLike } from '../../rehearsal/world/hcp-runs-aws';
-import { openSimulator, SimContext, SimError, Simulator } from '../../rehearsal/world/simulator';
+import { SimContext, Simulator } from '../../rehearsal/world/simulator';
 import { WorldStore } from '../../rehearsal/world/store';
-import { tempDir } from '../support/temp';
+import { aWorldPerTest, azureContext, failure } from '../support/sim-world';
 
 const U = Symbol.for('rehearsal.unknown');
 type A = Record<string, unknown>;
@@ -14,29 +13,14 @@ const ORG = 'bluegreen-rehearsal';
 const IDENTITY = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/hcp-identities-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/hcp-runs';
 const SUBJECT = (ws: string, phase: string) => `organization:${ORG}:project:platform-bluegreen:workspace:${ws}:run_phase:${phase}`;
 
-let dir: string;
 let file: string;
 let sim: Simulator;
-beforeEach(() => {
-  dir = tempDir('world-tfe-');
-  file = path.join(dir, 'world.json');
-  sim = openSimulator(file);
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+aWorldPerTest('world-tfe-', (w) => ({ file, sim } = w));
 
 const tfe: SimContext = { provider: 'tfe', providerConfig: { hostname: 'app.terraform.io', organization: ORG }, stack: 'hcp-workspaces' };
-const az = (stack: string): SimContext => ({ provider: 'azurerm', providerConfig: { subscription_id: '00000000-0000-0000-0000-000000000000' }, stack });
+const az = azureContext;
 const advance = (seconds: number) => new WorldStore(file).update((w) => { w.clock += seconds; });
 
-function failure(fn: () => unknown): SimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SimError) return e;
-    throw e;
-  }
-  throw new Error('expected a SimError');
-}
 
 const workspace = (name: string, extra: A = {}): A => sim.create(tfe, 'tfe_workspace', { id: U, name, organization: ORG, project_id: 'prj-PlatformBlueGreen1', force_delete: false, ...extra });
 const settings = (ws: A, extra: A = {}): A => sim.create(tfe, 'tfe_workspace_settings', { id: U, workspace_id: ws.id, execution_mode: 'agent', agent_pool_id: 'apool-RehearsalAgents01', ...extra });

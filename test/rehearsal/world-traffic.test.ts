@@ -1,6 +1,5 @@
 // Each router's split of 10,000 simulated requests, built through the Simulator like a deploy would.
 import * as fs from 'fs';
-import * as path from 'path';
 import { injectFault } from '../../rehearsal/world/faults';
 import { WorldOps } from '../../rehearsal/world/ops';
 import { answer } from '../../rehearsal/world/origins';
@@ -8,25 +7,19 @@ import { openSimulator, SimContext, Simulator } from '../../rehearsal/world/simu
 import { WorldStore } from '../../rehearsal/world/store';
 import { trafficTimeline } from '../../rehearsal/world/timeline';
 import { simulateTraffic, TrafficResult } from '../../rehearsal/world/traffic';
-import { tempDir } from '../support/temp';
+import { aWorldPerTest, awsContext, azureContext } from '../support/sim-world';
 
 const U = Symbol.for('rehearsal.unknown');
 type A = Record<string, unknown>;
 const BLUE = 'blue-1-33-aaaaaa';
 const GREEN = 'green-1-34-bbbbbb';
 
-let dir: string;
 let file: string;
 let sim: Simulator;
-beforeEach(() => {
-  dir = tempDir('world-traffic-');
-  file = path.join(dir, 'world.json');
-  sim = openSimulator(file);
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+aWorldPerTest('world-traffic-', (w) => ({ file, sim } = w));
 
-const az = (stack: string): SimContext => ({ provider: 'azurerm', providerConfig: { subscription_id: '00000000-0000-0000-0000-000000000000' }, stack });
-const aws = (stack: string): SimContext => ({ provider: 'aws', providerConfig: { region: 'us-east-2', allowed_account_ids: ['123456789012'] }, stack });
+const az = azureContext;
+const aws = awsContext('us-east-2');
 const traffic = (fleet = 'shop'): TrafficResult => simulateTraffic(new WorldStore(file).read(), fleet, 10000, 9);
 const pct = (r: TrafficResult, unit: string) => Math.round((r.shares[unit] ?? 0) * 1000) / 10;
 
