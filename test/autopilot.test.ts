@@ -88,6 +88,16 @@ describe('cdktf-bluegreen autopilot', () => {
     expect(r.git('status', '--porcelain')).toBe('');
   });
 
+  test('--at decides as of that time (a replayed or rehearsed run): the windows and soaks are judged then, not by the clock', () => {
+    const r = autopilotRepo();
+    const sunday = run(r.dir, ['autopilot', '--dry-run', '--at', '2027-01-10T12:00:00Z']);
+    expect(sunday.code).toBe(0);
+    expect(sunday.out).toContain('wait dev-aks (ring dev): outside its maintenance window; the next one opens at 2027-01-11T08:00:00Z');
+    const monday = run(r.dir, ['autopilot', '--dry-run', '--at', String(Date.parse('2027-01-11T09:00:00Z') / 1000)], Date.parse('2027-01-10T12:00:00Z') / 1000);
+    expect(monday.out).toContain('step dev-aks (ring dev) [merges itself]: cdktf-bluegreen start 1.34.2');
+    expect(run(r.dir, ['autopilot', '--at', 'monday'])).toMatchObject({ code: 2, err: expect.stringContaining('--at "monday": a time is ISO 8601 with a zone') });
+  });
+
   test('a prod start waits for a person; --fleet writes that fleet only', () => {
     const r = autopilotRepo({ ...POLICY, rings: [{ ...POLICY.rings[1], fleets: ['prod-eks', 'dev-aks'] }] });
     const j = JSON.parse(run(r.dir, ['autopilot', '--json', '--dry-run']).out) as { fleets: Array<{ fleet: string; needsApproval: boolean; kind: string }> };

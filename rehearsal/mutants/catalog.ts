@@ -6,8 +6,8 @@
 // is re-aimed.
 
 /** The promises of DESIGN.md and the issues, one word each (every one has at least one mutant). */
-export type Promise = 'order' | 'gating' | 'traffic split' | 'protection' | 'destruction' | 'drain' | 'identity' | 'secrets' | 'time';
-export const PROMISES: Promise[] = ['order', 'gating', 'traffic split', 'protection', 'destruction', 'drain', 'identity', 'secrets', 'time'];
+export type Promise = 'order' | 'gating' | 'traffic split' | 'protection' | 'destruction' | 'drain' | 'identity' | 'secrets' | 'time' | 'versions';
+export const PROMISES: Promise[] = ['order', 'gating', 'traffic split', 'protection', 'destruction', 'drain', 'identity', 'secrets', 'time', 'versions'];
 
 export interface Mutant {
   readonly id: string;
@@ -289,5 +289,12 @@ export const MUTANTS: Mutant[] = [
     file: 'src/core/autopilot.ts',
     find: 'const failure = held.get(s.fleet);',
     replace: 'const failure = undefined as DeployRecord | undefined;',
+  },
+  {
+    id: 'M37', promise: 'versions', scenario: 'R24',
+    defect: 'the autopilot caps EKS minors at the dated add-on table, so an offered 1.35 that every EKS fleet kind builds is never proposed',
+    file: 'src/core/autopilot.ts',
+    find: 'const samePatchLine = minorsOnly && tv.minor === cur.minor;',
+    replace: "const samePatchLine = minorsOnly && tv.minor === cur.minor; if (kind === 'eks' && !require('../aws/eks-addons').EksAddonVersions.knownMinors().includes(tv.minorVersion)) return false;",
   },
 ];

@@ -721,12 +721,15 @@ export const SCENARIOS: ScenarioDef[] = [
   {
     // Issue 20 item 6: EKS no longer refuses a minor its frozen add-on table (1.30–1.34) does not
     // know. EKS says which add-on builds a new unit gets; the region says which minors exist.
-    id: 'R24', text: 'EKS: a minor after the frozen add-on table (1.35) builds with the newest add-on builds EKS offers for it; a minor the region does not offer (1.36) fails at plan, naming the offered versions, before anything is created',
+    id: 'R24', text: 'EKS: the autopilot starts a minor after the frozen add-on table (1.35), which builds with the newest add-on builds EKS offers for it; a minor the region does not offer (1.36) fails at plan, naming the offered versions, before anything is created',
     fleets: [{ name: 'r24r53', kind: 'eks-route53', version: TO }],
     steps: [
       { label: `first deploy: blue ${TO} (add-on versions of the frozen table)` },
       {
-        label: "start 1.35: green's add-ons are the most recent builds the simulated EKS offers for 1.35", cli: [['r24r53', 'start', '1.35']],
+        // The autopilot writes this step: the region offers 1.35, which the library's dated add-on table
+        // does not list, and every EKS fleet kind builds it (the add-on builds are EKS's).
+        label: "the autopilot starts 1.35 (offered, newer than the add-on table): green's add-ons are the most recent builds the simulated EKS offers for 1.35",
+        autopilot: { fleet: 'r24r53', cloud: 'eks', region: 'eu-west-1', offered: ['1.34', '1.35'], writes: 'cdktf-bluegreen start 1.35' },
         verify: (v: StepView) => addonsAreMostRecent(v, 'r24r53', 'green', '1.35'),
       },
       {

@@ -96,7 +96,8 @@ export async function runGroup(label: string, defs: ScenarioDef[], makeWorld: (d
       try {
         if (k === 0) initFleets(l);
         for (const [fleet, ...args] of step.cli ?? []) l.repo.cli(fleet, args);
-        if (k === 0 || step.cli?.length || step.mergedAfterMinutes !== undefined) l.repo.commitStep(`step ${k}: ${step.label}`, step.mergedAfterMinutes, step.checkRefused);
+        if (step.autopilot) l.repo.autopilot(step.autopilot, step.mergedAfterMinutes);
+        if (k === 0 || step.cli?.length || step.autopilot || step.mergedAfterMinutes !== undefined) l.repo.commitStep(`step ${k}: ${step.label}`, step.mergedAfterMinutes, step.checkRefused);
         // A retirement merged but not deployed yet: forget is refused (nothing records its deploy).
         if (!step.checkRefused) for (const f of l.def.fleets) { const p = forgetRefusedUnlessRecorded(l, f.name, `after the merge of step ${l.repo.state(f.name).step}, before its deploy`); if (p.length) record(l, p.join('; ')); }
         for (const f of l.def.fleets) {

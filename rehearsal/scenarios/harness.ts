@@ -61,6 +61,28 @@ export class ScenarioRepo {
     return JSON.parse(fs.readFileSync(this.stateFile(fleet), 'utf8')) as StateFile;
   }
 
+  /**
+   * Lets the autopilot write the fleet's next step (StepSpec.autopilot): writes its policy and the
+   * region's offered versions to autopilot/, runs `cdktf-bluegreen autopilot --fleet <fleet> --at <t>`
+   * at the time the step will be merged, and throws unless it wrote the step named by `writes`.
+   */
+  public autopilot(a: { fleet: string; cloud: string; region: string; offered: string[]; writes: string }, afterMinutes = 60): string {
+    const policy = {
+      version: 1,
+      rings: [{ name: 'rehearsal', fleets: [a.fleet], soakHours: 0, failureThreshold: 1, autoMerge: ['start', 'canary', 'shift', 'promote', 'retire', 'forget', 'rollback'] }],
+      fleets: { [a.fleet]: { cloud: a.cloud, region: a.region, windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', minutes: 1440 }] } },
+    };
+    fs.mkdirSync(path.join(this.dir, 'autopilot'), { recursive: true });
+    fs.writeFileSync(path.join(this.dir, 'autopilot', 'policy.json'), `${JSON.stringify(policy, null, 2)}\n`);
+    fs.writeFileSync(path.join(this.dir, 'autopilot', 'offered-versions.json'), `${JSON.stringify({ version: 1, offered: { [`${a.cloud}/${a.region}`]: a.offered } }, null, 2)}\n`);
+    const at = this.mergedAt + afterMinutes * 60;
+    const r = run(process.execPath, [CLI, 'autopilot', '--dir', 'rollout', '--fleet', a.fleet, '--at', String(at), '--no-color'], this.dir);
+    if (r.code !== 0 || !r.out.includes(a.writes)) {
+      throw new StepFailure(`cdktf-bluegreen autopilot --fleet ${a.fleet} (exit ${r.code}) did not write "${a.writes}": ${r.out.trim().split('\n').slice(0, 4).join(' | ')}`);
+    }
+    return r.out;
+  }
+
   /** Runs `cdktf-bluegreen <args> --file rollout/<fleet>.json`; throws on a refusal unless allowed. */
   public cli(fleet: string, args: string[], allowRefusal = false): { code: number; out: string } {
     const withFile = args[0] === 'init' ? [...args, '--dir', 'rollout'] : [...args, '--file', `rollout/${fleet}.json`];

@@ -126,6 +126,13 @@ export interface StepSpec {
   readonly label: string;
   /** CLI commands, each [fleet, ...args]; committed as one step with `check --base HEAD~1`. */
   readonly cli?: Array<[string, ...string[]]>;
+  /**
+   * The step is written by `cdktf-bluegreen autopilot --fleet <fleet>` instead of by hand: a policy of
+   * one ring that lets every step kind merge itself, a window open all week, the fleet's region
+   * (`cloud`/`region`) offering `offered`, decided at the step's merge time (`--at`). Its output must
+   * contain `writes` (e.g. "cdktf-bluegreen start 1.35"), or the step fails before anything deploys.
+   */
+  readonly autopilot?: { readonly fleet: string; readonly cloud: string; readonly region: string; readonly offered: string[]; readonly writes: string };
   /** Node pools: the control plane's version from this step on. */
   readonly controlPlane?: Record<string, string>;
   /** Changes to the world before the deploy (the sample workload, its PDB), after the CLI step. */

@@ -56,7 +56,8 @@ Options:
   --fleet <name>    the file <dir>/<name>.json (needed when the folder holds several)
   --head <ref>      check/plan: compare with <ref> instead of the working tree
   --at <time>       check/plan: judge each step's soak as of this time (ISO 8601 or epoch seconds) instead of now;
-                    record: the time the deploy is recorded at (a replayed or rehearsed deploy)
+                    record: the time the deploy is recorded at (a replayed or rehearsed deploy);
+                    autopilot: decide as of this time (windows, soaks, the feed), e.g. to replay a run
   --dry-run         show the step without writing it
   --no-color        plain output (also with NO_COLOR set, TERM=dumb, or when the output is not a terminal)
 
@@ -67,7 +68,7 @@ const BOOL_FLAGS = ['json', 'dry-run', 'no-color', 'help', 'on-gate-failure', 'f
 const ALLOWED: { [command: string]: string[] } = {
   status: [], check: ['base', 'head', 'at'], plan: ['base', 'head', 'json', 'out', 'at', 'full', 'link'],
   init: ['slot', 'fingerprint', 'kind'], start: ['slot', 'fingerprint', 'dry-run'], promote: ['slot', 'weight', 'dry-run'], shift: ['slot', 'weight', 'dry-run'],
-  record: ['at'], autopilot: ['json', 'dry-run', 'policy', 'feed', 'offered'],
+  record: ['at'], autopilot: ['json', 'dry-run', 'policy', 'feed', 'offered', 'at'],
   retire: ['slot', 'dry-run'], rollback: ['slot', 'weight', 'dry-run', 'on-gate-failure'], forget: ['slot', 'dry-run'], pin: ['dry-run'],
 };
 const COMMON = ['file', 'dir', 'fleet', 'no-color', 'help'];
@@ -214,7 +215,8 @@ export function main(argv: string[], io: CliIo): number {
     if (args.command === 'autopilot') {
       positionals(args, 0, 0, '[--fleet f] [--json] [--dry-run]');
       if (files.file !== undefined) throw new UsageError('autopilot reads every fleet of the folder: give --dir <folder> (and --fleet <name> to write one fleet\'s step), not --file');
-      return runAutopilot(args.flags, files, io, p);
+      const at = atFlag(args.flags.at);
+      return runAutopilot(args.flags, files, at === undefined ? io : { ...io, now: () => at * 1000 }, p);
     }
 
     if (args.command === 'record') {

@@ -103,11 +103,16 @@ function cmdline(pid: number): string[] {
   }
 }
 
-/** Ends the kubectl processes that can only wait; returns the longest --timeout they had (s). */
-function endWaiting(root: number, stuck: NonNullable<ApiResponse['stuck']>): { seconds: number; ended: string[] } {
+/**
+ * Ends the kubectl processes that can only wait; returns the longest --timeout they had (s). A
+ * process in `done` was ended already: kubectl drain evicts every pod at once, so several refused
+ * evictions ask to end the same kubectl, and its clock must advance once, not once per eviction.
+ */
+function endWaiting(root: number, stuck: NonNullable<ApiResponse['stuck']>, done: Set<number>): { seconds: number; ended: string[] } {
   let seconds = 0;
   const ended: string[] = [];
   for (const pid of descendants(root)) {
+    if (done.has(pid)) continue;
     const args = cmdline(pid);
     // kubectl, or the versioned binary a kubectl dispatcher starts (kubectl.1.33)
     if (!args.length || !/^kubectl(\.[0-9.]+)?$/.test(path.basename(args[0]))) continue;
@@ -117,6 +122,7 @@ function endWaiting(root: number, stuck: NonNullable<ApiResponse['stuck']>): { s
     seconds = Math.max(seconds, t ? Number(t[1]) : 0);
     try {
       process.kill(pid, 'SIGTERM');
+      done.add(pid);
       ended.push(args.slice(1).join(' '));
     } catch {
       // already gone
@@ -134,6 +140,7 @@ export async function runPodMain(run: PodRun): Promise<PodResult> {
   const ctx: ApiContext = { ops, cluster: run.cluster, by: run.by, jobPods: [run.pod] };
   let child: ChildProcess | undefined;
   const watches = new Set<import('http').ServerResponse>();
+  const endedWaits = new Set<number>();
   const server = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -159,7 +166,7 @@ export async function runPodMain(run: PodRun): Promise<PodResult> {
         const s = r.stuck;
         const pid = child.pid;
         setTimeout(() => {
-          const { seconds, ended } = endWaiting(pid, s);
+          const { seconds, ended } = endWaiting(pid, s, endedWaits);
           if (!ended.length) return;
           ops.advance(seconds);
           ops.log({ stack: run.by.stack, provider: run.by.provider, type: 'pod', action: 'wait-ended', id: `${run.pod.namespace}/${run.pod.name}`, name: run.pod.name, detail: `${s.kind === 'drain' ? `a PodDisruptionBudget refuses every eviction from ${s.node}` : `deployment ${s.name} has pods with no node`}: ended "kubectl ${ended[0]}" as its --timeout would, clock +${seconds} s` });
