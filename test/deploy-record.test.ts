@@ -3,7 +3,7 @@ import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { DeployOutcome, DeployRecord, formatDeployRecords, isoSeconds, parseDeployRecords, readDeployOutput, recordUnitsOf, stacksOfFleet, stateDigest } from '../src/core/deploy-record';
 import { parseRolloutStateText } from '../src/core/state-file';
-import { cli, GIT_ENV, gitRepo, tempDir } from './support/git-repo';
+import { cli, GIT_ENV, gitRepo, standInDeploy, tempDir } from './support/git-repo';
 import { runs } from './support/depth';
 
 const STACKS = ['shop-shared', 'shop-unit-blue', 'shop-unit-green', 'shop-validate-blue', 'shop-validate-green', 'shop-traffic'];
@@ -18,9 +18,9 @@ function repo(records = true): string {
   return dir;
 }
 
-/** A stand-in for `cdktf deploy '*'`: prints cdktf's per-stack lines and exits with `code` (a shell, not a Node start per deploy). */
+/** A stand-in for `cdktf deploy '*'`: prints cdktf's per-stack lines and exits with `code`. */
 function fakeDeploy(lines: string[], code: number): string[] {
-  return ['sh', '-c', 'printf "%s" "$1"; exit "$2"', 'deploy', `${lines.join('\n')}\n`, String(code)];
+  return standInDeploy(`${lines.join('\n')}\n`, code);
 }
 
 const OK = STACKS.map((s) => `${s}  Apply complete! Resources: 1 added, 0 changed, 0 destroyed.`);

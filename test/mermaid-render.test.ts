@@ -159,10 +159,10 @@ describe('every diagram of the rollout plan renders to SVG with Mermaid', () => 
   // Each fleet kind through kinds of step. At full depth (.ci/run) all 24 pairs; in npm test's minute
   // every kind of step once, the fleet kinds taking turns (the report is one engine's for all four, and
   // the reference deployment above draws every fleet kind too).
-  const pairs = (i: number, j: number) => fullDepth() || j % KINDS.length === i;
+  const stepsOf = (i: number) => STEPS.filter((_, j) => fullDepth() || j % KINDS.length === i);
   for (const [i, [kind, build]] of KINDS.entries()) {
     const app = testApp();
-    const steps = STEPS.filter((_, j) => pairs(i, j));
+    const steps = stepsOf(i);
     for (const [step, before, after] of steps) build(app, `${kind}-${step}`, before, after);
     const file = path.join(dir, `${kind}.md`);
     fs.writeFileSync(file, RolloutPlan.markdown(app));
@@ -212,7 +212,7 @@ describe('every diagram of the rollout plan renders to SVG with Mermaid', () => 
 
   test('all of them render: the reference deployment, and every kind of step (each fleet kind drawing some; all 24 pairs at full depth)', () => {
     expect(rendered.filter((r) => r.error)).toEqual([]);
-    expect(rendered.map((r) => r.type)).toEqual(Array(5 + KINDS.flatMap((_, i) => STEPS.filter((__, j) => pairs(i, j))).length + pr.length + 2).fill('flowchart-v2'));
+    expect(rendered.map((r) => r.type)).toEqual(Array(5 + KINDS.flatMap((_, i) => stepsOf(i)).length + pr.length + 2).fill('flowchart-v2'));
   });
 
   test.each([
@@ -256,7 +256,7 @@ describe('every diagram of the rollout plan renders to SVG with Mermaid', () => 
 
   test('a retired unit still has its arrow from the router, at 0 %', () => {
     const svgs = rendered.filter((r) => r.file.endsWith('eks.md'));
-    const retire = drawn(svgs[STEPS.filter((_, j) => pairs(1, j)).findIndex(([s]) => s === 'retire')].svg!);
+    const retire = drawn(svgs[stepsOf(1).findIndex(([s]) => s === 'retire')].svg!);
     const blue = retire.nodes.find((n) => n.lines[1] === 'standby → retired')!;
     expect(retire.edges.filter((e) => e.from === 'router' && e.to === blue.id).map((e) => e.label)).toEqual(['0 %']);
   });

@@ -75,7 +75,7 @@ export class ScenarioRepo {
     fs.mkdirSync(path.join(this.dir, 'autopilot'), { recursive: true });
     fs.writeFileSync(path.join(this.dir, 'autopilot', 'policy.json'), `${JSON.stringify(policy, null, 2)}\n`);
     fs.writeFileSync(path.join(this.dir, 'autopilot', 'offered-versions.json'), `${JSON.stringify({ version: 1, offered: { [`${a.cloud}/${a.region}`]: a.offered } }, null, 2)}\n`);
-    const at = this.mergedAt + afterMinutes * 60;
+    const at = this.mergeTime(afterMinutes);
     const r = run(process.execPath, [CLI, 'autopilot', '--dir', 'rollout', '--fleet', a.fleet, '--at', String(at), '--no-color'], this.dir);
     if (r.code !== 0 || !r.out.includes(a.writes)) {
       throw new StepFailure(`cdktf-bluegreen autopilot --fleet ${a.fleet} (exit ${r.code}) did not write "${a.writes}": ${r.out.trim().split('\n').slice(0, 4).join(' | ')}`);
@@ -101,7 +101,7 @@ export class ScenarioRepo {
    */
   public commitStep(message: string, afterMinutes = 60, refusal?: string): void {
     this.git('add', '-A');
-    const at = this.mergedAt + afterMinutes * 60;
+    const at = this.mergeTime(afterMinutes);
     const dated = { ...process.env, GIT_COMMITTER_DATE: `@${at} +0000`, GIT_AUTHOR_DATE: `@${at} +0000` };
     const r = run('git', ['commit', '-q', '--allow-empty', '-m', message], this.dir, dated);
     if (r.code !== 0) throw new StepFailure(`git commit failed: ${r.out.trim()}`);
@@ -120,6 +120,11 @@ export class ScenarioRepo {
 
   /** The simulated merge time of the last kept commit (seconds since the epoch). */
   private mergedAt = 1_800_000_000;
+
+  /** When a step merged `afterMinutes` after the last kept commit is merged (simulated seconds). */
+  private mergeTime(afterMinutes: number): number {
+    return this.mergedAt + afterMinutes * 60;
+  }
 
   /** When the last kept step was merged (simulated seconds since the epoch): its deploy is recorded at that instant. */
   public get mergedTime(): number {

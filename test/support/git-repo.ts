@@ -42,6 +42,14 @@ export function cli(cwd: string, argv: string[], color = false): { code: number;
 }
 
 /**
+ * A stand-in for `cdktf deploy '*'` as `record` runs it: prints `output` and exits with `code`. A
+ * shell, not a Node start per deploy: tests record hundreds of these.
+ */
+export function standInDeploy(output: string, code: number): string[] {
+  return ['sh', '-c', 'printf "%s" "$1"; exit "$2"', 'deploy', output, String(code)];
+}
+
+/**
  * The deploy workflow's part in a test: `cdktf-bluegreen record` runs a stand-in deploy that exits
  * `code` (printing `lines`) over an app whose manifest lists `stacks`, and appends its record to
  * rollout/.deploys/<fleet>.jsonl, as CI does after a merge. Returns the CLI's result.
@@ -49,9 +57,7 @@ export function cli(cwd: string, argv: string[], color = false): { code: number;
 export function recordDeploy(cwd: string, stacks: string[], code = 0, lines: string[] = [], extra: string[] = []): { code: number; out: string; err: string } {
   fs.mkdirSync(path.join(cwd, 'cdktf.out'), { recursive: true });
   fs.writeFileSync(path.join(cwd, 'cdktf.out', 'manifest.json'), JSON.stringify({ version: '0.21.0', stacks: Object.fromEntries(stacks.map((s) => [s, {}])) }));
-  // a shell, not a Node start per deploy: tests record hundreds of these
-  const deploy = ['sh', '-c', 'printf "%s" "$1"; exit "$2"', 'deploy', lines.length ? `${lines.join('\n')}\n` : '', String(code)];
-  const r = cli(cwd, ['record', ...extra, '--', ...deploy]);
+  const r = cli(cwd, ['record', ...extra, '--', ...standInDeploy(lines.length ? `${lines.join('\n')}\n` : '', code)]);
   fs.rmSync(path.join(cwd, 'cdktf.out'), { recursive: true, force: true });
   return r;
 }

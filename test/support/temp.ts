@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-// Under jest every temp folder lives in the run's own folder (test/support/temp-root.js), removed when
+// Under jest every temp folder lives in the run's own folder (test/support/global-setup.js), removed when
 // the run ends: a run of `npm test` used to leave about a thousand folders in the system's temp
 // directory. Outside jest (npm run stress) the folder is this process's, removed when it exits.
 let own: string | undefined;
